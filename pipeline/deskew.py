@@ -1,0 +1,143 @@
+"""Skew: find the small angle of the text lines, and undo it.
+
+Convention (the record's): ``skew_deg`` is the angle by which the content is turned counter-clockwise from
+upright, i.e. what ``PIL.Image.rotate(skew_deg)`` does to an upright page.
+
+Method: projection profiles of the ink pixels. For a candidate angle the ink is projected onto the axis
+perpendicular to the lines; when the angle matches, text lines fall into narrow bands and the profile is
+at its sharpest (largest sum of squared differences between neighbouring bins). A coarse search at low
+resolution is refined at working resolution with parabolic interpolation of the best score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+_MAX_POINTS = 250_000
+
+
+@dataclass(frozen=True)
+class InkPoints:
+    """Coordinates of the ink pixels of a page at a working resolution."""
+
+    x: np.ndarray  # float32, centred
+    y: np.ndarray
+    height: int
+    width: int
+    scale: float  # working pixels per original pixel
+
+
+def to_gray(pixels: np.ndarray) -> np.ndarray:
+    if pixels.ndim == 2:
+        return pixels
+    return cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+
+
+def downscale(pixels: np.ndarray, dpi: int, target_dpi: float) -> tuple[np.ndarray, float]:
+    """The image at about `target_dpi` (never enlarged) and the scale factor used."""
+    scale = min(1.0, target_dpi / max(dpi, 1))
+    if scale >= 0.999:
+        return pixels, 1.0
+    h, w = pixels.shape[:2]
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), scale
+
+
+def ink_mask(gray: np.ndarray) -> np.ndarray:
+    """Dark marks on the paper, as a uint8 0/1 mask, with the page margins cut away."""
+    # Otsu on a blurred copy separates ink from paper; a floor keeps noise on blank paper out.
+    blur = cv2.GaussianBlur(gray, (3, 3), 0)
+    thr, mask = cv2.threshold(blur, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    paper = float(np.percentile(blur[:: max(1, blur.shape[0] // 200), :: max(1, blur.shape[1] // 200)], 90))
+    if paper - thr < 40:
+        mask = (blur < paper - 40).astype(np.uint8)
+    return _drop_non_text(mask)
+
+
+def _drop_non_text(mask: np.ndarray) -> np.ndarray:
+    """Remove what is not text: scanner background at the edges, photos, large dark areas."""
+    h, w = mask.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n <= 1:
+        return mask
+    x, y, bw, bh, area = (stats[1:, i] for i in range(5))
+    touches = (x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h)
+    big = (bw > 0.3 * w) & (bh > 0.1 * h)
+    solid = (bh > 0.05 * h) & (bw > 0.05 * w) & (area > 0.5 * bw * bh)
+    drop = np.concatenate([[True], touches | big | solid])
+    if not drop[1:].any():
+        return mask
+    keep = (~drop).astype(np.uint8)
+    return keep[labels]
+
+
+def ink_points(mask: np.ndarray, scale: float, seed: int = 0) -> InkPoints:
+    ys, xs = np.nonzero(mask)
+    if len(xs) > _MAX_POINTS:
+        pick = np.random.default_rng(seed).choice(len(xs), _MAX_POINTS, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    h, w = mask.shape
+    return InkPoints(
+        x=xs.astype(np.float32) - w / 2,
+        y=ys.astype(np.float32) - h / 2,
+        height=h,
+        width=w,
+        scale=scale,
+    )
+
+
+def profile_score(points: InkPoints, angle_deg: float) -> float:
+    """Sharpness of the line profile when the ink is turned back by `angle_deg`."""
+    if len(points.x) == 0:
+        return 0.0
+    t = np.deg2rad(angle_deg)
+    proj = points.y * np.float32(np.cos(t)) + points.x * np.float32(np.sin(t))
+    offset = float(proj.min())
+    hist = np.bincount((proj - offset).astype(np.int32))
+    diff = np.diff(hist.astype(np.float64))
+    return float(np.dot(diff, diff))
+
+
+def search(points: InkPoints, lo: float, hi: float, step: float) -> tuple[float, float]:
+    """Best angle on a grid, refined by a parabola through its neighbours; and its score."""
+    angles = np.arange(lo, hi + step / 2, step)
+    scores = np.array([profile_score(points, float(a)) for a in angles])
+    i = int(np.argmax(scores))
+    best = float(angles[i])
+    if 0 < i < len(angles) - 1:
+        s0, s1, s2 = scores[i - 1], scores[i], scores[i + 1]
+        denom = s0 - 2 * s1 + s2
+        if denom < 0:
+            best += 0.5 * step * float(s0 - s2) / float(denom)
+    return best, float(scores[i])
+
+
+def estimate_skew(points: InkPoints, coarse: InkPoints | None = None, max_deg: float = 10.0) -> float:
+    """The page's skew in degrees (counter-clockwise content angle)."""
+    if len(points.x) < 50:
+        return 0.0
+    first = coarse if coarse is not None and len(coarse.x) >= 50 else points
+    guess, _ = search(first, -max_deg, max_deg, 0.5)
+    mid, _ = search(points, guess - 0.6, guess + 0.6, 0.1)
+    fine, _ = search(points, mid - 0.12, mid + 0.12, 0.02)
+    return float(np.clip(fine, -max_deg, max_deg))
+
+
+def rotate(pixels: np.ndarray, skew_deg: float, *, fill: int = 255) -> np.ndarray:
+    """Turn the page clockwise by `skew_deg` (undoing that skew), enlarging the canvas to lose nothing."""
+    if abs(skew_deg) < 0.01:
+        return pixels
+    h, w = pixels.shape[:2]
+    # OpenCV's positive angle is counter-clockwise, as in the record's convention: undo with -skew.
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew_deg, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(round(h * sin + w * cos)), int(round(h * cos + w * sin))
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    border = (fill, fill, fill) if pixels.ndim == 3 else fill
+    return cv2.warpAffine(
+        pixels, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=border
+    )

@@ -1,0 +1,107 @@
+"""The one seam to Tesseract.
+
+Tesseract runs in-process through tesserocr: the model is loaded once per worker process, and page pixels
+are handed over as raw bytes (no PNG encoding, no process start per page). Its bundled libtesseract is
+built without OpenMP, so it is single-threaded, as a 2-core machine needs; run one engine per core.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import tesserocr
+
+from schemas.errors import MissingLanguage, OcrEngineError
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    text: str
+    conf: float
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    text: str
+    confidence: float  # mean word confidence, 0-100
+    words: tuple[OcrWord, ...]
+
+
+EMPTY = OcrResult(text="", confidence=0.0, words=())
+
+
+class OcrEngine:
+    """A loaded Tesseract model. Not thread-safe: one per process (or thread)."""
+
+    def __init__(self, lang: str, tessdata: str) -> None:
+        for part in lang.split("+"):
+            if not (Path(tessdata) / f"{part}.traineddata").is_file():
+                raise MissingLanguage(f"Tesseract language data '{part}' is not installed in {tessdata}")
+        self.lang = lang
+        try:
+            self._api = tesserocr.PyTessBaseAPI(
+                path=tessdata, lang=lang, psm=tesserocr.PSM.AUTO, oem=tesserocr.OEM.LSTM_ONLY
+            )
+        except RuntimeError as exc:
+            raise OcrEngineError(f"Tesseract could not load '{lang}' from {tessdata}: {exc}") from exc
+        self._osd: tesserocr.PyTessBaseAPI | None = None
+
+    def close(self) -> None:
+        self._api.End()
+        if self._osd is not None:
+            self._osd.End()
+
+    def _set_image(self, api: tesserocr.PyTessBaseAPI, gray: np.ndarray, dpi: int) -> None:
+        if gray.ndim != 2 or gray.dtype != np.uint8:
+            raise ValueError("OCR takes a 2-D uint8 gray image")
+        gray = np.ascontiguousarray(gray)
+        h, w = gray.shape
+        api.SetImageBytes(gray.tobytes(), w, h, 1, w)
+        api.SetSourceResolution(int(dpi))
+
+    def read(self, gray: np.ndarray, dpi: int) -> OcrResult:
+        """Full-page OCR: text, mean confidence and every word with its box and confidence."""
+        api = self._api
+        api.SetPageSegMode(tesserocr.PSM.AUTO)
+        self._set_image(api, gray, dpi)
+        try:
+            api.Recognize()
+        except RuntimeError as exc:
+            raise OcrEngineError(f"Tesseract failed on the page: {exc}") from exc
+        words: list[OcrWord] = []
+        it = api.GetIterator()
+        level = tesserocr.RIL.WORD
+        if it is not None:
+            for w in tesserocr.iterate_level(it, level):
+                text = w.GetUTF8Text(level)
+                if not text or not text.strip():
+                    continue
+                bbox = w.BoundingBox(level)
+                if bbox is None:
+                    continue
+                conf = max(0.0, min(100.0, float(w.Confidence(level))))
+                words.append(OcrWord(text=unicodedata.normalize("NFC", text.strip()), conf=conf, box=bbox))
+        text = unicodedata.normalize("NFC", api.GetUTF8Text() or "").strip()
+        mean = float(np.mean([w.conf for w in words])) if words else 0.0
+        api.Clear()
+        return OcrResult(text=text, confidence=round(mean, 2), words=tuple(words))
+
+    def line_confidence(self, gray: np.ndarray, dpi: int) -> tuple[float, int]:
+        """Mean word confidence and word count of a strip of text read as one block."""
+        api = self._api
+        api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
+        self._set_image(api, gray, dpi)
+        try:
+            api.Recognize()
+        except RuntimeError as exc:
+            raise OcrEngineError(f"Tesseract failed on a strip: {exc}") from exc
+        confs = [c for c in api.AllWordConfidences() if c >= 0]
+        api.Clear()
+        api.SetPageSegMode(tesserocr.PSM.AUTO)
+        if not confs:
+            return 0.0, 0
+        return float(np.mean(confs)), len(confs)

@@ -1,0 +1,95 @@
+"""One page through its stages, in this order: blank → orientation → skew → straighten → seals → OCR."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from pipeline import deskew
+from pipeline.blank import is_blank
+from pipeline.ocr import EMPTY, OcrEngine, OcrResult
+from pipeline.orient import is_upside_down, line_axis, rotate_quarter
+from pipeline.raster import PageImage
+from pipeline.seal import gray_for_ocr
+from schemas.settings import PipelineSettings
+
+_SKEW_DPI = 150
+_COARSE_DPI = 50
+
+
+@dataclass(frozen=True)
+class PageResult:
+    rotation: int
+    skew_deg: float
+    blank: bool
+    image: np.ndarray  # the straightened page (RGB or gray), what word boxes refer to
+    ocr: OcrResult
+    seals: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def height(self) -> int:
+        return int(self.image.shape[0])
+
+    @property
+    def width(self) -> int:
+        return int(self.image.shape[1])
+
+
+def analyse_geometry(pixels: np.ndarray, dpi: int, settings: PipelineSettings) -> tuple[bool, int, float, np.ndarray, float]:
+    """Blank?, quarter turn of the lines (0 or 90), skew, the ink mask turned by that quarter, its scale."""
+    small, scale = deskew.downscale(pixels, dpi, _SKEW_DPI)
+    small = deskew.to_gray(small)
+    if is_blank(small, settings.blank_ink_ratio):
+        return True, 0, 0.0, np.zeros((1, 1), np.uint8), scale
+    coarse = cv2.resize(small, None, fx=_COARSE_DPI / _SKEW_DPI, fy=_COARSE_DPI / _SKEW_DPI, interpolation=cv2.INTER_AREA)
+    coarse_mask = deskew.ink_mask(coarse)
+    axis = line_axis(coarse_mask, settings.max_skew_deg)
+    mask = rotate_quarter(deskew.ink_mask(small), axis)
+    coarse_mask = rotate_quarter(coarse_mask, axis)
+    skew = deskew.estimate_skew(
+        deskew.ink_points(mask, scale),
+        deskew.ink_points(coarse_mask, scale * _COARSE_DPI / _SKEW_DPI),
+        settings.max_skew_deg,
+    )
+    return False, axis, skew, mask, scale
+
+
+def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine) -> PageResult:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    ocr_dpi = int(min(max(page.dpi, 70), 1200))
+    blank, axis, skew, mask, scale = analyse_geometry(page.pixels, page.dpi, settings)
+    timings["geometry"] = time.perf_counter() - t0
+    if blank:
+        return PageResult(rotation=0, skew_deg=0.0, blank=True, image=page.pixels, ocr=EMPTY, timings=timings)
+
+    t = time.perf_counter()
+    upright = deskew.rotate(rotate_quarter(page.pixels, axis), skew)
+    gray, seals = gray_for_ocr(upright, page.dpi, remove_seals=settings.remove_seals)
+    timings["straighten"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    rotation = axis
+    mask_upright = deskew.rotate(mask, skew, fill=0)
+    if is_upside_down(gray, mask_upright, scale, ocr_dpi, engine):
+        rotation = (axis + 180) % 360
+        upright = rotate_quarter(upright, 180)
+        gray = rotate_quarter(gray, 180)
+    timings["orient"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    result = engine.read(gray, ocr_dpi)
+    timings["ocr"] = time.perf_counter() - t
+    return PageResult(
+        rotation=rotation,
+        skew_deg=round(float(skew), 2),
+        blank=False,
+        image=upright,
+        ocr=result,
+        seals=seals,
+        timings=timings,
+    )

@@ -1,0 +1,263 @@
+"""Files to page images: PDF (pdfium, in-process), multi-page TIFF, JPEG, PNG.
+
+The file type is decided by content, never by extension. Every refusal is a specific `InputError`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from schemas.errors import (
+    EmptyFile,
+    NotADocument,
+    PasswordProtected,
+    TooManyPages,
+    TooManyPixels,
+    TruncatedFile,
+)
+from schemas.settings import PipelineSettings
+
+Kind = Literal["pdf", "tiff", "jpeg", "png"]
+
+# Resolutions scanners use; a computed dpi within 2 % of one of these is snapped to it.
+_COMMON_DPI = (100, 150, 200, 240, 300, 400, 600)
+_PDF_MAX_RENDER_DPI = 600
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    kind: Kind
+    pages: int
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One page as decoded from its file, before any correction."""
+
+    pixels: np.ndarray  # uint8, HxW (gray) or HxWx3 (RGB)
+    dpi: int
+    dpi_stated: bool
+
+
+def sniff(head: bytes) -> Kind | None:
+    """The document type from the first bytes of a file, or None."""
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        return "tiff"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    return None
+
+
+def inspect(path: Path, settings: PipelineSettings, *, name: str | None = None) -> SourceInfo:
+    """Check that a file is a document image hoso can read and count its pages.
+
+    Raises the specific `InputError` that says what is wrong with it.
+    """
+    label = name or path.name
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFile("the file is empty (0 bytes)", file=label)
+    with path.open("rb") as fh:
+        head = fh.read(2048)
+    kind = sniff(head)
+    if kind is None:
+        raise NotADocument("not a PDF, TIFF, JPEG or PNG (its content says otherwise)", file=label)
+    if kind == "pdf":
+        pages = _pdf_page_count(path, label)
+    else:
+        pages = _image_frame_count(path, label, settings)
+    if pages == 0:
+        raise EmptyFile("the document has no pages", file=label)
+    if pages > settings.max_pages:
+        raise TooManyPages(f"{pages} pages, over the limit of {settings.max_pages}", file=label)
+    return SourceInfo(kind=kind, pages=pages)
+
+
+def load_page(path: Path, kind: Kind, index: int, settings: PipelineSettings, *, name: str | None = None) -> PageImage:
+    """Decode page `index` (0-based) of a file already accepted by `inspect`."""
+    label = name or path.name
+    if kind == "pdf":
+        with _open_pdf(path, label) as doc:
+            return _render_pdf_page(doc[index], label, settings)
+    return _load_image_frame(path, index, label, settings)
+
+
+# --- PDF ------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _open_pdf(path: Path, label: str) -> Iterator[pdfium.PdfDocument]:
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - 2048))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise TruncatedFile("the PDF is cut short (no end-of-file marker)", file=label)
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise PasswordProtected("the PDF is protected by a password", file=label) from exc
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise PasswordProtected("the PDF uses an unsupported security handler", file=label) from exc
+        raise TruncatedFile(f"the PDF cannot be read ({exc})", file=label) from exc
+    try:
+        yield doc
+    finally:
+        doc.close()
+
+
+def _pdf_page_count(path: Path, label: str) -> int:
+    with _open_pdf(path, label) as doc:
+        return len(doc)
+
+
+def _snap_dpi(dpi: float) -> int:
+    for common in _COMMON_DPI:
+        if abs(dpi - common) <= 0.02 * common:
+            return common
+    return round(dpi)
+
+
+def _pdf_page_dpi(page: pdfium.PdfPage) -> tuple[int | None, bool]:
+    """Resolution of the largest image on the page, and whether every image is gray or bilevel."""
+    best_area = 0.0
+    best_dpi: float | None = None
+    gray = True
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        meta = obj.get_metadata()
+        a, b, c, d, _e, _f = obj.get_matrix().get()
+        width_pt = math.hypot(a, b)
+        height_pt = math.hypot(c, d)
+        if width_pt <= 0 or height_pt <= 0 or meta.width <= 0:
+            continue
+        area = width_pt * height_pt
+        if area > best_area:
+            best_area = area
+            best_dpi = meta.width / (width_pt / 72.0)
+        if meta.colorspace not in (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_CALGRAY) and (
+            meta.bits_per_pixel != 1
+        ):
+            gray = False
+    page_w, page_h = page.get_size()
+    # Only an image that covers most of the page states the scan's resolution.
+    if best_dpi is None or best_area < 0.5 * page_w * page_h:
+        return None, gray if best_dpi is not None else False
+    return _snap_dpi(best_dpi), gray
+
+
+def _render_pdf_page(page: pdfium.PdfPage, label: str, settings: PipelineSettings) -> PageImage:
+    dpi, gray = _pdf_page_dpi(page)
+    stated = dpi is not None
+    render_dpi = min(dpi or settings.default_dpi, _PDF_MAX_RENDER_DPI)
+    w_pt, h_pt = page.get_size()
+    pixels = (w_pt / 72 * render_dpi) * (h_pt / 72 * render_dpi)
+    if pixels > settings.max_pixels:
+        raise TooManyPixels(f"a page would be {pixels / 1e6:.0f} Mpx, over {settings.max_pixels / 1e6:.0f} Mpx", file=label)
+    try:
+        bitmap = page.render(scale=render_dpi / 72, grayscale=gray, rev_byteorder=True)
+    except pdfium.PdfiumError as exc:
+        raise TruncatedFile(f"a page cannot be rendered ({exc})", file=label) from exc
+    arr = bitmap.to_numpy()
+    if arr.ndim == 3 and arr.shape[2] == 4:
+        arr = arr[:, :, :3]
+    return PageImage(pixels=np.ascontiguousarray(arr), dpi=render_dpi, dpi_stated=stated)
+
+
+# --- images ---------------------------------------------------------------------------------------------
+
+
+def _open_image(path: Path, label: str, settings: PipelineSettings) -> Image.Image:
+    try:
+        im = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise TooManyPixels(f"the image is larger than {settings.max_pixels / 1e6:.0f} Mpx", file=label) from exc
+    except UnidentifiedImageError as exc:
+        raise NotADocument("the image cannot be decoded", file=label) from exc
+    except OSError as exc:
+        raise TruncatedFile(f"the image cannot be read ({exc})", file=label) from exc
+    return im
+
+
+def _check_pixels(im: Image.Image, label: str, settings: PipelineSettings) -> None:
+    w, h = im.size
+    if w * h > settings.max_pixels:
+        raise TooManyPixels(
+            f"the image is {w}x{h} = {w * h / 1e6:.0f} Mpx, over the limit of {settings.max_pixels / 1e6:.0f} Mpx",
+            file=label,
+        )
+
+
+def _image_frame_count(path: Path, label: str, settings: PipelineSettings) -> int:
+    im = _open_image(path, label, settings)
+    with im:
+        frames = getattr(im, "n_frames", 1)
+        for i in range(frames):
+            im.seek(i)
+            _check_pixels(im, label, settings)
+        return int(frames)
+
+
+def _stated_dpi(im: Image.Image) -> float | None:
+    dpi = im.info.get("dpi")
+    if not dpi:
+        return None
+    try:
+        value = float(dpi[0])
+    except (TypeError, ValueError, IndexError):
+        return None
+    # JFIF files with "no units" carry 1:1 aspect ratios, not resolutions.
+    if not math.isfinite(value) or value < 50 or value > 2400:
+        return None
+    return value
+
+
+def _load_image_frame(path: Path, index: int, label: str, settings: PipelineSettings) -> PageImage:
+    im = _open_image(path, label, settings)
+    with im:
+        try:
+            im.seek(index)
+            _check_pixels(im, label, settings)
+            dpi = _stated_dpi(im)
+            im.load()
+            im = ImageOps.exif_transpose(im)
+        except Image.DecompressionBombError as exc:
+            raise TooManyPixels("the image is too large", file=label) from exc
+        except (OSError, SyntaxError, EOFError) as exc:
+            raise TruncatedFile(f"the image data is incomplete ({exc})", file=label) from exc
+        arr = _to_array(im)
+    if dpi is None:
+        return PageImage(pixels=arr, dpi=settings.default_dpi, dpi_stated=False)
+    return PageImage(pixels=arr, dpi=_snap_dpi(dpi), dpi_stated=True)
+
+
+def _to_array(im: Image.Image) -> np.ndarray:
+    if im.mode in ("1", "L"):
+        return np.asarray(im.convert("L"))
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr16 = np.asarray(im, dtype=np.uint32)
+        top = max(int(arr16.max()), 1)
+        return (arr16 * 255 // top).astype(np.uint8)
+    if im.mode == "LA":
+        return np.asarray(im.convert("L"))
+    rgb = im.convert("RGB")
+    arr = np.asarray(rgb)
+    # A colour container holding a gray scan: keep one channel (a third of the work downstream).
+    sample = arr[::16, ::16]
+    if np.array_equal(sample[..., 0], sample[..., 1]) and np.array_equal(sample[..., 1], sample[..., 2]):
+        return np.ascontiguousarray(arr[..., 0])
+    return arr

@@ -1,0 +1,113 @@
+"""One exception family. Each class says what the user should do and how it is translated.
+
+Translation happens in three places only: the CLI (``exit_code``), the actors (``retry``: transient errors
+are retried with backoff, permanent ones are not) and the web API (``http_status``).
+"""
+
+from __future__ import annotations
+
+
+class HosoError(Exception):
+    """Root of every error hoso raises on purpose."""
+
+    exit_code = 1
+    retry = False
+    http_status = 500
+    advice = "See the log for details."
+
+    def __init__(self, message: str, *, file: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__
+
+    def __str__(self) -> str:
+        where = f"{self.file}: " if self.file else ""
+        return f"{where}{self.message}. {self.advice}"
+
+
+# --- bad input: permanent, never retried; the original is kept and the reason recorded -----------------
+
+
+class InputError(HosoError):
+    exit_code = 2
+    http_status = 422
+    advice = "Rescan the paper or export the file again; the original has been kept."
+
+
+class EmptyFile(InputError):
+    advice = "The file has no content: save the scan again."
+
+
+class MissingFile(InputError):
+    advice = "Check the path: the file does not exist or cannot be read."
+
+
+class NotADocument(InputError):
+    advice = "Give a PDF, TIFF, JPEG or PNG scan."
+
+
+class TruncatedFile(InputError):
+    advice = "The file is cut short or damaged: copy or export it again from the scanner."
+
+
+class PasswordProtected(InputError):
+    advice = "Remove the password (print to a new PDF) and submit again."
+
+
+class TooManyPixels(InputError):
+    advice = "Scan at 300 dpi or less, or raise the pixel limit (HOSO_MAX_PIXELS) if the image is genuine."
+
+
+class TooManyPages(InputError):
+    advice = "Split the file into smaller dossiers, or raise the page limit (HOSO_MAX_PAGES)."
+
+
+# --- not found / usage ---------------------------------------------------------------------------------
+
+
+class DossierNotFound(HosoError):
+    exit_code = 3
+    http_status = 404
+    advice = "Check the dossier code."
+
+
+class ConfigError(HosoError):
+    exit_code = 4
+    http_status = 500
+    advice = "Fix the configuration (environment variables or command-line options)."
+
+
+# --- transient: retried with backoff ---------------------------------------------------------------------
+
+
+class TransientError(HosoError):
+    exit_code = 75  # EX_TEMPFAIL
+    retry = True
+    http_status = 503
+    advice = "Try again shortly; if it persists, check that the service is running."
+
+
+class StorageUnavailable(TransientError):
+    advice = "Object storage did not answer: check that it is running; the work will be retried."
+
+
+class DatabaseUnavailable(TransientError):
+    advice = "The record database did not answer: check that it is running; the work will be retried."
+
+
+# --- engine ------------------------------------------------------------------------------------------------
+
+
+class OcrEngineError(HosoError):
+    exit_code = 5
+    retry = True
+    advice = "Check that Tesseract and its language data (tesseract-ocr-vie, -osd) are installed."
+
+
+class MissingLanguage(OcrEngineError):
+    retry = False
+    advice = "Install the language data (apt-get install tesseract-ocr-<lang>) or choose another language."

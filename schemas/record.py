@@ -1,0 +1,108 @@
+"""The dossier record: what hoso produces and other tools read.
+
+The keys are a contract (see README, "The record"): add beside them, never rename.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field as PydField, field_validator
+
+SCHEMA_VERSION = 1
+
+Box = Annotated[list[int], PydField(min_length=4, max_length=4, description="[x0, y0, x1, y1] in pixels")]
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+class DossierStatus(str, Enum):
+    received = "received"
+    processing = "processing"
+    processed = "processed"
+    needs_review = "needs_review"
+    reviewed = "reviewed"
+    failed = "failed"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Word(_Frozen):
+    text: str
+    conf: float = PydField(ge=0, le=100, description="Tesseract word confidence, 0-100")
+    box: Box = PydField(description="[x0, y0, x1, y1] on the straightened page image")
+
+    @field_validator("text")
+    @classmethod
+    def _nfc(cls, v: str) -> str:
+        return nfc(v)
+
+
+class PageSource(_Frozen):
+    file: str = PydField(description="name of the input file the page came from")
+    page: int = PydField(ge=1, description="1-based page within that file")
+
+
+class Page(_Frozen):
+    number: int = PydField(ge=1, description="1-based across the dossier")
+    source: PageSource
+    sha256: str = PydField(description="SHA-256 of the original file holding this page")
+    width: int = PydField(description="width of the straightened page image, pixels")
+    height: int
+    dpi: int = PydField(description="resolution stated by the file, 300 when it states none")
+    dpi_stated: bool = True
+    rotation: int = PydField(description="counter-clockwise quarter turn found in the scan and undone: 0/90/180/270")
+    skew_deg: float = PydField(description="small counter-clockwise angle of the content, degrees, undone")
+    blank: bool = False
+    separator: bool = False
+    text: str = ""
+    confidence: float = PydField(0.0, ge=0, le=100, description="mean word confidence, 0-100")
+    words: list[Word] = PydField(default_factory=list)
+    image_key: str | None = PydField(None, description="object key of the straightened page image")
+
+    @field_validator("text")
+    @classmethod
+    def _nfc(cls, v: str) -> str:
+        return nfc(v)
+
+
+class Field(_Frozen):
+    value: str
+    confidence: float = PydField(ge=0, le=1)
+    page: int | None = None
+    box: Box | None = None
+
+
+class Document(_Frozen):
+    type: str
+    type_confidence: float = PydField(ge=0, le=1)
+    pages: list[int]
+    fields: dict[str, Field] = PydField(default_factory=dict)
+    needs_review: bool = False
+
+
+class FileProblem(_Frozen):
+    """An input file that could not be taken, and why; the original is kept."""
+
+    file: str
+    sha256: str | None = None
+    error: str
+    message: str
+
+
+class Dossier(_Frozen):
+    code: str
+    status: DossierStatus
+    pages: list[Page] = PydField(default_factory=list)
+    documents: list[Document] = PydField(default_factory=list)
+    problems: list[FileProblem] = PydField(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)

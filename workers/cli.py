@@ -1,0 +1,116 @@
+"""The `hoso` command line. Errors become exit codes here, and only here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from schemas.errors import HosoError
+from schemas.record import Dossier
+
+
+def _write_record(dossier: Dossier, json_path: str | None) -> None:
+    text = dossier.to_json()
+    if json_path:
+        tmp = Path(json_path + ".tmp")
+        tmp.write_text(text + "\n", encoding="utf-8")
+        tmp.replace(json_path)
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", help="where objects and records are kept (env HOSO_DATA_DIR, default ./hoso-data)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hoso", description="Scanned dossiers to structured dossier records.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each page")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("process", help="process files as one dossier and print its record")
+    p.add_argument("files", nargs="+", type=Path, help="PDF, TIFF, JPEG or PNG files, or folders of them")
+    p.add_argument("--json", dest="json_path", help="write the record to this file instead of stdout")
+    p.add_argument("--code", help="the dossier code (default: a new one)")
+    p.add_argument("--jobs", type=int, help="page processes (default: one per core)")
+    p.add_argument("--lang", help="Tesseract language (default vie)")
+    p.add_argument("--max-pages", type=int, help="refuse PDFs/TIFFs with more pages (default 500)")
+    p.add_argument("--max-pixels", type=int, help="refuse images with more pixels (default 100000000)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _common(p)
+
+    s = sub.add_parser("show", help="print a stored dossier record")
+    s.add_argument("code")
+    s.add_argument("--json", dest="json_path", help="write the record to this file instead of stdout")
+    _common(s)
+    return parser
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from workers.settings import from_env
+
+    return from_env(
+        data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
+        jobs=getattr(args, "jobs", None),
+        lang=getattr(args, "lang", None),
+        max_pages=getattr(args, "max_pages", None),
+        max_pixels=getattr(args, "max_pixels", None),
+    )
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from workers import embedded
+    from workers.progress import ProgressBar
+
+    settings = _settings(args)
+    with ProgressBar(enabled=not args.no_progress) as bar:
+        result = embedded.process(settings, args.files, code=args.code, progress=bar.update)
+    _write_record(result.dossier, args.json_path)
+    for problem in result.problems:
+        print(f"hoso: error: {problem}", file=sys.stderr)
+    if result.problems:
+        return max(p.exit_code for p in result.problems)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from workers.records import Records
+
+    settings = _settings(args)
+    if not Path(settings.data_dir).exists() and settings.database_url is None:
+        from schemas.errors import DossierNotFound
+
+        raise DossierNotFound(f"no dossier with code {args.code!r} (no data in {settings.data_dir})")
+    records = Records(settings.db_url)
+    try:
+        _write_record(records.dossier(args.code), args.json_path)
+    finally:
+        records.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    commands = {"process": cmd_process, "show": cmd_show}
+    try:
+        return commands[args.command](args)
+    except HosoError as exc:
+        print(f"hoso: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("hoso: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
