@@ -20,8 +20,8 @@ def ink_ratio(gray_small: np.ndarray) -> float:
     paper = float(np.percentile(blur, 75))
     ink = (blur < paper - 70).astype(np.uint8)
     # Marks must form strokes: drop isolated specks.
-    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    return float(ink.mean())
+    strokes = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    return float(strokes.mean())
 
 
 def is_blank(gray_small: np.ndarray, threshold: float) -> bool:

@@ -134,7 +134,7 @@ def rotate(pixels: np.ndarray, skew_deg: float, *, fill: int = 255) -> np.ndarra
     # OpenCV's positive angle is counter-clockwise, as in the record's convention: undo with -skew.
     m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew_deg, 1.0)
     cos, sin = abs(m[0, 0]), abs(m[0, 1])
-    nw, nh = int(round(h * sin + w * cos)), int(round(h * cos + w * sin))
+    nw, nh = round(h * sin + w * cos), round(h * cos + w * sin)
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
     border = (fill, fill, fill) if pixels.ndim == 3 else fill

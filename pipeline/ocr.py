@@ -34,13 +34,18 @@ class OcrResult:
 EMPTY = OcrResult(text="", confidence=0.0, words=())
 
 
+def ensure_language(lang: str, tessdata: str) -> None:
+    """Raise `MissingLanguage` unless every model of `lang` ('vie', 'vie+eng') is installed."""
+    for part in lang.split("+"):
+        if not part or not (Path(tessdata) / f"{part}.traineddata").is_file():
+            raise MissingLanguage(f"Tesseract language data '{part}' is not installed in {tessdata}")
+
+
 class OcrEngine:
     """A loaded Tesseract model. Not thread-safe: one per process (or thread)."""
 
     def __init__(self, lang: str, tessdata: str) -> None:
-        for part in lang.split("+"):
-            if not (Path(tessdata) / f"{part}.traineddata").is_file():
-                raise MissingLanguage(f"Tesseract language data '{part}' is not installed in {tessdata}")
+        ensure_language(lang, tessdata)
         self.lang = lang
         try:
             self._api = tesserocr.PyTessBaseAPI(

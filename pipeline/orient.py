@@ -19,7 +19,6 @@ import numpy as np
 
 from pipeline.deskew import InkPoints, ink_points, search
 
-
 _SURE_UPRIGHT = 80.0
 
 

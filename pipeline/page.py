@@ -39,13 +39,17 @@ class PageResult:
         return int(self.image.shape[1])
 
 
-def analyse_geometry(pixels: np.ndarray, dpi: int, settings: PipelineSettings) -> tuple[bool, int, float, np.ndarray, float]:
+def analyse_geometry(
+    pixels: np.ndarray, dpi: int, settings: PipelineSettings
+) -> tuple[bool, int, float, np.ndarray, float]:
     """Blank?, quarter turn of the lines (0 or 90), skew, the ink mask turned by that quarter, its scale."""
     small, scale = deskew.downscale(pixels, dpi, _SKEW_DPI)
     small = deskew.to_gray(small)
     if is_blank(small, settings.blank_ink_ratio):
         return True, 0, 0.0, np.zeros((1, 1), np.uint8), scale
-    coarse = cv2.resize(small, None, fx=_COARSE_DPI / _SKEW_DPI, fy=_COARSE_DPI / _SKEW_DPI, interpolation=cv2.INTER_AREA)
+    coarse = cv2.resize(
+        small, None, fx=_COARSE_DPI / _SKEW_DPI, fy=_COARSE_DPI / _SKEW_DPI, interpolation=cv2.INTER_AREA
+    )
     coarse_mask = deskew.ink_mask(coarse)
     axis = line_axis(coarse_mask, settings.max_skew_deg)
     mask = rotate_quarter(deskew.ink_mask(small), axis)

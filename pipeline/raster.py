@@ -167,9 +167,13 @@ def _render_pdf_page(page: pdfium.PdfPage, label: str, settings: PipelineSetting
     w_pt, h_pt = page.get_size()
     pixels = (w_pt / 72 * render_dpi) * (h_pt / 72 * render_dpi)
     if pixels > settings.max_pixels:
-        raise TooManyPixels(f"a page would be {pixels / 1e6:.0f} Mpx, over {settings.max_pixels / 1e6:.0f} Mpx", file=label)
+        raise TooManyPixels(
+            f"a page would be {pixels / 1e6:.0f} Mpx, over {settings.max_pixels / 1e6:.0f} Mpx", file=label
+        )
     try:
-        bitmap = page.render(scale=render_dpi / 72, grayscale=gray, rev_byteorder=True)
+        # pdfium rounds the bitmap size up; aim just under the exact pixel count of the scan.
+        scale = (round(w_pt * render_dpi / 72) - 0.01) / w_pt
+        bitmap = page.render(scale=scale, grayscale=gray, rev_byteorder=True)
     except pdfium.PdfiumError as exc:
         raise TruncatedFile(f"a page cannot be rendered ({exc})", file=label) from exc
     arr = bitmap.to_numpy()

@@ -33,8 +33,8 @@ def find_seals(rgb: np.ndarray, dpi: int) -> list[SealRegion]:
     red = ((r - np.maximum(g, b)) > 50).astype(np.uint8)
     if red.sum() == 0:
         return []
-    red = cv2.morphologyEx(red, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    n, _labels, stats, _ = cv2.connectedComponentsWithStats(red, connectivity=8)
+    closed = cv2.morphologyEx(red, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     px_per_cm = dpi * scale / 2.54
     seals: list[SealRegion] = []
     for i in range(1, n):

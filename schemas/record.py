@@ -6,10 +6,11 @@ The keys are a contract (see README, "The record"): add beside them, never renam
 from __future__ import annotations
 
 import unicodedata
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field as PydField, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import Field as PydField
 
 SCHEMA_VERSION = 1
 
@@ -20,7 +21,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-class DossierStatus(str, Enum):
+class DossierStatus(StrEnum):
     received = "received"
     processing = "processing"
     processed = "processed"

@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import raster
+from pipeline.ocr import ensure_language
 from schemas.errors import HosoError, InputError, MissingFile
 from schemas.record import Dossier, DossierStatus
 from workers.dossier import finish_dossier
@@ -37,7 +38,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def new_code() -> str:
-    return f"HS-{datetime.now(timezone.utc):%Y%m%d}-{secrets.token_hex(3).upper()}"
+    return f"HS-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(3).upper()}"
 
 
 def expand_inputs(paths: Iterable[Path]) -> list[Path]:
@@ -45,7 +46,9 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted((c for c in p.iterdir() if c.is_file() and not c.name.startswith(".")), key=lambda c: c.name))
+            out.extend(
+                sorted((c for c in p.iterdir() if c.is_file() and not c.name.startswith(".")), key=lambda c: c.name)
+            )
         else:
             out.append(p)
     return out
@@ -58,9 +61,7 @@ class IntakeReport:
     problems: list[HosoError] = field(default_factory=list)
 
 
-def intake(
-    records: Records, store: ObjectStore, settings: Settings, code: str, inputs: Sequence[Path]
-) -> IntakeReport:
+def intake(records: Records, store: ObjectStore, settings: Settings, code: str, inputs: Sequence[Path]) -> IntakeReport:
     """Store each original unchanged under its SHA-256, check it, and create its page rows.
 
     A bad file is recorded with its reason and skipped; the others go on.
@@ -163,8 +164,8 @@ def run_pages(
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
                 task = pending.pop(fut)
-                exc = fut.exception()
-                record(task, None if exc else fut.result(), exc)
+                error = fut.exception()
+                record(task, None if error else fut.result(), error)
     return problems, timings
 
 
@@ -178,6 +179,7 @@ def process(
 ) -> RunResult:
     """Take the inputs as one dossier, in the order given, and return its record."""
     t0 = time.perf_counter()
+    ensure_language(settings.pipeline.lang, settings.pipeline.tessdata)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     records = Records(settings.db_url)
     store = make_store(settings)

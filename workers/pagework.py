@@ -81,7 +81,11 @@ class PageWorker:
         t0 = time.perf_counter()
         path = self.store.local_path(original_key(task.sha256))
         image = raster.load_page(
-            path, task.kind, task.source_page - 1, self.settings.pipeline, name=task.file_name  # type: ignore[arg-type]
+            path,
+            task.kind,  # type: ignore[arg-type]
+            task.source_page - 1,
+            self.settings.pipeline,
+            name=task.file_name,
         )
         t_load = time.perf_counter() - t0
         result = process_page(image, self.settings.pipeline, self.engine)
@@ -91,6 +95,11 @@ class PageWorker:
         timings = {"load": t_load, **result.timings, "store": time.perf_counter() - t}
         log.info(
             "page done",
-            extra={"dossier": task.code, "page": task.number, "stage": "page", "seconds": round(sum(timings.values()), 3)},
+            extra={
+                "dossier": task.code,
+                "page": task.number,
+                "stage": "page",
+                "seconds": round(sum(timings.values()), 3),
+            },
         )
         return PageOutcome(page=page_record(task, image, result, key), timings=timings)

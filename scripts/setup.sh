@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what hoso needs on a fresh Debian 12 machine (run as root), and the project in .venv.
+#   bash scripts/setup.sh          runtime only
+#   bash scripts/setup.sh --test   also what the test suite needs (servers, browsers, linters)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+packages=(
+  tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng   # OCR models (engine runs in-process)
+  poppler-utils                                                          # pdfinfo/pdfimages for checks, pdftoppm for bench
+  fonts-dejavu-core fonts-liberation2 fonts-noto-core                    # Vietnamese fonts for the page generator
+  python3 python3-venv python3-dev
+)
+if [ "$want_test" = 1 ]; then
+  packages+=(redis-server postgresql ghostscript unpaper qpdf)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing system packages (run as root): ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-}
+if [ -z "$python" ]; then
+  for cand in python3.11 python3; do
+    if command -v "$cand" >/dev/null && "$cand" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      python=$cand; break
+    fi
+  done
+fi
+[ -n "$python" ] || { echo "setup: Python 3.11 is needed" >&2; exit 1; }
+
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+if [ "$want_test" = 1 ]; then
+  .venv/bin/python -m pip install -q -e ".[test]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "setup: done ($(.venv/bin/python -c 'import tesserocr; print(tesserocr.tesseract_version().splitlines()[0])'))"

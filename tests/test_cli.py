@@ -1,0 +1,119 @@
+"""`hoso process` and `hoso show` end to end, embedded (local folder + SQLite, no broker)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, shared
+from workers.cli import main
+
+
+def _hoso(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "OMP_THREAD_LIMIT": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "workers.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or ROOT,
+        timeout=600,
+    )
+
+
+def test_process_writes_record_and_show_reads_it_back(tmp_path: Path) -> None:
+    # GIVEN two scans given as one dossier, the second a folder
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    shutil.copy(shared("tesseract", "phototest-rotated-R.png"), folder / "b.png")
+    shutil.copy(shared("tesseract", "phototest.tif"), folder / "a.tif")
+    first = tmp_path / "0-front.png"
+    shutil.copy(shared("tesseract", "phototest-rotated-180.png"), first)
+    data = tmp_path / "data"
+    out = tmp_path / "record.json"
+
+    # WHEN processed with --json
+    proc = _hoso("process", str(first), str(folder), "--json", str(out), "--data-dir", str(data), "--no-progress")
+
+    # THEN the record has the pages in the order given (folder sorted by name), upright, with words
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["status"] == "processed"
+    assert [(p["number"], p["source"]["file"], p["rotation"]) for p in record["pages"]] == [
+        (1, "0-front.png", 180),
+        (2, "a.tif", 0),
+        (3, "b.png", 270),
+    ]
+    for page in record["pages"]:
+        assert "quick brown dog" in page["text"]
+        assert page["confidence"] > 70
+        word = next(w for w in page["words"] if w["text"] == "quick")
+        x0, y0, x1, y1 = word["box"]
+        assert 0 <= x0 < x1 <= page["width"] and 0 <= y0 < y1 <= page["height"]
+        assert page["blank"] is False and page["separator"] is False
+    assert record["documents"] == []
+    # the originals are stored unchanged, named by their SHA-256
+    sha = hashlib.sha256(first.read_bytes()).hexdigest()
+    assert record["pages"][0]["sha256"] == sha
+    assert (data / "objects" / "originals" / sha).read_bytes() == first.read_bytes()
+
+    # AND `hoso show` gives the same record, from HOSO_DATA_DIR
+    shown = _hoso("show", record["code"], env={"HOSO_DATA_DIR": str(data)})
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout) == record
+
+
+def test_one_bad_file_among_good_ones_is_named_and_the_rest_recorded(tmp_path: Path) -> None:
+    good = tmp_path / "good.png"
+    shutil.copy(shared("tesseract", "phototest.tif"), good)
+    bad = tmp_path / "giay-khai-sinh.pdf"
+    bad.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")  # cut short
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    out = tmp_path / "record.json"
+    proc = _hoso(
+        "process",
+        str(bad),
+        str(good),
+        str(empty),
+        "--json",
+        str(out),
+        "--data-dir",
+        str(tmp_path / "d"),
+        "--no-progress",
+    )
+    assert proc.returncode == 2
+    assert "giay-khai-sinh.pdf" in proc.stderr and "cut short" in proc.stderr
+    assert "empty.jpg" in proc.stderr and "empty" in proc.stderr
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert [p["source"]["file"] for p in record["pages"]] == ["good.png"]
+    assert record["pages"][0]["number"] == 1
+    assert {(p["file"], p["error"]) for p in record["problems"]} == {
+        ("giay-khai-sinh.pdf", "TruncatedFile"),
+        ("empty.jpg", "EmptyFile"),
+    }
+    # nothing lost: the bad original is kept too
+    sha = hashlib.sha256(bad.read_bytes()).hexdigest()
+    assert (tmp_path / "d" / "objects" / "originals" / sha).exists()
+
+
+def test_show_unknown_code_exits_with_not_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "d").mkdir()
+    assert main(["show", "HS-NOPE", "--data-dir", str(tmp_path / "d")]) == 3
+    assert "HS-NOPE" in capsys.readouterr().err
+
+
+def test_missing_language_is_a_clear_error(tmp_path: Path) -> None:
+    src = tmp_path / "p.png"
+    shutil.copy(shared("tesseract", "phototest.tif"), src)
+    proc = _hoso("process", str(src), "--lang", "xyz", "--data-dir", str(tmp_path / "d"), "--no-progress")
+    assert proc.returncode != 0
+    assert "xyz" in proc.stderr and "tesseract-ocr-" in proc.stderr

@@ -1,0 +1,169 @@
+"""Intake of files: types by content, resolutions, limits, and a specific error for each bad input."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline import raster
+from schemas.errors import (
+    EmptyFile,
+    NotADocument,
+    PasswordProtected,
+    TooManyPages,
+    TooManyPixels,
+    TruncatedFile,
+)
+from schemas.settings import PipelineSettings
+from tests.conftest import shared
+from tests.pdfmake import write_ccitt_pdf
+
+
+def test_jbig2_pdf_pages_render_at_their_scan_resolution(pipeline_settings: PipelineSettings) -> None:
+    path = shared("ocrmypdf", "cardinal.pdf")
+    info = raster.inspect(path, pipeline_settings)
+    assert (info.kind, info.pages) == ("pdf", 4)
+    page = raster.load_page(path, info.kind, 0, pipeline_settings)
+    assert page.dpi == 300 and page.dpi_stated
+    assert page.pixels.ndim == 2  # bilevel scan: rendered in gray, not RGB
+    assert page.pixels.shape == (3300, 2550) or abs(page.pixels.shape[0] - 3300) <= 1
+
+
+def test_rotated_placement_still_gives_the_scan_resolution(pipeline_settings: PipelineSettings) -> None:
+    page = raster.load_page(shared("ocrmypdf", "skew.pdf"), "pdf", 0, pipeline_settings)
+    assert page.dpi == 300
+
+
+def test_ccitt_g4_pdf_is_decoded(tmp_path: Path, pipeline_settings: PipelineSettings) -> None:
+    scan = Image.open(shared("tesseract", "8071_093.3B.tif"))
+    pdf = tmp_path / "office-scanner-g4.pdf"
+    write_ccitt_pdf(scan, pdf, dpi=300)
+    info = raster.inspect(pdf, pipeline_settings)
+    page = raster.load_page(pdf, info.kind, 0, pipeline_settings)
+    assert page.dpi == 300
+    original = np.asarray(scan.convert("L"))
+    assert page.pixels.shape == original.shape
+    # Same pixels (allowing for edge antialiasing).
+    assert np.mean(np.abs(page.pixels.astype(int) - original.astype(int)) > 128) < 0.01
+
+
+def test_multipage_tiff_counts_frames_and_keeps_dpi(tmp_path: Path, pipeline_settings: PipelineSettings) -> None:
+    frames = [Image.new("L", (850, 1100), 255) for _ in range(3)]
+    path = tmp_path / "three.tif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], dpi=(200, 200))
+    info = raster.inspect(path, pipeline_settings)
+    assert (info.kind, info.pages) == ("tiff", 3)
+    page = raster.load_page(path, "tiff", 2, pipeline_settings)
+    assert (page.dpi, page.dpi_stated) == (200, True)
+
+
+def test_image_without_resolution_is_taken_as_300_dpi_and_says_so(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    path = tmp_path / "nodpi.png"
+    Image.new("RGB", (500, 700), "white").save(path)
+    page = raster.load_page(path, "png", 0, pipeline_settings)
+    assert (page.dpi, page.dpi_stated) == (300, False)
+
+
+def test_exif_orientation_is_honoured(tmp_path: Path, pipeline_settings: PipelineSettings) -> None:
+    # A phone-style JPEG: pixels stored sideways with EXIF orientation 6 (turn 90° clockwise to view).
+    upright = Image.new("L", (400, 600), 255)
+    upright.paste(0, (0, 0, 400, 50))  # a black band on top of the upright page
+    stored = upright.transpose(Image.Transpose.ROTATE_90)  # what the camera wrote
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "phone.jpg"
+    stored.save(path, exif=exif, dpi=(300, 300))
+    page = raster.load_page(path, "jpeg", 0, pipeline_settings)
+    assert page.pixels.shape[:2] == (600, 400)
+    assert page.pixels[:40].mean() < 60 and page.pixels[-40:].mean() > 200
+
+
+def test_file_type_comes_from_content_not_extension(tmp_path: Path, pipeline_settings: PipelineSettings) -> None:
+    png_named_pdf = tmp_path / "scan.pdf"
+    Image.new("L", (100, 100), 255).save(png_named_pdf, format="PNG")
+    assert raster.inspect(png_named_pdf, pipeline_settings).kind == "png"
+    text_named_jpg = tmp_path / "notes.jpg"
+    text_named_jpg.write_text("Biên bản họp, không phải ảnh quét\n", encoding="utf-8")
+    with pytest.raises(NotADocument) as err:
+        raster.inspect(text_named_jpg, pipeline_settings)
+    assert "notes.jpg" in str(err.value)
+
+
+def test_empty_file_is_refused(tmp_path: Path, pipeline_settings: PipelineSettings) -> None:
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(b"")
+    with pytest.raises(EmptyFile):
+        raster.inspect(path, pipeline_settings)
+
+
+def test_truncated_pdf_is_refused(tmp_path: Path, pipeline_settings: PipelineSettings) -> None:
+    data = shared("ocrmypdf", "skew.pdf").read_bytes()
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(TruncatedFile) as err:
+        raster.inspect(path, pipeline_settings)
+    assert "cut short" in str(err.value)
+
+
+def test_truncated_jpeg_is_refused_when_decoded(tmp_path: Path, pipeline_settings: PipelineSettings) -> None:
+    src = tmp_path / "full.jpg"
+    Image.effect_noise((800, 800), 60).convert("RGB").save(src, quality=90)
+    data = src.read_bytes()
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(TruncatedFile):
+        info = raster.inspect(path, pipeline_settings)
+        raster.load_page(path, info.kind, 0, pipeline_settings)
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf (Debian package) makes the encrypted PDF")
+def test_password_protected_pdf_is_refused(tmp_path: Path, pipeline_settings: PipelineSettings) -> None:
+    path = tmp_path / "locked.pdf"
+    subprocess.run(
+        ["qpdf", "--encrypt", "user-pw", "owner-pw", "256", "--", str(shared("ocrmypdf", "skew.pdf")), str(path)],
+        check=True,
+    )
+    with pytest.raises(PasswordProtected) as err:
+        raster.inspect(path, pipeline_settings)
+    assert "password" in str(err.value).lower()
+
+
+def test_pdf_over_the_page_limit_is_refused(pipeline_settings: PipelineSettings) -> None:
+    with pytest.raises(TooManyPages) as err:
+        raster.inspect(shared("ocrmypdf", "cardinal.pdf"), PipelineSettings(max_pages=3))
+    assert "4 pages" in str(err.value)
+
+
+def test_image_over_the_pixel_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.png"
+    Image.new("L", (2000, 2000), 255).save(path)
+    with pytest.raises(TooManyPixels):
+        raster.inspect(path, PipelineSettings(max_pixels=1_000_000))
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims a huge size: a decompression bomb's signature."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    )
+
+
+def test_decompression_bomb_is_refused_before_decoding(tmp_path: Path, pipeline_settings: PipelineSettings) -> None:
+    path = tmp_path / "bomb.png"
+    path.write_bytes(_png_claiming(60_000, 60_000))
+    with pytest.raises(TooManyPixels):
+        raster.inspect(path, pipeline_settings)
