@@ -22,6 +22,8 @@ class OcrWord:
     text: str
     conf: float
     box: tuple[int, int, int, int]
+    line: int = 0  # text line, numbered in Tesseract's reading order (columns read one after the other)
+    block: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,13 @@ class OcrEngine:
         words: list[OcrWord] = []
         it = api.GetIterator()
         level = tesserocr.RIL.WORD
+        line = block = -1
         if it is not None:
             for w in tesserocr.iterate_level(it, level):
+                if w.IsAtBeginningOf(tesserocr.RIL.BLOCK):
+                    block += 1
+                if w.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+                    line += 1
                 text = w.GetUTF8Text(level)
                 if not text or not text.strip():
                     continue
@@ -89,7 +96,15 @@ class OcrEngine:
                 if bbox is None:
                     continue
                 conf = max(0.0, min(100.0, float(w.Confidence(level))))
-                words.append(OcrWord(text=unicodedata.normalize("NFC", text.strip()), conf=conf, box=bbox))
+                words.append(
+                    OcrWord(
+                        text=unicodedata.normalize("NFC", text.strip()),
+                        conf=conf,
+                        box=bbox,
+                        line=max(line, 0),
+                        block=max(block, 0),
+                    )
+                )
         text = unicodedata.normalize("NFC", api.GetUTF8Text() or "").strip()
         mean = float(np.mean([w.conf for w in words])) if words else 0.0
         api.Clear()

@@ -38,6 +38,8 @@ class Word(_Frozen):
     text: str
     conf: float = PydField(ge=0, le=100, description="Tesseract word confidence, 0-100")
     box: Box = PydField(description="[x0, y0, x1, y1] on the straightened page image")
+    line: int = PydField(0, description="text line on the page, in reading order (columns one after another)")
+    block: int = PydField(0, description="text block on the page, in reading order")
 
     @field_validator("text")
     @classmethod

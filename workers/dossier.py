@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from pipeline.classify import TextClassifier
+from pipeline.documents import build_documents
+from schemas.doctypes import load_catalog
 from schemas.record import Dossier, DossierStatus
 from workers.records import Records
 
@@ -14,11 +19,23 @@ def dossier_status(dossier: Dossier) -> DossierStatus:
     return DossierStatus.processed
 
 
+@lru_cache(maxsize=1)
+def _classifier() -> TextClassifier:
+    return TextClassifier.load()
+
+
 def finish_dossier(records: Records, code: str) -> Dossier:
-    """Set the dossier's status from its pages and documents, and return its record."""
+    """Split the pages into documents, name and fill them, set the dossier's status; return its record.
+
+    Safe to run twice: the documents are computed from the pages again and replace the machine's previous
+    ones; a dossier a reviewer has marked reviewed keeps its documents and status.
+    """
     dossier = records.dossier(code)
     if dossier.status == DossierStatus.reviewed:
         return dossier  # a reviewer's verdict stands
+    documents = build_documents(dossier.pages, _classifier(), load_catalog())
+    records.set_documents(code, documents)
+    dossier = dossier.model_copy(update={"documents": documents})
     status = dossier_status(dossier)
     records.set_status(code, status)
     return dossier.model_copy(update={"status": status})

@@ -158,6 +158,7 @@ def run_pages(
         return problems, timings
 
     ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["workers.pagework"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_pool, initargs=(settings,)) as pool:
         pending: dict[Future[PageOutcome], PageTask] = {pool.submit(_run_in_pool, t): t for t in claimed}
         while pending:

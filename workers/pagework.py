@@ -56,7 +56,10 @@ def page_record(task: PageTask, image: raster.PageImage, result: PageResult, ima
         separator=False,
         text=result.ocr.text,
         confidence=result.ocr.confidence,
-        words=[Word(text=w.text, conf=round(w.conf, 2), box=list(w.box)) for w in result.ocr.words],
+        words=[
+            Word(text=w.text, conf=round(w.conf, 2), box=list(w.box), line=w.line, block=w.block)
+            for w in result.ocr.words
+        ],
         image_key=image_key,
     )
 

@@ -1,0 +1,144 @@
+"""A dossier's pages → its documents: split where a new paper starts, name each type, fill its fields.
+
+Segmentation reads the pages in order. A page with a title starts a document; a page without one, or one
+numbered as a continuation ("Trang 2/3"), stays with the document before it while its text fits that type;
+otherwise it starts a document of the type its text suggests. Blank pages and receipt sheets belong to no
+document. A photocopy of both sides of a card on one page is one page, hence one document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from pipeline.classify import TextClassifier
+from pipeline.extract.fields import Segment, extract_fields, find_labels, segments
+from pipeline.extract.text import fold
+from schemas.doctypes import DocTypeCatalog, DocTypeSpec
+from schemas.record import Document, Page
+
+_TITLE_CUTOFF = 86.0
+_TITLE_ZONE = 0.5  # titles are printed in the upper half of a first page
+_CONTINUATION = re.compile(r"\btrang\s*(\d{1,2})\s*/\s*(\d{1,2})\b")
+
+
+@dataclass(frozen=True)
+class PageClass:
+    number: int
+    probs: dict[str, float]
+    title: tuple[str, float] | None  # (type, match score 0-100)
+    continuation: bool
+
+
+def _upper_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def find_title(segs: Sequence[Segment], page: Page, catalog: DocTypeCatalog) -> tuple[str, float] | None:
+    best: tuple[str, float, int] | None = None
+    for seg in segs:
+        if seg.page != page.number or seg.box[1] > _TITLE_ZONE * page.height or _upper_share(seg.text) < 0.7:
+            continue
+        for spec in catalog.types:
+            for title in spec.titles:
+                t = fold(title)
+                whole = fuzz.ratio(t, seg.folded)
+                # "TỜ KHAI YÊU CẦU CHỨNG THỰC …" starts with the title "TỜ KHAI".
+                prefix = fuzz.ratio(t, seg.folded[: len(t)]) if len(seg.folded) > len(t) else 0.0
+                score = max(whole, prefix)
+                if score >= _TITLE_CUTOFF and (best is None or (len(t), score) > (best[2], best[1])):
+                    best = (spec.key, float(score), len(t))
+    return (best[0], best[1]) if best else None
+
+
+def classify_pages(pages: Sequence[Page], model: TextClassifier, catalog: DocTypeCatalog) -> list[PageClass]:
+    segs = segments(pages)
+    out = []
+    for page in pages:
+        mine = [s for s in segs if s.page == page.number]
+        cont = _CONTINUATION.search(fold(page.text))
+        out.append(
+            PageClass(
+                number=page.number,
+                probs=model.predict_proba(page.text),
+                title=find_title(mine, page, catalog),
+                continuation=bool(cont and int(cont.group(1)) > 1),
+            )
+        )
+    return out
+
+
+def _field_labels(page: Page, spec: DocTypeSpec) -> set[str]:
+    return {h.field.key for h in find_labels(spec, segments([page]))}
+
+
+def split(pages: Sequence[Page], classes: Sequence[PageClass], catalog: DocTypeCatalog) -> list[list[int]]:
+    """Groups of page numbers, one per document."""
+    groups: list[list[int]] = []
+    current_type: str | None = None
+    seen_fields: set[str] = set()
+    for page, cls in zip(pages, classes, strict=True):
+        if page.blank or page.separator or not page.text.strip():
+            continue
+        top = max(cls.probs, key=lambda k: cls.probs[k])
+        starts = (
+            current_type is None
+            or cls.title is not None
+            or (not cls.continuation and top != current_type and cls.probs.get(current_type, 0.0) < 0.25)
+        )
+        labels: set[str] = set()
+        if not starts and current_type is not None:
+            spec = catalog.get(current_type)
+            if not spec.multi_page and spec.fields:
+                # A one-page paper whose labels all appear again is another copy (a second person's card)
+                # whose title OCR missed; a card's back on its own page prints none of them.
+                labels = _field_labels(page, spec)
+                starts = len(labels & seen_fields) >= 2
+        if starts:
+            groups.append([page.number])
+            current_type = cls.title[0] if cls.title else top
+            spec = catalog.get(current_type)
+            seen_fields = _field_labels(page, spec) if spec.fields else set()
+        else:
+            groups[-1].append(page.number)
+            seen_fields |= labels
+    return groups
+
+
+def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTypeCatalog) -> list[Document]:
+    classes = classify_pages(pages, model, catalog)
+    by_number = {c.number: c for c in classes}
+    page_by_number = {p.number: p for p in pages}
+    documents: list[Document] = []
+    for group in split(pages, classes, catalog):
+        probs = {k: float(np.mean([by_number[n].probs.get(k, 0.0) for n in group])) for k in model.labels}
+        title = by_number[group[0]].title
+        if title is not None:
+            doc_type = title[0]
+            p = probs.get(doc_type, 0.0)
+            # A clear title settles the type unless the text says something else entirely.
+            confidence = max(p, min(0.99, title[1] / 100.0)) if p >= 0.1 else 0.5 * p + 0.3
+        else:
+            doc_type = max(probs, key=lambda k: probs[k])
+            confidence = probs[doc_type]
+        spec = catalog.get(doc_type)
+        doc_pages = [page_by_number[n] for n in group]
+        fields = extract_fields(spec, doc_pages) if spec.fields else {}
+        missing = [f.key for f in spec.fields if f.required and f.key not in fields]
+        weak = [f.key for f in spec.fields if f.key in fields and fields[f.key].confidence < f.review_below]
+        needs_review = confidence < spec.review_below or bool(missing) or bool(weak)
+        documents.append(
+            Document(
+                type=doc_type,
+                type_confidence=round(float(np.clip(confidence, 0, 1)), 3),
+                pages=group,
+                fields=fields,
+                needs_review=needs_review,
+            )
+        )
+    return documents

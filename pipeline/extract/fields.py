@@ -1,0 +1,344 @@
+"""Fields of a document, found by their printed labels on the OCR lines of its pages.
+
+1. The OCR words become line segments (a line split where a wide gap separates two columns or two
+   label/value pairs), each knowing its page, box and column.
+2. Every label of the type is looked for in every segment, fuzzily and without diacritics, so that OCR
+   slips in labels ("H0 va ten") still match. Where labels overlap, the longest wins: "Họ và tên người mẹ"
+   is the mother's, not the child's "Họ và tên".
+3. The value is what follows the label up to the next label, or, when that is empty, the next line of the
+   same column. It is parsed by its kind, normalised and validated; the confidence combines the label
+   match, the parse, the OCR confidence of its words and the checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from pipeline.extract import values as V
+from pipeline.extract.text import fold, squash_spaces
+from pipeline.extract.validate import run_validators
+from schemas.doctypes import DocTypeSpec, FieldSpec
+from schemas.record import Field, Page
+
+_LABEL_CUTOFF = 82.0
+_SHORT_LABEL = 4
+
+
+@dataclass(frozen=True)
+class WordRef:
+    start: int
+    end: int
+    box: tuple[int, int, int, int]
+    conf: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    page: int
+    text: str
+    folded: str
+    words: tuple[WordRef, ...]
+    box: tuple[int, int, int, int]
+    column: str  # left | right | full
+    index: int
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    field: FieldSpec
+    label: str
+    score: float
+    seg: int
+    start: int
+    end: int
+
+
+def segments(pages: Sequence[Page]) -> list[Segment]:
+    """The document's text as line segments in reading order."""
+    out: list[Segment] = []
+    for page in pages:
+        if page.blank or page.separator or not page.words:
+            continue
+        width = max(page.width, 1)
+        lines: dict[tuple[int, int], list] = {}
+        for w in page.words:
+            lines.setdefault((w.block, w.line), []).append(w)
+        heights = [w.box[3] - w.box[1] for w in page.words]
+        gap_limit = max(0.06 * width, 5 * float(np.median(heights)))
+        for words in lines.values():
+            words = sorted(words, key=lambda w: w.box[0])
+            run: list = [words[0]]
+            for prev, cur in zip(words, words[1:], strict=False):
+                if cur.box[0] - prev.box[2] > gap_limit:
+                    out.append(_segment(page.number, run, width, len(out)))
+                    run = []
+                run.append(cur)
+            out.append(_segment(page.number, run, width, len(out)))
+    return out
+
+
+def _segment(page: int, words: list, width: int, index: int) -> Segment:
+    parts: list[str] = []
+    refs: list[WordRef] = []
+    pos = 0
+    for w in words:
+        if parts:
+            pos += 1
+        refs.append(WordRef(start=pos, end=pos + len(w.text), box=tuple(w.box), conf=w.conf))  # type: ignore[arg-type]
+        parts.append(w.text)
+        pos += len(w.text)
+    text = " ".join(parts)
+    x0 = min(w.box[0] for w in words)
+    y0 = min(w.box[1] for w in words)
+    x1 = max(w.box[2] for w in words)
+    y1 = max(w.box[3] for w in words)
+    if x0 < 0.42 * width and x1 > 0.58 * width:
+        column = "full"
+    else:
+        column = "left" if (x0 + x1) / 2 < width / 2 else "right"
+    return Segment(
+        page=page, text=text, folded=fold(text), words=tuple(refs), box=(x0, y0, x1, y1), column=column, index=index
+    )
+
+
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}|[a-z])\s*[.)]\s*")
+
+
+def _find_label(label: str, seg: Segment) -> tuple[float, int, int] | None:
+    lab = squash_spaces(fold(label))
+    text = seg.folded
+    if len(lab) <= _SHORT_LABEL:
+        # Short labels ("Số", "Ông", "Bà") only count at the start of a segment, followed by ':' or a space.
+        m = re.match(r"^\s*(?:\d{1,2}\s*[.)]\s*)?" + re.escape(lab) + r"(?=\s*[:/]|\s)", text)
+        if m is None:
+            return None
+        return 100.0, m.start() + m.group().find(lab[0]), m.end()
+    if len(text) < 0.85 * len(lab):
+        return None  # the segment is shorter than the label: at best a piece of it
+    res = fuzz.partial_ratio_alignment(lab, text, score_cutoff=_LABEL_CUTOFF)
+    if res is None:
+        return None
+    start, end = res.dest_start, res.dest_end
+    if end - start < 0.85 * len(lab):
+        return None
+    # A label starts a segment or follows a separator; a match inside running text is not a label.
+    before = text[:start]
+    if (
+        any(c.isalnum() for c in before)
+        and not _NUMBERING.fullmatch(before)
+        and not re.search(r"[:;,/]\s*$|\s{2,}$", before)
+    ):
+        return None
+    # Extend to the end of a word cut short by the alignment.
+    while end < len(text) and text[end].isalnum() and end - res.dest_end < 2:
+        end += 1
+    return float(res.score), start, end
+
+
+def find_labels(spec: DocTypeSpec, segs: Sequence[Segment]) -> list[LabelHit]:
+    """Every label occurrence, overlaps resolved in favour of the longer (more specific) label."""
+    hits: list[LabelHit] = []
+    for seg in segs:
+        found: list[LabelHit] = []
+        for f in spec.fields:
+            for label in f.labels:
+                if fold(label) == "ngay":
+                    continue  # dates in words are found by their pattern, not by this label
+                m = _find_label(label, seg)
+                if m is not None:
+                    found.append(LabelHit(field=f, label=label, score=m[0], seg=seg.index, start=m[1], end=m[2]))
+        # An exact match beats a fuzzy one; among near-equals the longer label is the more specific.
+        found.sort(key=lambda h: -(h.score + 0.3 * len(h.label)))
+        taken: list[LabelHit] = []
+        for h in found:
+            if any(t.field.key == h.field.key for t in taken if t.start < h.end and h.start < t.end):
+                continue
+            if all(h.end <= t.start or h.start >= t.end for t in taken):
+                taken.append(h)
+            elif any(t.start == h.start and t.end == h.end and t.label == h.label for t in taken):
+                taken.append(h)  # the same printed label serves two fields (wife's and husband's columns)
+        hits.extend(sorted(taken, key=lambda h: h.start))
+    return hits
+
+
+def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
+    if kind == "date":
+        return V.parse_date(text)
+    if kind == "id_number":
+        return V.parse_digits(text, length=12) or V.parse_digits(text, length=9)
+    if kind == "digits":
+        return V.parse_digits(text)
+    if kind == "phone":
+        return V.parse_phone(text)
+    if kind == "name":
+        return V.parse_name(text)
+    if kind == "area":
+        return V.parse_area(text)
+    if kind == "year":
+        return V.parse_year(text)
+    if kind == "serial":
+        return V.parse_serial(text)
+    if kind == "sex":
+        return V.parse_sex(text)
+    if kind == "choice":
+        return V.parse_choice(text, f.choices)
+    return V.parse_text(text)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str
+    value: str
+    confidence: float
+    page: int
+    box: list[int] | None
+
+
+def _words_conf_box(seg: Segment, start: int, end: int) -> tuple[float, list[int] | None]:
+    inside = [w for w in seg.words if w.end > start and w.start < end]
+    if not inside:
+        return 0.0, None
+    conf = min(w.conf for w in inside) * 0.5 + float(np.mean([w.conf for w in inside])) * 0.5
+    box = [
+        min(w.box[0] for w in inside),
+        min(w.box[1] for w in inside),
+        max(w.box[2] for w in inside),
+        max(w.box[3] for w in inside),
+    ]
+    return conf, box
+
+
+def _ocr_factor(conf: float) -> float:
+    # Tesseract's word confidence: ≥ 90 is usually right, below 60 usually wrong.
+    return float(np.clip((conf - 45.0) / 45.0, 0.0, 1.0))
+
+
+def _value_after(
+    hit: LabelHit, segs: Sequence[Segment], next_start: int | None, f: FieldSpec
+) -> tuple[Segment, int, int, V.Parsed] | None:
+    seg = segs[hit.seg]
+    stop = next_start if next_start is not None else len(seg.text)
+    rest = seg.text[hit.end : stop]
+    lead = len(rest) - len(V.strip_leaders(rest))
+    begin = hit.end + lead
+    parsed = _parse(f.kind, seg.text[begin:stop], f)
+    if parsed is not None:
+        return seg, begin + parsed.span[0], begin + parsed.span[1], parsed
+    if seg.text[begin:stop].strip(" .:…_"):
+        return None  # something is printed after the label, and it is not a value of this kind
+    # The value is on the next line of the same column (CCCD cards print it under the label).
+    for nxt in segs[hit.seg + 1 : hit.seg + 3]:
+        if nxt.page != seg.page or (seg.column != "full" and nxt.column not in (seg.column, "full")):
+            continue
+        parsed = _parse(f.kind, nxt.text, f)
+        if parsed is not None:
+            return nxt, parsed.span[0], parsed.span[1], parsed
+        break
+    return None
+
+
+def _words_in_date(segs: Sequence[Segment]) -> list[tuple[Segment, V.Parsed]]:
+    found = []
+    for seg in segs:
+        if "thang" in seg.folded and "nam" in seg.folded:
+            parsed = V.parse_date(seg.text)
+            if parsed is not None and "ngay" in seg.folded[max(0, parsed.span[0] - 1) : parsed.span[1]]:
+                found.append((seg, parsed))
+    return found
+
+
+def _section_of(hit: LabelHit, segs: Sequence[Segment], headings: dict[int, str]) -> str | None:
+    """The heading printed above a label in its column ("Người mẹ", "Thông tin người vợ")."""
+    col = segs[hit.seg].column
+    page = segs[hit.seg].page
+    for i in range(hit.seg - 1, -1, -1):
+        seg = segs[i]
+        if seg.page != page:
+            break
+        if i in headings and (seg.column == col or "full" in (seg.column, col)):
+            return headings[i]
+    return None
+
+
+def _headings(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, str]:
+    names = {fold(h) for f in spec.fields for h in f.sections}
+    found: dict[int, str] = {}
+    for seg in segs:
+        text = seg.folded.strip(" :.-")
+        scored = [(fuzz.ratio(name, text), name) for name in names if len(text) <= len(name) + 6]
+        if scored and max(scored)[0] >= 85:
+            found[seg.index] = max(scored)[1]
+    return found
+
+
+def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]:
+    segs = segments(pages)
+    hits = find_labels(spec, segs)
+    headings = _headings(spec, segs)
+    section_names = set(headings.values())
+    by_seg: dict[int, list[LabelHit]] = {}
+    for h in hits:
+        by_seg.setdefault(h.seg, []).append(h)
+
+    found: dict[str, Candidate] = {}
+    for f in spec.fields:
+        mine = [h for h in hits if h.field.key == f.key]
+        if f.column:
+            mine = [h for h in mine if segs[h.seg].column in (f.column, "full")]
+        if section_names:
+            # Under a heading, a generic label ("Họ, chữ đệm, tên") belongs to that heading's fields only.
+            own = {fold(s) for s in f.sections}
+            mine = [
+                h
+                for h in mine
+                if (_section_of(h, segs, headings) in own) == bool(own)
+                or (not own and _section_of(h, segs, headings) is None)
+            ]
+        # A field printed twice with the same labels (wife/husband in one column each) takes its n-th.
+        mine = mine[f.occurrence - 1 :] if f.occurrence > 1 else mine
+        best: Candidate | None = None
+        for h in mine:
+            later = [o.start for o in by_seg[h.seg] if o.start >= h.end and o is not h]
+            got = _value_after(h, segs, min(later) if later else None, f)
+            if got is None:
+                continue
+            seg, start, end, parsed = got
+            conf_ocr, box = _words_conf_box(seg, start, end)
+            confidence = (h.score / 100.0) * parsed.quality * _ocr_factor(conf_ocr)
+            cand = Candidate(f.key, parsed.value, confidence, seg.page, box)
+            if best is None or cand.confidence > best.confidence + 0.1:
+                best = cand
+            if best is cand and confidence > 0.8:
+                break
+        if best is None and f.kind == "date" and any(fold(lab) == "ngay" for lab in f.labels):
+            dated = _words_in_date(segs)
+            if dated:
+                seg, parsed = dated[-1]  # the place-and-date line above the signature
+                conf_ocr, box = _words_conf_box(seg, *parsed.span)
+                best = Candidate(f.key, parsed.value, 0.9 * parsed.quality * _ocr_factor(conf_ocr), seg.page, box)
+        if best is not None:
+            found[f.key] = best
+
+    # Checks that look across fields.
+    values = {k: c.value for k, c in found.items()}
+    fields: dict[str, Field] = {}
+    for f in spec.fields:
+        cand = found.get(f.key)
+        if cand is None:
+            continue
+        conf = cand.confidence
+        if f.validators:
+            problems = run_validators(f.key, cand.value, list(f.validators), values)
+            if problems:
+                conf *= 0.4
+            elif "cccd" in f.validators and "date_of_birth" in values and "sex" in values:
+                conf = max(conf, min(1.0, conf + 0.15))  # number, sex and birth year agree
+        fields[f.key] = Field(
+            value=cand.value, confidence=round(float(np.clip(conf, 0, 1)), 3), page=cand.page, box=cand.box
+        )
+    return fields

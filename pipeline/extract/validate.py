@@ -1,0 +1,162 @@
+"""Checks on extracted values. A failed check lowers a field's confidence; it never drops the value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+# Province codes of birth registration (Circular 07/2016/TT-BCA and later), as printed on CCCD numbers.
+PROVINCE_CODES = frozenset(
+    f"{c:03d}"
+    for c in (
+        1,
+        2,
+        4,
+        6,
+        8,
+        10,
+        11,
+        12,
+        14,
+        15,
+        17,
+        19,
+        20,
+        22,
+        24,
+        25,
+        26,
+        27,
+        30,
+        31,
+        33,
+        34,
+        35,
+        36,
+        37,
+        38,
+        40,
+        42,
+        44,
+        45,
+        46,
+        48,
+        49,
+        51,
+        52,
+        54,
+        56,
+        58,
+        60,
+        62,
+        64,
+        66,
+        67,
+        68,
+        70,
+        72,
+        74,
+        75,
+        77,
+        79,
+        80,
+        82,
+        83,
+        84,
+        86,
+        87,
+        89,
+        91,
+        92,
+        93,
+        94,
+        95,
+        96,
+    )
+)
+
+
+def _iso(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def check_cccd(number: str, *, sex: str | None = None, date_of_birth: str | None = None) -> list[str]:
+    """Problems with a 12-digit personal identification number; empty when it is consistent."""
+    problems: list[str] = []
+    if len(number) != 12 or not number.isdigit():
+        return ["not 12 digits"]
+    if number[:3] not in PROVINCE_CODES:
+        problems.append(f"unknown province code {number[:3]}")
+    code = int(number[3])
+    if code > 9:
+        problems.append("bad sex/century digit")
+    dob = _iso(date_of_birth)
+    if dob is not None:
+        century = (dob.year // 100) - 19  # 1900s → 0, 2000s → 1, 2100s → 2
+        if code // 2 != century:
+            problems.append("century digit disagrees with the date of birth")
+        if number[4:6] != f"{dob.year % 100:02d}":
+            problems.append("birth-year digits disagree with the date of birth")
+    if sex in ("Nam", "Nữ") and (code % 2 == 1) != (sex == "Nữ"):
+        problems.append("sex digit disagrees with the sex")
+    return problems
+
+
+def check_date_exists(value: str, today: date | None = None) -> list[str]:
+    d = _iso(value)
+    if d is None:
+        return ["not a date"]
+    today = today or date.today()
+    if d.year < 1900:
+        return ["before 1900"]
+    return []
+
+
+def check_not_future(value: str, today: date | None = None) -> list[str]:
+    d = _iso(value)
+    today = today or date.today()
+    if d is not None and d > today:
+        return ["in the future"]
+    return []
+
+
+def check_order(earlier: str | None, later: str | None) -> list[str]:
+    a, b = _iso(earlier), _iso(later)
+    if a is not None and b is not None and a > b:
+        return ["birth after registration"]
+    return []
+
+
+def check_year(value: str, today: date | None = None) -> list[str]:
+    today = today or date.today()
+    if not value.isdigit() or not (1900 <= int(value) <= today.year + 1):
+        return ["implausible year"]
+    return []
+
+
+def check_phone(value: str) -> list[str]:
+    if not (value.startswith("0") and len(value) == 10):
+        return ["not a 10-digit Vietnamese number"]
+    return []
+
+
+def run_validators(key: str, value: str, validators: list[str], values: Mapping[str, str]) -> list[str]:
+    """Problems found by the named validators; `values` holds the document's other fields."""
+    problems: list[str] = []
+    for name in validators:
+        if name == "cccd":
+            problems += check_cccd(value, sex=values.get("sex"), date_of_birth=values.get("date_of_birth"))
+        elif name == "date_exists":
+            problems += check_date_exists(value)
+        elif name == "birth_before_registration":
+            problems += check_order(values.get("date_of_birth"), values.get("registration_date"))
+        elif name == "year_plausible":
+            problems += check_year(value)
+        elif name == "phone_vn":
+            problems += check_phone(value)
+    return problems

@@ -1,0 +1,217 @@
+"""Values as printed → normalised values, by kind; each parse says how sure it is (0-1).
+
+Normal forms (the record's contract): dates YYYY-MM-DD; ID and phone numbers digits only; names in
+capitals, NFC; areas a decimal with a point; everything else as printed with spaces folded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.extract.text import fold, nfc, squash_spaces
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: str
+    quality: float  # how cleanly the printed text matched the kind, 0-1
+    span: tuple[int, int]  # characters of the input the value came from
+
+
+# OCR often reads digits as look-alike letters inside numbers.
+_DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "i": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+        "g": "9",
+        "G": "6",
+        "T": "7",
+    }
+)
+
+_DATE_NUM = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})(?!\d)")
+_DATE_WORDS = re.compile(
+    r"ngay\s*(\d{1,2})\s*,?\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})",
+)
+_DIGIT_RUN = re.compile(r"\d[\d .\-]*\d|\d")
+
+
+def _date(day: int, month: int, year: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> Parsed | None:
+    """12/05/2015, 12-5-2015, 12.05.2015 or 'ngày 12 tháng 05 năm 2015' (diacritics optional)."""
+    folded = fold(text)
+    m = _DATE_NUM.search(folded)
+    quality = 1.0
+    if m is None:
+        m = _DATE_WORDS.search(folded)
+        if m is None:
+            fixed = folded.translate(_DIGIT_LOOKALIKES)
+            m = _DATE_NUM.search(fixed) or _DATE_WORDS.search(fixed)
+            quality = 0.6
+            if m is None:
+                return None
+    d = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if d is None:
+        return None
+    return Parsed(value=d.isoformat(), quality=quality, span=m.span())
+
+
+def parse_digits(text: str, *, length: int | None = None) -> Parsed | None:
+    """The first run of digits (spaces and dots inside allowed); with `length`, one of exactly that many."""
+    candidates = [(m, 1.0) for m in _DIGIT_RUN.finditer(text)]
+    if length is not None and not any(len(re.sub(r"\D", "", m.group())) == length for m, _ in candidates):
+        fixed = text.translate(_DIGIT_LOOKALIKES)
+        candidates += [(m, 0.6) for m in _DIGIT_RUN.finditer(fixed)]
+    for m, quality in candidates:
+        digits = re.sub(r"\D", "", m.group())
+        if length is None or len(digits) == length:
+            inner_gaps = len(re.findall(r"[ .\-]", m.group()))
+            if length is None and inner_gaps:
+                # "Số: 123 / 2015" — keep the first group only
+                first = re.match(r"\d+", m.group())
+                assert first is not None
+                return Parsed(value=first.group(), quality=quality, span=(m.start(), m.start() + first.end()))
+            return Parsed(value=digits, quality=quality * (0.95 if inner_gaps > 3 else 1.0), span=m.span())
+    return None
+
+
+def parse_phone(text: str) -> Parsed | None:
+    t = re.sub(r"\+\s*84\s*", "0", text)
+    for m in re.finditer(r"0[\d .\-]{8,14}\d", t):
+        digits = re.sub(r"\D", "", m.group())
+        if len(digits) in (10, 11):
+            return Parsed(value=digits, quality=1.0, span=m.span())
+    return None
+
+
+_NAME_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def parse_name(text: str) -> Parsed | None:
+    """A name printed in capitals: the longest run of 2-6 capitalised words."""
+    text = nfc(text)
+    tokens = list(_NAME_TOKEN.finditer(text))
+    best: list[re.Match[str]] = []
+    run: list[re.Match[str]] = []
+    for tok in tokens:
+        word = tok.group()
+        if word.isupper() and len(word) >= 1:
+            gap = text[run[-1].end() : tok.start()] if run else ""
+            if run and gap.strip(" ") != "":
+                if len(run) > len(best):
+                    best = run
+                run = []
+            run.append(tok)
+        else:
+            if len(run) > len(best):
+                best = run
+            run = []
+    if len(run) > len(best):
+        best = run
+    if not best:
+        # Some papers print names in title case: accept, upper-cased, with less certainty.
+        words = [t for t in tokens if t.group()[:1].isupper()]
+        if 2 <= len(words) <= 6:
+            span = (words[0].start(), words[-1].end())
+            return Parsed(value=squash_spaces(text[span[0] : span[1]]).upper(), quality=0.7, span=span)
+        return None
+    span = (best[0].start(), best[-1].end())
+    value = squash_spaces(text[span[0] : span[1]])
+    n = len(best)
+    quality = 1.0 if 2 <= n <= 5 else 0.6
+    if any(len(t.group()) == 1 for t in best):
+        quality *= 0.8
+    return Parsed(value=value.upper(), quality=quality, span=span)
+
+
+def parse_area(text: str) -> Parsed | None:
+    """'1.250,5 m²' → 1250.5; a comma is the decimal separator and a dot groups thousands."""
+    m = re.search(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*(m2|m²|m\b)?", text)
+    if m is None:
+        return None
+    whole = m.group(1).replace(".", "")
+    value = whole + ("." + m.group(2) if m.group(2) else "")
+    quality = 1.0 if m.group(3) else 0.85
+    return Parsed(value=value, quality=quality, span=m.span())
+
+
+def parse_year(text: str) -> Parsed | None:
+    m = re.search(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)", text)
+    if m is None:
+        return None
+    return Parsed(value=m.group(1), quality=1.0, span=m.span())
+
+
+def parse_serial(text: str) -> Parsed | None:
+    """Two capital letters and six digits (land-use), or one letter and seven digits (diplomas)."""
+    m = re.search(r"\b([A-Z]{1,2})\s*[-.]?\s*(\d{6,8})\b", text)
+    if m is None:
+        fixed = re.sub(r"(?<=[A-Z ])[O](?=\d)|(?<=\d)[O](?=\d)", "0", text)
+        m = re.search(r"\b([A-Z]{1,2})\s*[-.]?\s*(\d{6,8})\b", fixed)
+        if m is None:
+            return None
+        return Parsed(value=m.group(1) + m.group(2), quality=0.6, span=m.span())
+    return Parsed(value=m.group(1) + m.group(2), quality=1.0, span=m.span())
+
+
+def parse_sex(text: str) -> Parsed | None:
+    folded = fold(text)
+    m = re.search(r"\b(nam|nu|male|female)\b", folded)
+    if m is None:
+        return None
+    word = m.group(1)
+    value = "Nam" if word in ("nam", "male") else "Nữ"
+    # "nu" without its diacritic could be an OCR slip: check the printed form.
+    printed = nfc(text[m.start() : m.end()]).lower() if len(text) == len(folded) else ""
+    quality = 1.0 if printed in ("nam", "nữ", "male", "female", "") else 0.8
+    return Parsed(value=value, quality=quality, span=m.span())
+
+
+def parse_choice(text: str, choices: list[str]) -> Parsed | None:
+    folded = fold(text)
+    best: tuple[int, str, tuple[int, int]] | None = None
+    for choice in choices:
+        m = re.search(r"\b" + re.escape(fold(choice)) + r"\b", folded)
+        if m and (best is None or len(choice) > best[0]):
+            best = (len(choice), choice, m.span())
+    if best is None:
+        return None
+    return Parsed(value=best[1], quality=1.0, span=best[2])
+
+
+def parse_text(text: str) -> Parsed | None:
+    value = squash_spaces(nfc(text)).strip(" .:;,-_…")
+    value = re.sub(r"[.…_]{3,}", "", value).strip()
+    if not value:
+        return None
+    return Parsed(value=value, quality=0.9, span=(0, len(text)))
+
+
+def strip_leaders(text: str) -> str:
+    """Remove the dotted leaders and colons printed between a label and its value."""
+    return re.sub(r"^[\s:.…_\-/]+", "", text)
+
+
+def is_upper_word(word: str) -> bool:
+    letters = [c for c in unicodedata.normalize("NFC", word) if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)

@@ -1,0 +1,91 @@
+"""Document types as data: names, title phrases, fields with their printed labels, patterns and checks.
+
+The types themselves live in `doctypes.json` beside this file; adding a type (or a label a province prints
+differently) is an edit of that file, not of code. The value kinds, normalisers and validators named there
+are the closed vocabulary below, implemented in `pipeline/extract/`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ValueKind = Literal[
+    "date",  # 12/05/2015, 12-05-2015, ngày 12 tháng 05 năm 2015  -> 2015-05-12
+    "id_number",  # 12 digits (CCCD / personal identification number) -> digits
+    "digits",  # any run of digits -> digits
+    "phone",  # 0912 345 678 / +84 912 345 678 -> 0912345678
+    "name",  # a person's name in capitals -> NGUYỄN VĂN AN
+    "area",  # 1.250,5 m² -> 1250.5
+    "year",  # 2019 -> 2019
+    "serial",  # CS 123456 / A 0123456 -> CS123456
+    "sex",  # Nam / Nữ (Male / Female)
+    "choice",  # one of `choices`, matched loosely
+    "text",  # as printed, spaces folded
+]
+
+Validator = Literal[
+    "cccd",  # 12 digits, known province code, 4th digit agrees with sex and century of birth
+    "date_exists",  # a real calendar date, not in the future
+    "birth_before_registration",  # date_of_birth <= registration_date / issue after birth
+    "year_plausible",  # 1900 <= year <= this year
+    "phone_vn",  # 10 digits starting with 0
+]
+
+
+class FieldSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    labels: list[str] = Field(description="printed labels, Vietnamese and English, as on the paper")
+    kind: ValueKind = "text"
+    choices: list[str] = Field(default_factory=list)
+    validators: list[Validator] = Field(default_factory=list)
+    column: Literal["left", "right"] | None = Field(None, description="for papers printed in two columns")
+    sections: list[str] = Field(
+        default_factory=list, description="headings the label is printed under (Người mẹ, Thông tin người vợ)"
+    )
+    occurrence: int = Field(1, description="the n-th time the label is printed (wife before husband)")
+    required: bool = True
+    review_below: float = Field(0.8, description="the field needs review when its confidence is lower")
+
+
+class DocTypeSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    name_vi: str
+    name_en: str
+    titles: list[str] = Field(description="title phrases printed at the top of the first page")
+    keywords: list[str] = Field(default_factory=list, description="phrases typical of any page of the type")
+    fields: list[FieldSpec] = Field(default_factory=list)
+    multi_page: bool = False
+    review_below: float = Field(0.75, description="the document needs review when its type confidence is lower")
+
+
+class DocTypeCatalog(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    types: list[DocTypeSpec]
+
+    def get(self, key: str) -> DocTypeSpec:
+        for t in self.types:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> list[str]:
+        return [t.key for t in self.types]
+
+
+CATALOG_FILE = Path(__file__).with_name("doctypes.json")
+
+
+@lru_cache(maxsize=4)
+def load_catalog(path: Path = CATALOG_FILE) -> DocTypeCatalog:
+    return DocTypeCatalog.model_validate(json.loads(path.read_text(encoding="utf-8")))
