@@ -8,6 +8,7 @@ package) and is applied with numpy alone.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -26,7 +27,7 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 def tokens(text: str) -> list[str]:
     words = [w for w in _TOKEN.findall(fold(text)) if len(w) > 1 or w.isdigit()]
     words = ["#" if w.isdigit() else w for w in words]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def segments(pages: Sequence[Page]) -> list[Segment]:
         for words in lines.values():
             words = sorted(words, key=lambda w: w.box[0])
             run: list = [words[0]]
-            for prev, cur in zip(words, words[1:], strict=False):
+            for prev, cur in itertools.pairwise(words):
                 if cur.box[0] - prev.box[2] > gap_limit:
                     out.append(_segment(page.number, run, width, len(out)))
                     run = []
@@ -89,7 +90,9 @@ def _segment(page: int, words: list, width: int, index: int) -> Segment:
     for w in words:
         if parts:
             pos += 1
-        refs.append(WordRef(start=pos, end=pos + len(w.text), box=tuple(w.box), conf=w.conf))  # type: ignore[arg-type]
+        refs.append(
+            WordRef(start=pos, end=pos + len(w.text), box=(w.box[0], w.box[1], w.box[2], w.box[3]), conf=w.conf)
+        )
         parts.append(w.text)
         pos += len(w.text)
     text = " ".join(parts)
@@ -328,9 +331,10 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
     values = {k: c.value for k, c in found.items()}
     fields: dict[str, Field] = {}
     for f in spec.fields:
-        cand = found.get(f.key)
-        if cand is None:
+        got = found.get(f.key)
+        if got is None:
             continue
+        cand = got
         conf = cand.confidence
         if f.validators:
             problems = run_validators(f.key, cand.value, list(f.validators), values)
