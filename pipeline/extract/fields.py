@@ -331,10 +331,10 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
     values = {k: c.value for k, c in found.items()}
     fields: dict[str, Field] = {}
     for f in spec.fields:
-        got = found.get(f.key)
-        if got is None:
+        chosen = found.get(f.key)
+        if chosen is None:
             continue
-        cand = got
+        cand = chosen
         conf = cand.confidence
         if f.validators:
             problems = run_validators(f.key, cand.value, list(f.validators), values)
