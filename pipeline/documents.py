@@ -83,7 +83,10 @@ def split(pages: Sequence[Page], classes: Sequence[PageClass], catalog: DocTypeC
     current_type: str | None = None
     seen_fields: set[str] = set()
     for page, cls in zip(pages, classes, strict=True):
-        if page.blank or page.separator or not page.text.strip():
+        if page.blank or page.separator:
+            continue
+        if not page.text.strip() and groups:
+            groups[-1].append(page.number)  # nothing read (a photo, a drawing): it goes with its paper
             continue
         top = max(cls.probs, key=lambda k: cls.probs[k])
         starts = (

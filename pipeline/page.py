@@ -1,4 +1,4 @@
-"""One page through its stages, in this order: blank → orientation → skew → straighten → seals → OCR."""
+"""One page through its stages: blank → orientation → skew → straighten → seals → background → OCR."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from pipeline import deskew
+from pipeline.background import flatten
 from pipeline.blank import is_blank
 from pipeline.ocr import EMPTY, OcrEngine, OcrResult
 from pipeline.orient import is_upside_down, line_axis, rotate_quarter
@@ -74,6 +75,7 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
     t = time.perf_counter()
     upright = deskew.rotate(rotate_quarter(page.pixels, axis), skew)
     gray, seals = gray_for_ocr(upright, page.dpi, remove_seals=settings.remove_seals)
+    gray = flatten(gray, page.dpi)
     timings["straighten"] = time.perf_counter() - t
 
     t = time.perf_counter()

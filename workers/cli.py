@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     _common(p)
 
+    t = sub.add_parser("train", help="rebuild the document-type classifier (generated corpus + corrections)")
+    t.add_argument("--docs-per-type", type=int, default=24, help="generated documents per type")
+    t.add_argument("--out", type=Path, help="where to write the model (default: the one the pipeline loads)")
+    _common(t)
+
     s = sub.add_parser("show", help="print a stored dossier record")
     s.add_argument("code")
     s.add_argument("--json", dest="json_path", help="write the record to this file instead of stdout")
@@ -93,6 +98,27 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from pipeline.classify import MODEL_FILE
+    from workers.records import Records
+    from workers.train import Example, train
+
+    settings = _settings(args)
+    corrections: list[Example] = []
+    if settings.database_url or (settings.data_dir / "hoso.db").exists():
+        records = Records(settings.db_url)
+        try:
+            corrections = [Example(text, label) for text, label in records.type_corrections()]
+        finally:
+            records.close()
+    stats = train(corrections, docs_per_type=args.docs_per_type, out=args.out or MODEL_FILE)
+    print(
+        f"trained on {int(stats['examples'])} pages ({int(stats['corrections'])} reviewers' corrections), "
+        f"{int(stats['features'])} features, in {stats['seconds']:.1f} s -> {args.out or MODEL_FILE}"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     args = build_parser().parse_args(argv)
@@ -101,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
-    commands = {"process": cmd_process, "show": cmd_show}
+    commands = {"process": cmd_process, "show": cmd_show, "train": cmd_train}
     try:
         return commands[args.command](args)
     except HosoError as exc:

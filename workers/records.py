@@ -72,6 +72,22 @@ pages = sa.Table(
 )
 
 
+corrections = sa.Table(
+    "corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dossier_code", sa.String(64), sa.ForeignKey("dossiers.code"), nullable=False),
+    sa.Column("target", sa.String(32), nullable=False),  # document_type | field | word
+    sa.Column("document", sa.Integer, nullable=True),  # index in the dossier's documents
+    sa.Column("key", sa.String(64), nullable=True),  # field key, or page:word for OCR text
+    sa.Column("old", sa.Text, nullable=True),
+    sa.Column("new", sa.Text, nullable=True),
+    sa.Column("pages", sa.JSON, nullable=True),  # the document's page numbers at the time
+    sa.Column("who", sa.String(100), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+
 @dataclass(frozen=True)
 class FileRow:
     position: int
@@ -316,6 +332,55 @@ class Records:
                 sa.select(pages.c.state, sa.func.count()).where(pages.c.dossier_code == code).group_by(pages.c.state)
             ).all()
         return {state: int(n) for state, n in rows}
+
+    # --- corrections -----------------------------------------------------------------------------------------
+
+    def add_correction(
+        self,
+        code: str,
+        *,
+        target: str,
+        who: str,
+        old: str | None,
+        new: str | None,
+        document: int | None = None,
+        key: str | None = None,
+        pages: list[int] | None = None,
+    ) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                corrections.insert().values(
+                    dossier_code=code,
+                    target=target,
+                    document=document,
+                    key=key,
+                    old=old,
+                    new=new,
+                    pages=pages,
+                    who=who,
+                    at=time.time(),
+                )
+            )
+
+    def type_corrections(self) -> list[tuple[str, str]]:
+        """(text of the corrected document's pages, the type a reviewer gave it), latest correction first."""
+        out: list[tuple[str, str]] = []
+        with self._tx() as conn:
+            rows = conn.execute(
+                sa.select(corrections.c.dossier_code, corrections.c.pages, corrections.c.new)
+                .where(corrections.c.target == "document_type")
+                .order_by(corrections.c.at.desc())
+            ).all()
+            for code, page_numbers, new in rows:
+                texts = conn.execute(
+                    sa.select(pages.c.result).where(
+                        pages.c.dossier_code == code, pages.c.number.in_(list(page_numbers or []))
+                    )
+                ).all()
+                for (result,) in texts:
+                    if result and result.get("text"):
+                        out.append((result["text"], str(new)))
+        return out
 
     # --- the record ---------------------------------------------------------------------------------------------
 

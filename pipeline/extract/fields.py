@@ -284,6 +284,11 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
     hits = find_labels(spec, segs)
     headings = _headings(spec, segs)
     section_names = set(headings.values())
+    label_count: dict[str, int] = {}
+    for f in spec.fields:
+        for lab in {fold(x) for x in f.labels}:
+            label_count[lab] = label_count.get(lab, 0) + 1
+    shared = {lab for lab, n in label_count.items() if n > 1}
     by_seg: dict[int, list[LabelHit]] = {}
     for h in hits:
         by_seg.setdefault(h.seg, []).append(h)
@@ -293,14 +298,16 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
         mine = [h for h in hits if h.field.key == f.key]
         if f.column:
             mine = [h for h in mine if segs[h.seg].column in (f.column, "full")]
-        if section_names:
-            # Under a heading, a generic label ("Họ, chữ đệm, tên") belongs to that heading's fields only.
-            own = {fold(s) for s in f.sections}
+        own = {fold(s) for s in f.sections}
+        if own:
+            # A label shared with other fields ("Họ, chữ đệm, tên") is this field's only under its heading.
+            mine = [h for h in mine if fold(h.label) not in shared or _section_of(h, segs, headings) in own]
+        elif section_names:
+            # ... and not the child's or the holder's when printed under someone else's heading.
             mine = [
                 h
                 for h in mine
-                if (_section_of(h, segs, headings) in own) == bool(own)
-                or (not own and _section_of(h, segs, headings) is None)
+                if fold(h.label) not in shared or _section_of(h, segs, headings) not in section_names or f.column
             ]
         # A field printed twice with the same labels (wife/husband in one column each) takes its n-th.
         mine = mine[f.occurrence - 1 :] if f.occurrence > 1 else mine
