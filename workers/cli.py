@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
@@ -52,10 +53,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("code")
     s.add_argument("--json", dest="json_path", help="write the record to this file instead of stdout")
     _common(s)
+
+    # Commands of the other entry points (cluster, watch folder, web app) register themselves here.
+    for module in _EXTENSIONS:
+        try:
+            ext = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        ext.register(sub, _common)
     return parser
 
 
-def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+_EXTENSIONS = ("workers.cluster_cli", "workers.watch_cli", "workers.web_cli")
+
+
+def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Settings from the environment, overridden by the command line's options."""
     from workers.settings import from_env
 
     return from_env(
@@ -71,7 +86,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     from workers import embedded
     from workers.progress import ProgressBar
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     with ProgressBar(enabled=not args.no_progress) as bar:
         result = embedded.process(settings, args.files, code=args.code, progress=bar.update)
     _write_record(result.dossier, args.json_path)
@@ -85,7 +100,7 @@ def cmd_process(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from workers.records import Records
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     if not Path(settings.data_dir).exists() and settings.database_url is None:
         from schemas.errors import DossierNotFound
 
@@ -103,7 +118,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from workers.records import Records
     from workers.train import Example, train
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     corrections: list[Example] = []
     if settings.database_url or (settings.data_dir / "hoso.db").exists():
         records = Records(settings.db_url)
@@ -129,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = {"process": cmd_process, "show": cmd_show, "train": cmd_train}
     try:
+        if args.command not in commands:
+            return int(args.handler(args))  # set by an extension's subcommand
         return commands[args.command](args)
     except HosoError as exc:
         print(f"hoso: error: {exc}", file=sys.stderr)
