@@ -1,4 +1,4 @@
-"""One page through its stages: blank → orientation → skew → straighten → seals → background → OCR."""
+"""One page through its stages: blank → orientation → skew → straighten → seals → background → leaders → OCR."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import numpy as np
 from pipeline import deskew
 from pipeline.background import flatten
 from pipeline.blank import is_blank
+from pipeline.leaders import remove_leaders
 from pipeline.ocr import EMPTY, OcrEngine, OcrResult
 from pipeline.orient import is_upside_down, line_axis, rotate_quarter
 from pipeline.raster import PageImage
@@ -76,6 +77,7 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
     upright = deskew.rotate(rotate_quarter(page.pixels, axis), skew)
     gray, seals = gray_for_ocr(upright, page.dpi, remove_seals=settings.remove_seals)
     gray = flatten(gray, page.dpi)
+    gray, _leaders = remove_leaders(gray, page.dpi)
     timings["straighten"] = time.perf_counter() - t
 
     t = time.perf_counter()

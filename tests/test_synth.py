@@ -79,14 +79,15 @@ def test_same_seed_same_pixels_and_truth() -> None:
 
 
 def test_a4_sizes_and_rotation_swaps_width_and_height() -> None:
-    upright = synth.make_page("diploma", seed=3, dpi=200, defects="none")
-    assert upright.image.size == (1654, 2339)
-    assert synth.make_blank_page(seed=1, dpi=300).image.size == (2480, 3508)
-    turned = synth.make_page("diploma", seed=3, dpi=200, rotation=90, defects="none")
-    assert turned.image.size == (2339, 1654) and turned.rotation == 90
+    assert synth.make_page("other", seed=1, dpi=300, defects="none").image.size == (2480, 3508)
+    assert synth.make_blank_page(seed=1, dpi=200).image.size == (1654, 2339)
+    upright = synth.make_page("diploma", seed=3, dpi=100, defects="none")
+    assert upright.image.size == (827, 1169)
+    turned = synth.make_page("diploma", seed=3, dpi=100, rotation=90, defects="none")
+    assert turned.image.size == (1169, 827) and turned.rotation == 90
     # counter-clockwise quarter turns, exactly Image.rotate(r, expand=True)
     for r in (90, 180, 270):
-        page = turned if r == 90 else synth.make_page("diploma", seed=3, dpi=200, rotation=r, defects="none")
+        page = turned if r == 90 else synth.make_page("diploma", seed=3, dpi=100, rotation=r, defects="none")
         assert np.array_equal(np.asarray(page.image), np.asarray(upright.image.rotate(r, expand=True)))
 
 
@@ -359,7 +360,7 @@ def test_nothing_runs_off_the_page() -> None:
 
     for doc_type in synth.DOC_TYPES:
         for variant in range(synth.VARIANTS[doc_type]):
-            for seed in range(3):
+            for seed in range(2):
                 plan = _plan(doc_type, seed, variant=variant, seal=True)
                 for k, render in enumerate(plan.pages):
                     cv = Canvas(dpi=20, fam=family("dejavu-sans"), rng=random.Random(sub_seed(seed, "page", k)))
@@ -372,6 +373,6 @@ def test_seal_flag() -> None:
         a = np.asarray(page.image).astype(int)
         return int(((a[..., 0] > 150) & (a[..., 1] < 110) & (a[..., 2] < 120)).sum())
 
-    kw = {"seed": 4, "dpi": 60, "defects": "none", "variant": 1}
-    assert red(synth.make_page("birth_certificate", seal=True, **kw)) > 50
-    assert red(synth.make_page("birth_certificate", seal=False, **kw)) == 0
+    for seal, expect_red in ((True, True), (False, False)):
+        page = synth.make_page("birth_certificate", seed=4, dpi=60, defects="none", variant=1, seal=seal)
+        assert (red(page) > 50) == expect_red and (red(page) == 0) != expect_red

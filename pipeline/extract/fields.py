@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from pipeline.extract import values as V
 from pipeline.extract.text import fold, squash_spaces
-from pipeline.extract.validate import run_validators
+from pipeline.extract.validate import check_cccd, run_validators
 from schemas.doctypes import DocTypeSpec, FieldSpec
 from schemas.record import Field, Page
 
@@ -134,7 +134,7 @@ def _find_label(label: str, seg: Segment) -> tuple[float, int, int] | None:
     if (
         any(c.isalnum() for c in before)
         and not _NUMBERING.fullmatch(before)
-        and not re.search(r"[:;,/]\s*$|\s{2,}$", before)
+        and not re.search(r"[:;/]\s*$|\s{2,}$", before)
     ):
         return None
     # Extend to the end of a word cut short by the alignment.
@@ -173,7 +173,11 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
     if kind == "date":
         return V.parse_date(text)
     if kind == "id_number":
-        return V.parse_digits(text, length=12) or V.parse_digits(text, length=9)
+        return (
+            V.parse_digits(text, length=12, fallback=False)
+            or V.parse_digits(text, length=9, fallback=False)
+            or V.parse_digits(text, length=12)
+        )
     if kind == "digits":
         return V.parse_digits(text)
     if kind == "phone":
@@ -294,6 +298,7 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
         by_seg.setdefault(h.seg, []).append(h)
 
     found: dict[str, Candidate] = {}
+    alternatives: dict[str, list[Candidate]] = {}
     for f in spec.fields:
         mine = [h for h in hits if h.field.key == f.key]
         if f.column:
@@ -311,7 +316,11 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
             ]
         # A field printed twice with the same labels (wife/husband in one column each) takes its n-th.
         mine = mine[f.occurrence - 1 :] if f.occurrence > 1 else mine
+        # The most specific label first (the spec lists them so), then in reading order.
+        rank = {lab: i for i, lab in enumerate(f.labels)}
+        mine.sort(key=lambda h: (rank.get(h.label, len(rank)), h.seg, h.start))
         best: Candidate | None = None
+        options: list[Candidate] = []
         for h in mine:
             later = [o.start for o in by_seg[h.seg] if o.start >= h.end and o is not h]
             got = _value_after(h, segs, min(later) if later else None, f)
@@ -321,10 +330,9 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
             conf_ocr, box = _words_conf_box(seg, start, end)
             confidence = (h.score / 100.0) * parsed.quality * _ocr_factor(conf_ocr)
             cand = Candidate(f.key, parsed.value, confidence, seg.page, box)
+            options.append(cand)
             if best is None or cand.confidence > best.confidence + 0.1:
                 best = cand
-            if best is cand and confidence > 0.8:
-                break
         if best is None and f.kind == "date" and any(fold(lab) == "ngay" for lab in f.labels):
             dated = _words_in_date(segs)
             if dated:
@@ -333,16 +341,38 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
                 best = Candidate(f.key, parsed.value, 0.9 * parsed.quality * _ocr_factor(conf_ocr), seg.page, box)
         if best is not None:
             found[f.key] = best
+            alternatives[f.key] = options
 
-    # Checks that look across fields.
+    # A date of birth that disagrees with the ID number may be another date on the card (issue, expiry):
+    # take the candidate the number agrees with, if there is one.
+    id_key = next((f.key for f in spec.fields if "cccd" in f.validators), None)
+    if id_key in found and "date_of_birth" in found:
+        number = found[id_key].value
+        sex = found["sex"].value if "sex" in found else None
+        if check_cccd(number, sex=sex, date_of_birth=found["date_of_birth"].value):
+            for alt in alternatives.get("date_of_birth", []):
+                if not check_cccd(number, sex=sex, date_of_birth=alt.value):
+                    found["date_of_birth"] = alt
+                    break
+
+    # Checks that look across fields; a failed check lowers every field it involves.
     values = {k: c.value for k, c in found.items()}
+    involved: dict[str, float] = {}
+    if id_key in found:
+        for problem in check_cccd(
+            found[id_key].value, sex=values.get("sex"), date_of_birth=values.get("date_of_birth")
+        ):
+            if "date of birth" in problem:
+                involved["date_of_birth"] = 0.4
+            if "sex" in problem:
+                involved["sex"] = 0.4
     fields: dict[str, Field] = {}
     for f in spec.fields:
         chosen = found.get(f.key)
         if chosen is None:
             continue
         cand = chosen
-        conf = cand.confidence
+        conf = cand.confidence * involved.get(f.key, 1.0)
         if f.validators:
             problems = run_validators(f.key, cand.value, list(f.validators), values)
             if problems:

@@ -76,7 +76,7 @@ def parse_date(text: str) -> Parsed | None:
     return Parsed(value=d.isoformat(), quality=quality, span=m.span())
 
 
-def parse_digits(text: str, *, length: int | None = None) -> Parsed | None:
+def parse_digits(text: str, *, length: int | None = None, fallback: bool = True) -> Parsed | None:
     """The first run of digits (spaces and dots inside allowed); with `length`, one of exactly that many."""
     candidates = [(m, 1.0) for m in _DIGIT_RUN.finditer(text)]
     if length is not None and not any(len(re.sub(r"\D", "", m.group())) == length for m, _ in candidates):
@@ -92,6 +92,11 @@ def parse_digits(text: str, *, length: int | None = None) -> Parsed | None:
                 assert first is not None
                 return Parsed(value=first.group(), quality=quality, span=(m.start(), m.start() + first.end()))
             return Parsed(value=digits, quality=quality * (0.95 if inner_gaps > 3 else 1.0), span=m.span())
+    if length is not None and fallback:
+        # A number of the wrong length (OCR added or lost a digit): keep it, for a reviewer to fix.
+        longest = max(_DIGIT_RUN.finditer(text), key=lambda m: len(re.sub(r"\D", "", m.group())), default=None)
+        if longest is not None and len(re.sub(r"\D", "", longest.group())) >= length - 3:
+            return Parsed(value=re.sub(r"\D", "", longest.group()), quality=0.3, span=longest.span())
     return None
 
 
@@ -163,7 +168,11 @@ def parse_year(text: str) -> Parsed | None:
 
 
 def parse_serial(text: str) -> Parsed | None:
-    """Two capital letters and six digits (land-use), or one letter and seven digits (diplomas)."""
+    """Two capital letters and six digits (land-use), one letter and seven digits (diplomas), or a
+    register-style number ("119/GCNTN-HHT", temporary graduation certificates)."""
+    reg = re.search(r"\b(\d{1,6}\s*/\s*[A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)*)", text)
+    if reg is not None and not re.search(r"\b[A-Z]{1,2}\s*[-.]?\s*\d{6,8}\b", text):
+        return Parsed(value=re.sub(r"\s+", "", reg.group(1)), quality=0.95, span=reg.span(1))
     m = re.search(r"\b([A-Z]{1,2})\s*[-.]?\s*(\d{6,8})\b", text)
     if m is None:
         fixed = re.sub(r"(?<=[A-Z ])[O](?=\d)|(?<=\d)[O](?=\d)", "0", text)
