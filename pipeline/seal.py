@@ -21,7 +21,7 @@ class SealRegion:
 
 
 def find_seals(rgb: np.ndarray, dpi: int) -> list[SealRegion]:
-    """Round or square red stamps between 1.5 and 8 cm across."""
+    """Round red stamps between 2.2 and 8 cm across."""
     if rgb.ndim != 3:
         return []
     scale = min(1.0, _WORK_DPI / max(dpi, 1))
@@ -34,16 +34,22 @@ def find_seals(rgb: np.ndarray, dpi: int) -> list[SealRegion]:
     if red.sum() == 0:
         return []
     closed = cv2.morphologyEx(red, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    n, _labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     px_per_cm = dpi * scale / 2.54
     seals: list[SealRegion] = []
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])
-        if not (1.5 * px_per_cm <= max(bw, bh) <= 8 * px_per_cm):
+        if not (2.2 * px_per_cm <= max(bw, bh) <= 8 * px_per_cm):
             continue
-        if not (0.6 <= bw / max(bh, 1) <= 1.6):
+        if not (0.75 <= bw / max(bh, 1) <= 1.33):
             continue
         if area < 0.08 * bw * bh:
+            continue
+        # Round: its outline fills about pi/4 of its box (a block of red title letters fills nearly all of it).
+        blob = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8)
+        contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(np.vstack(contours))
+        if not (0.65 <= cv2.contourArea(hull) / float(bw * bh) <= 0.88):
             continue
         pad = 2
         seals.append(

@@ -1,0 +1,39 @@
+"""Synthetic scans of Vietnamese public-administration dossiers with their ground truth.
+
+Fixed-seed and deterministic: the same arguments give the same pixels. See ``synth/README.md``.
+"""
+
+from .fonts import FONTS
+from .generate import (
+    DOC_TYPES,
+    PAGE_TYPES,
+    VARIANTS,
+    make_blank_page,
+    make_document,
+    make_dossier,
+    make_page,
+    make_receipt_sheet,
+)
+from .io import dossier_truth, write_images, write_pdf, write_tiff, write_truth
+from .model import GeneratedDocument, GeneratedDossier, GeneratedPage, TruthField
+
+__all__ = [
+    "DOC_TYPES",
+    "FONTS",
+    "PAGE_TYPES",
+    "VARIANTS",
+    "GeneratedDocument",
+    "GeneratedDossier",
+    "GeneratedPage",
+    "TruthField",
+    "dossier_truth",
+    "make_blank_page",
+    "make_document",
+    "make_dossier",
+    "make_page",
+    "make_receipt_sheet",
+    "write_images",
+    "write_pdf",
+    "write_tiff",
+    "write_truth",
+]

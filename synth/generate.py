@@ -1,0 +1,247 @@
+"""The generator's entry points: single pages, documents, receipt sheets, blank backs and whole dossiers."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Sequence
+
+import numpy as np
+
+from .canvas import Canvas
+from .docs import REGISTRY
+from .docs import receipt as _receipt
+from .docs.base import DocPlan
+from .fonts import FONTS, family
+from .model import GeneratedDocument, GeneratedDossier, GeneratedPage
+from .scan import DEFECTS, ROTATIONS, apply_defects, apply_geometry, blank_page
+from .vn import World, make_world
+
+DOC_TYPES: list[str] = ["cccd", "birth_certificate", "marriage_certificate", "land_use_certificate", "diploma",
+                        "application_form", "other"]
+PAGE_TYPES: list[str] = [*DOC_TYPES, "receipt", "blank"]
+VARIANTS: dict[str, int] = {t: REGISTRY[t][1] for t in DOC_TYPES}
+"""How many layout variants each document type has (variant indexes 0..n-1)."""
+
+_PREFERRED_FONTS = ("liberation-serif", "liberation-serif", "noto-serif", "dejavu-serif", "liberation-sans",
+                    "dejavu-sans", "noto-sans", "dejavu-serif-condensed")
+
+
+def sub_seed(seed: int, *keys: object) -> int:
+    """A 64-bit seed derived from ``seed`` and names, stable across runs and platforms."""
+    text = repr((int(seed), *keys)).encode()
+    return int.from_bytes(hashlib.sha256(text).digest()[:8], "big")
+
+
+def _pick_font(rng: random.Random, fonts: Sequence[str] | None) -> str:
+    pool = [f for f in (fonts or _PREFERRED_FONTS) if f in FONTS]
+    if not pool:
+        raise ValueError(f"none of the fonts {list(fonts or [])} is installed; choose from {sorted(FONTS)}")
+    return rng.choice(pool)
+
+
+def _pick_variant(rng: random.Random, doc_type: str, variants: Sequence[int] | None) -> int:
+    count = VARIANTS[doc_type]
+    if variants is None:
+        return rng.randrange(count)
+    usable = [v for v in variants if 0 <= v < count] or [v % count for v in variants]
+    return rng.choice(usable)
+
+
+def _check(doc_type: str, dpi: int, defects: str) -> None:
+    if doc_type not in DOC_TYPES:
+        raise ValueError(f"unknown document type {doc_type!r}; choose from {DOC_TYPES}")
+    if dpi < 20 or dpi > 1200:
+        raise ValueError(f"dpi {dpi} is out of range")
+    if defects not in DEFECTS:
+        raise ValueError(f"defects must be one of {DEFECTS}, not {defects!r}")
+
+
+def _resolve(doc_type: str, seed: int, variant: int | None, font: str | None) -> tuple[int, str]:
+    """The variant and font asked for, or the seed's choice of them."""
+    choice = random.Random(sub_seed(seed, "choice", doc_type))
+    v = _pick_variant(choice, doc_type, None) if variant is None else variant
+    if not 0 <= v < VARIANTS[doc_type]:
+        raise ValueError(f"{doc_type} has variants 0..{VARIANTS[doc_type] - 1}, not {v}")
+    f = _pick_font(choice, None) if font is None else font
+    family(f)  # raises for a font that is not installed
+    return v, f
+
+
+def _plan(doc_type: str, seed: int, *, variant: int, seal: bool, world: World | None = None,
+          role: int = 0) -> DocPlan:
+    data = random.Random(sub_seed(seed, "data", doc_type))
+    if world is None:
+        world = make_world(random.Random(sub_seed(seed, "world")))
+    builder = REGISTRY[doc_type][0]
+    return builder(world, data, variant, seal, role)
+
+
+def _render(plan: DocPlan, page_no: int, *, seed: int, dpi: int, font: str, skew_deg: float, rotation: int,
+            defects: str, doc_index: int) -> GeneratedPage:
+    cv = Canvas(dpi=dpi, fam=family(font), rng=random.Random(sub_seed(seed, "page", page_no)))
+    plan.pages[page_no](cv)
+    img = cv.finish()
+    img = apply_geometry(img, skew_deg, rotation)
+    img = apply_defects(img, defects, np.random.default_rng(sub_seed(seed, "defects", page_no)), dpi)
+    receipt_sheet = plan.doc_type == "receipt"
+    return GeneratedPage(image=img, dpi=dpi, skew_deg=float(skew_deg), rotation=int(rotation),
+                         lines=tuple(cv.lines), doc_type=plan.doc_type,
+                         doc_index=-1 if receipt_sheet else doc_index, blank=False, separator=receipt_sheet,
+                         qr_text=plan.qr_text if receipt_sheet else None)
+
+
+def make_document(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float = 0.0, rotation: int = 0,
+                  seal: bool = True, defects: str = "scan", variant: int | None = None,
+                  font: str | None = None) -> tuple[GeneratedDocument, tuple[GeneratedPage, ...]]:
+    """All pages of one document with its field truth (the same seed gives the same person and values)."""
+    _check(doc_type, dpi, defects)
+    v, f = _resolve(doc_type, seed, variant, font)
+    plan = _plan(doc_type, seed, variant=v, seal=seal)
+    pages = tuple(_render(plan, i, seed=seed, dpi=dpi, font=f, skew_deg=skew_deg, rotation=rotation,
+                          defects=defects, doc_index=0) for i in range(len(plan.pages)))
+    doc = GeneratedDocument(doc_type, tuple(range(len(pages))), plan.fields)
+    return doc, pages
+
+
+def make_page(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float = 0.0, rotation: int = 0,
+              seal: bool = True, defects: str = "scan", variant: int | None = None, font: str | None = None,
+              page: int = 0) -> GeneratedPage:
+    """One page (``page``, default the first) of a document of ``doc_type``; also "receipt" and "blank"."""
+    if doc_type == "receipt":
+        code = _receipt.dossier_code(random.Random(sub_seed(seed, "code")))
+        return make_receipt_sheet(code, seed=seed, dpi=dpi, skew_deg=skew_deg, rotation=rotation, defects=defects,
+                                  font=font)
+    if doc_type == "blank":
+        return make_blank_page(seed=seed, dpi=dpi)
+    _check(doc_type, dpi, defects)
+    v, f = _resolve(doc_type, seed, variant, font)
+    plan = _plan(doc_type, seed, variant=v, seal=seal)
+    if not 0 <= page < len(plan.pages):
+        raise ValueError(f"this {doc_type} has {len(plan.pages)} pages; page {page} does not exist")
+    return _render(plan, page, seed=seed, dpi=dpi, font=f, skew_deg=skew_deg, rotation=rotation, defects=defects,
+                   doc_index=0)
+
+
+def make_receipt_sheet(code: str, *, seed: int, dpi: int = 300, skew_deg: float = 0.0, rotation: int = 0,
+                       defects: str = "scan", world: World | None = None, contents: Sequence[str] | None = None,
+                       font: str | None = None) -> GeneratedPage:
+    """The "Phiếu tiếp nhận hồ sơ và hẹn trả kết quả" with a QR code holding ``code`` and its printed text.
+
+    ``world`` and ``contents`` (document types) tie the sheet to a dossier; by default they come from the seed.
+    """
+    if world is None:
+        world = make_world(random.Random(sub_seed(seed, "world")))
+    plan = _receipt.build(world, random.Random(sub_seed(seed, "data", "receipt")), code, contents)
+    choice = random.Random(sub_seed(seed, "choice", "receipt"))
+    f = _pick_font(choice, None) if font is None else font
+    family(f)
+    return _render(plan, 0, seed=seed, dpi=dpi, font=f, skew_deg=skew_deg, rotation=rotation, defects=defects,
+                   doc_index=-1)
+
+
+def make_blank_page(*, seed: int, dpi: int = 300, bleed: GeneratedPage | None = None) -> GeneratedPage:
+    """The back of a sheet scanned in duplex: no text, maybe faint show-through of ``bleed``'s text."""
+    rng = np.random.default_rng(sub_seed(seed, "blank"))
+    ghost = bleed.image if bleed is not None and rng.random() < 0.5 else None
+    img = blank_page(rng, dpi, ghost)
+    return GeneratedPage(image=img, dpi=dpi, skew_deg=0.0, rotation=0, lines=(), doc_type="blank", doc_index=-1,
+                         blank=True, separator=False, qr_text=None)
+
+
+PROCEDURE_DOCS: dict[str, list[tuple[str, int, int | None]]] = {
+    # (doc type, role, preferred variant); role 0 is the applicant, 1 the spouse, 2 someone else
+    "birth": [("application_form", 0, None), ("other", 0, 3), ("cccd", 0, None), ("cccd", 1, None),
+              ("marriage_certificate", 0, None)],
+    "marriage": [("application_form", 0, None), ("cccd", 0, None), ("cccd", 1, None), ("other", 0, 0)],
+    "diploma_copy": [("application_form", 0, None), ("cccd", 0, None), ("diploma", 0, None)],
+    "land": [("application_form", 0, None), ("land_use_certificate", 0, None), ("cccd", 0, None),
+             ("cccd", 1, None), ("marriage_certificate", 0, None)],
+    "certify": [("application_form", 0, None), ("birth_certificate", 0, None), ("cccd", 0, None)],
+}
+
+_COPIED = ("birth_certificate", "marriage_certificate", "diploma", "other")
+
+
+def _dossier_entries(rng: random.Random, world: World, n: int | None,
+                     doc_types: Sequence[str] | None) -> list[tuple[str, int, int | None]]:
+    if doc_types is not None:
+        unknown = [t for t in doc_types if t not in DOC_TYPES]
+        if unknown:
+            raise ValueError(f"unknown document types {unknown}; choose from {DOC_TYPES}")
+        if n is not None and n != len(doc_types):
+            raise ValueError(f"n_documents={n} does not match the {len(doc_types)} doc_types given")
+        entries: list[tuple[str, int, int | None]] = []
+        cards = 0
+        for t in doc_types:
+            role = 0
+            if t == "cccd":
+                role, cards = min(cards, 2), cards + 1
+            entries.append((t, role, None))
+        return entries
+    entries = list(PROCEDURE_DOCS[world.procedure])
+    if n is None:
+        return entries
+    if n < 1:
+        raise ValueError("a dossier needs at least one document")
+    entries = entries[:n]
+    while len(entries) < n:
+        t = rng.choice([t for t in DOC_TYPES if t != "application_form"])
+        entries.append((t, 2 if t == "cccd" else 0, None))
+    return entries
+
+
+def make_dossier(seed: int, *, n_documents: int | None = None, doc_types: Sequence[str] | None = None,
+                 dpi: int = 300, max_skew: float = 3.0, rotations: Sequence[int] = (0,), blank_backs: bool = False,
+                 receipt: bool = False, variants: Sequence[int] | None = None,
+                 fonts: Sequence[str] | None = None) -> GeneratedDossier:
+    """A dossier as scanned: optional receipt sheet first, then the documents in order, each sheet optionally
+    followed by its blank back. The papers agree with each other (one applicant, spouse, child, place)."""
+    rotations = tuple(rotations) or (0,)
+    for r in rotations:
+        if r not in ROTATIONS:
+            raise ValueError(f"rotations must be among {ROTATIONS}, not {r!r}")
+    rng = random.Random(sub_seed(seed, "dossier"))
+    world = make_world(random.Random(sub_seed(seed, "world")))
+    code = _receipt.dossier_code(rng, world)
+    entries = _dossier_entries(rng, world, n_documents, doc_types)
+    pages: list[GeneratedPage] = []
+    documents: list[GeneratedDocument] = []
+
+    def geometry() -> tuple[float, int]:
+        skew = round(rng.uniform(-max_skew, max_skew), 2) if max_skew > 0 else 0.0
+        return skew, rng.choice(rotations)
+
+    if receipt:
+        skew, rot = geometry()
+        sheet = make_receipt_sheet(code, seed=sub_seed(seed, "receipt"), dpi=dpi, skew_deg=skew, rotation=rot,
+                                   world=world, contents=[t for t, _, _ in entries], font=_pick_font(rng, fonts))
+        pages.append(sheet)
+        if blank_backs:
+            pages.append(make_blank_page(seed=sub_seed(seed, "receipt-back"), dpi=dpi, bleed=sheet))
+    for i, (doc_type, role, preferred) in enumerate(entries):
+        doc_seed = sub_seed(seed, "doc", i)
+        if preferred is not None and (variants is None or preferred in variants):
+            variant = preferred
+        else:
+            variant = _pick_variant(rng, doc_type, variants)
+        font = _pick_font(rng, fonts)
+        builder = REGISTRY[doc_type][0]
+        plan = builder(world, random.Random(sub_seed(doc_seed, "data")), variant, True, role)
+        if doc_type == "cccd" or (doc_type in _COPIED and rng.random() < 0.35):
+            defects = "photocopy"
+        else:
+            defects = "scan"
+        duplex = len(plan.pages) > 1 and doc_type == "land_use_certificate"
+        indexes = []
+        for k in range(len(plan.pages)):
+            skew, rot = geometry()
+            page = _render(plan, k, seed=doc_seed, dpi=dpi, font=font, skew_deg=skew, rotation=rot,
+                           defects=defects, doc_index=i)
+            indexes.append(len(pages))
+            pages.append(page)
+            last = k == len(plan.pages) - 1
+            if blank_backs and (not duplex or (last and k % 2 == 0)):
+                pages.append(make_blank_page(seed=sub_seed(doc_seed, "back", k), dpi=dpi, bleed=page))
+        documents.append(GeneratedDocument(doc_type, tuple(indexes), plan.fields))
+    return GeneratedDossier(code=code, pages=tuple(pages), documents=tuple(documents))

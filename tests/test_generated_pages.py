@@ -1,0 +1,82 @@
+"""Pages from the project's own generator of Vietnamese papers: known skew, rotation, text and seals."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+
+import numpy as np
+import pytest
+
+import synth
+from pipeline import raster
+from pipeline.ocr import OcrEngine
+from pipeline.page import analyse_geometry, process_page
+from schemas.settings import PipelineSettings
+
+
+def _image(page: synth.GeneratedPage) -> raster.PageImage:
+    return raster.PageImage(pixels=np.asarray(page.image), dpi=page.dpi, dpi_stated=True)
+
+
+def _recall(truth_lines: tuple[str, ...], text: str) -> float:
+    want = [w.strip(".,:;()") for line in truth_lines for w in line.split()]
+    want = [w for w in want if w and not set(w) <= set("._…")]
+    got: dict[str, int] = {}
+    for w in unicodedata.normalize("NFC", text).split():
+        w = w.strip(".,:;()")
+        got[w] = got.get(w, 0) + 1
+    hit = 0
+    for w in want:
+        if got.get(w, 0) > 0:
+            got[w] -= 1
+            hit += 1
+    return hit / max(len(want), 1)
+
+
+@pytest.mark.parametrize(("skew", "rotation"), [(4.2, 90), (-6.5, 0), (2.5, 270)])
+def test_generated_page_geometry_is_found(skew: float, rotation: int, pipeline_settings: PipelineSettings) -> None:
+    page = synth.make_page("application_form", seed=11, dpi=200, skew_deg=skew, rotation=rotation, seal=False)
+    _blank, axis, found, _m, _s = analyse_geometry(np.asarray(page.image), page.dpi, pipeline_settings)
+    assert axis == rotation % 180
+    assert found == pytest.approx(skew, abs=0.3)
+
+
+def test_upside_down_skewed_certificate_is_read_in_vietnamese(
+    pipeline_settings: PipelineSettings, engine: OcrEngine
+) -> None:
+    page = synth.make_page("birth_certificate", seed=3, dpi=300, skew_deg=-2.8, rotation=180)
+    result = process_page(_image(page), pipeline_settings, engine)
+    assert result.rotation == 180
+    assert result.skew_deg == pytest.approx(-2.8, abs=0.3)
+    assert "KHAI SINH" in result.ocr.text
+    assert _recall(page.lines, result.ocr.text) > 0.85
+
+
+def test_text_under_a_red_seal_is_read(pipeline_settings: PipelineSettings, engine: OcrEngine) -> None:
+    # GIVEN a certificate whose signature block (office, signer) lies under a red seal
+    page = synth.make_page("birth_certificate", seed=0, dpi=300, defects="scan")
+    block = page.lines[-5:]
+    # WHEN read with the seal lifted out, and (to show the stage matters) without
+    lifted = process_page(_image(page), pipeline_settings, engine)
+    kept = process_page(_image(page), dataclasses.replace(pipeline_settings, remove_seals=False), engine)
+    # THEN the seal was found and every line under it is read; without the stage, lines are lost
+    assert lifted.seals == 1
+    assert [line for line in block if line not in lifted.ocr.text] == []
+    assert len([line for line in block if line not in kept.ocr.text]) >= 2
+
+
+def test_red_title_is_not_taken_for_a_seal(pipeline_settings: PipelineSettings, engine: OcrEngine) -> None:
+    page = synth.make_page("land_use_certificate", seed=4, dpi=200, seal=False, variant=0)
+    result = process_page(_image(page), pipeline_settings, engine)
+    assert result.seals == 0
+    assert "QUYỀN SỬ DỤNG ĐẤT" in result.ocr.text
+
+
+def test_blank_back_is_blank_and_not_read(pipeline_settings: PipelineSettings, engine: OcrEngine) -> None:
+    front = synth.make_page("diploma", seed=2, dpi=200)
+    back = synth.make_blank_page(seed=2, dpi=200, bleed=front)
+    result = process_page(_image(back), pipeline_settings, engine)
+    assert result.blank and result.ocr.words == () and result.timings.get("ocr") is None
+    sparse = synth.make_page("other", seed=5, dpi=200, seal=False)
+    assert not process_page(_image(sparse), pipeline_settings, engine).blank
