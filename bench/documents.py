@@ -51,12 +51,18 @@ def _ocr_dossier(i: int) -> Path:
     write_pdf(d.pages, work / "dossier.pdf")
     result = embedded.process(Settings(data_dir=work / "data", jobs=1), [work / "dossier.pdf"])
     truth = [
-        {"type": doc.doc_type, "pages": [p + 1 for p in doc.page_indexes], "fields": {f.key: f.value for f in doc.fields}}
+        {
+            "type": doc.doc_type,
+            "pages": [p + 1 for p in doc.page_indexes],
+            "fields": {f.key: f.value for f in doc.fields},
+        }
         for doc in d.documents
     ]
     cache.write_text(
-        json.dumps({"pages": [json.loads(p.model_dump_json()) for p in result.dossier.pages], "truth": truth},
-                   ensure_ascii=False),
+        json.dumps(
+            {"pages": [json.loads(p.model_dump_json()) for p in result.dossier.pages], "truth": truth},
+            ensure_ascii=False,
+        ),
         encoding="utf-8",
     )
     return cache
@@ -104,12 +110,16 @@ def evaluate(caches: list[Path]) -> dict[str, object]:
                 per_type[truth["type"]][0] += int(right)
                 if got is not None:
                     threshold = next(f.review_below for f in spec.fields if f.key == key)
-                    marked = got.confidence < threshold or (pred is not None and pred.type_confidence < spec.review_below)
+                    marked = got.confidence < threshold or (
+                        pred is not None and pred.type_confidence < spec.review_below
+                    )
                     bucket = flagged if marked else trusted
                     bucket[0] += int(right)
                     bucket[1] += 1
                     if not marked and not right:
-                        wrong_trusted.append(f"{cache.stem} {truth['type']}.{key}: {got.value!r} != {value!r} ({got.confidence})")
+                        wrong_trusted.append(
+                            f"{cache.stem} {truth['type']}.{key}: {got.value!r} != {value!r} ({got.confidence})"
+                        )
     fields_right = sum(r for r, _ in per_type.values())
     fields_total = sum(t for _, t in per_type.values())
     return {
@@ -150,7 +160,9 @@ def main() -> int:
         ("fields not marked for review that are right", r["trusted_precision"], 0.99),
     ]
     for name, value, target in rows:
-        print(f"  {name:<46} {100 * value:6.1f} %   target ≥ {100 * target:.0f} %   {'PASS' if value >= target else 'FAIL'}")
+        print(
+            f"  {name:<46} {100 * value:6.1f} %   target ≥ {100 * target:.0f} %   {'PASS' if value >= target else 'FAIL'}"
+        )
     print(f"  share of fields not marked for review          {100 * r['trusted_share']:6.1f} %")
     print(f"  right among fields marked for review           {100 * r['flagged_precision']:6.1f} %")
     print(f"  document stage per dossier                     {r['doc_stage_ms_per_dossier']:6.1f} ms")

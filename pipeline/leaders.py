@@ -7,6 +7,8 @@ the dot below ạ/ọ and full stops are never that regular. Leaders are painted
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 
@@ -32,12 +34,12 @@ def remove_leaders(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
     order = np.lexsort((cx, np.round(cy / dmax)))
     rows: dict[int, list[int]] = {}
     for i in order:
-        rows.setdefault(int(round(cy[i] / dmax)), []).append(int(i))
+        rows.setdefault(round(cy[i] / dmax), []).append(int(i))
     erase: list[int] = []
     leaders = 0
     for members in rows.values():
         run = [members[0]]
-        for a, b in zip(members, members[1:], strict=False):
+        for a, b in itertools.pairwise(members):
             if cx[b] - cx[a] <= 6 * dmax and abs(cy[b] - cy[a]) <= dmax / 2:
                 run.append(b)
             else:
