@@ -161,7 +161,8 @@ def main() -> int:
     ]
     for name, value, target in rows:
         print(
-            f"  {name:<46} {100 * value:6.1f} %   target ≥ {100 * target:.0f} %   {'PASS' if value >= target else 'FAIL'}"
+            f"  {name:<46} {100 * value:6.1f} %   target ≥ {100 * target:.0f} %   "
+            f"{'PASS' if value >= target else 'FAIL'}"
         )
     print(f"  share of fields not marked for review          {100 * r['trusted_share']:6.1f} %")
     print(f"  right among fields marked for review           {100 * r['flagged_precision']:6.1f} %")
