@@ -56,16 +56,28 @@ def find_title(segs: Sequence[Segment], page: Page, catalog: DocTypeCatalog) -> 
     return (best[0], best[1]) if best else None
 
 
+def _with_keywords(probs: dict[str, float], folded: str, catalog: DocTypeCatalog) -> dict[str, float]:
+    """The model's probabilities, each type weighted up by the phrases typical of it found on the page."""
+    weighted = {}
+    for key, p in probs.items():
+        spec = next((t for t in catalog.types if t.key == key), None)
+        hits = sum(1 for k in spec.keywords if fold(k) in folded) if spec else 0
+        weighted[key] = p * (1.0 + hits)
+    total = sum(weighted.values()) or 1.0
+    return {k: v / total for k, v in weighted.items()}
+
+
 def classify_pages(pages: Sequence[Page], model: TextClassifier, catalog: DocTypeCatalog) -> list[PageClass]:
     segs = segments(pages)
     out = []
     for page in pages:
         mine = [s for s in segs if s.page == page.number]
-        cont = _CONTINUATION.search(fold(page.text))
+        folded = fold(page.text)
+        cont = _CONTINUATION.search(folded)
         out.append(
             PageClass(
                 number=page.number,
-                probs=model.predict_proba(page.text),
+                probs=_with_keywords(model.predict_proba(page.text), folded, catalog),
                 title=find_title(mine, page, catalog),
                 continuation=bool(cont and int(cont.group(1)) > 1),
             )
@@ -144,4 +156,46 @@ def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTy
                 needs_review=needs_review,
             )
         )
-    return documents
+    return cross_check(documents, catalog)
+
+
+def _kind(catalog: DocTypeCatalog, doc_type: str, key: str) -> str:
+    spec = catalog.get(doc_type)
+    return next((f.kind for f in spec.fields if f.key == key), "text")
+
+
+def cross_check(documents: list[Document], catalog: DocTypeCatalog) -> list[Document]:
+    """The papers of one dossier name the same people: readings that nearly agree cannot both be right.
+
+    A name read with different marks on two papers (NGUYỄN / NGUYÊN), or an ID number differing in one or
+    two digits, marks both readings for review.
+    """
+    suspect: set[tuple[int, str]] = set()
+    items = [
+        (i, key, field.value, _kind(catalog, doc.type, key))
+        for i, doc in enumerate(documents)
+        for key, field in doc.fields.items()
+    ]
+    for a in range(len(items)):
+        for b in range(a + 1, len(items)):
+            (i, ka, va, kind_a), (j, kb, vb, kind_b) = items[a], items[b]
+            if kind_a != kind_b or va == vb:
+                continue
+            if kind_a == "name" and fold(va) == fold(vb):
+                suspect |= {(i, ka), (j, kb)}
+            if kind_a == "id_number" and len(va) == len(vb) and sum(x != y for x, y in zip(va, vb, strict=True)) <= 2:
+                suspect |= {(i, ka), (j, kb)}
+    if not suspect:
+        return documents
+    out = []
+    for i, doc in enumerate(documents):
+        keys = {k for (d, k) in suspect if d == i}
+        if not keys:
+            out.append(doc)
+            continue
+        fields = {
+            k: f.model_copy(update={"confidence": round(f.confidence * 0.6, 3)}) if k in keys else f
+            for k, f in doc.fields.items()
+        }
+        out.append(doc.model_copy(update={"fields": fields, "needs_review": True}))
+    return out

@@ -110,8 +110,8 @@ class OcrEngine:
         api.Clear()
         return OcrResult(text=text, confidence=round(mean, 2), words=tuple(words))
 
-    def line_confidence(self, gray: np.ndarray, dpi: int) -> tuple[float, int]:
-        """Mean word confidence and word count of a strip of text read as one block."""
+    def read_strip(self, gray: np.ndarray, dpi: int) -> list[tuple[str, float]]:
+        """The words, with their confidences, of a strip of text read as one block."""
         api = self._api
         api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
         self._set_image(api, gray, dpi)
@@ -119,9 +119,10 @@ class OcrEngine:
             api.Recognize()
         except RuntimeError as exc:
             raise OcrEngineError(f"Tesseract failed on a strip: {exc}") from exc
+        words = (api.GetUTF8Text() or "").split()
         confs = [c for c in api.AllWordConfidences() if c >= 0]
         api.Clear()
         api.SetPageSegMode(tesserocr.PSM.AUTO)
-        if not confs:
-            return 0.0, 0
-        return float(np.mean(confs)), len(confs)
+        if len(words) != len(confs):
+            words = words[: len(confs)] + [""] * max(0, len(confs) - len(words))
+        return [(unicodedata.normalize("NFC", w), float(c)) for w, c in zip(words, confs, strict=False)]

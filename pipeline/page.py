@@ -1,4 +1,5 @@
-"""One page through its stages: blank → orientation → skew → straighten → seals → background → leaders → OCR."""
+"""One page through its stages: blank → orientation → skew → straighten → seals → background → leaders → OCR
+→ receipt sheet (QR)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pipeline.ocr import EMPTY, OcrEngine, OcrResult
 from pipeline.orient import is_upside_down, line_axis, rotate_quarter
 from pipeline.raster import PageImage
 from pipeline.seal import gray_for_ocr
+from pipeline.separators import read_qr, separator_code
 from schemas.settings import PipelineSettings
 
 _SKEW_DPI = 150
@@ -30,6 +32,7 @@ class PageResult:
     image: np.ndarray  # the straightened page (RGB or gray), what word boxes refer to
     ocr: OcrResult
     seals: int = 0
+    separator_code: str | None = None  # the dossier code when the page is a receipt sheet
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -82,8 +85,10 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
 
     t = time.perf_counter()
     rotation = axis
-    mask_upright = deskew.rotate(mask, skew, fill=0)
-    if is_upside_down(gray, mask_upright, scale, ocr_dpi, engine):
+    # Lines to read both ways up are picked on the cleaned page (flat background, no leaders), where gray
+    # card slabs and scanner edges no longer pass for text.
+    small, small_scale = deskew.downscale(gray, page.dpi, _SKEW_DPI)
+    if is_upside_down(gray, deskew.ink_mask(small), small_scale, ocr_dpi, engine):
         rotation = (axis + 180) % 360
         upright = rotate_quarter(upright, 180)
         gray = rotate_quarter(gray, 180)
@@ -92,6 +97,10 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
     t = time.perf_counter()
     result = engine.read(gray, ocr_dpi)
     timings["ocr"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    code = separator_code(read_qr(page.pixels, page.dpi), result.text)
+    timings["separator"] = time.perf_counter() - t
     return PageResult(
         rotation=rotation,
         skew_deg=round(float(skew), 2),
@@ -99,5 +108,6 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
         image=upright,
         ocr=result,
         seals=seals,
+        separator_code=code,
         timings=timings,
     )

@@ -50,6 +50,9 @@ class FieldSpec(BaseModel):
         default_factory=list, description="headings the label is printed under (Người mẹ, Thông tin người vợ)"
     )
     occurrence: int = Field(1, description="the n-th time the label is printed (wife before husband)")
+    after: str | None = Field(
+        None, description="without headings, a shared label belongs to this field's person: the nearest below it"
+    )
     required: bool = True
     review_below: float = Field(0.8, description="the field needs review when its confidence is lower")
 

@@ -21,6 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.extract import values as V
+from pipeline.extract.names import fix_family_name
 from pipeline.extract.text import fold, squash_spaces
 from pipeline.extract.validate import check_cccd, run_validators
 from schemas.doctypes import DocTypeSpec, FieldSpec
@@ -132,7 +133,8 @@ def _find_label(label: str, seg: Segment) -> tuple[float, int, int] | None:
     # A label starts a segment or follows a separator; a match inside running text is not a label.
     before = text[:start]
     if (
-        any(c.isalnum() for c in before)
+        len(before.strip()) > 2  # a speck or a table rule read as a letter at the line's start is no text
+        and any(c.isalnum() for c in before)
         and not _NUMBERING.fullmatch(before)
         and not re.search(r"[:;/]\s*$|\s{2,}$", before)
     ):
@@ -204,6 +206,7 @@ class Candidate:
     confidence: float
     page: int
     box: list[int] | None
+    seg: int = -1
 
 
 def _words_conf_box(seg: Segment, start: int, end: int) -> tuple[float, list[int] | None]:
@@ -236,7 +239,7 @@ def _value_after(
     parsed = _parse(f.kind, seg.text[begin:stop], f)
     if parsed is not None:
         return seg, begin + parsed.span[0], begin + parsed.span[1], parsed
-    if seg.text[begin:stop].strip(" .:…_"):
+    if any(c.isalnum() for c in seg.text[begin:stop]):
         return None  # something is printed after the label, and it is not a value of this kind
     # The value is on the next line of the same column (CCCD cards print it under the label).
     for nxt in segs[hit.seg + 1 : hit.seg + 3]:
@@ -304,9 +307,20 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
         if f.column:
             mine = [h for h in mine if segs[h.seg].column in (f.column, "full")]
         own = {fold(s) for s in f.sections}
-        if own:
+        anchor = found.get(f.after) if f.after else None
+        if own and (section_names or anchor is None):
             # A label shared with other fields ("Họ, chữ đệm, tên") is this field's only under its heading.
             mine = [h for h in mine if fold(h.label) not in shared or _section_of(h, segs, headings) in own]
+        elif anchor is not None:
+            # No headings printed: a shared label belongs to the nearest person named above it.
+            acol = segs[anchor.seg].column
+            mine = [
+                h
+                for h in mine
+                if fold(h.label) not in shared
+                or (h.seg > anchor.seg and (segs[h.seg].column == acol or "full" in (acol, segs[h.seg].column)))
+            ]
+            mine.sort(key=lambda h: h.seg)
         elif section_names:
             # ... and not the child's or the holder's when printed under someone else's heading.
             mine = [
@@ -316,9 +330,10 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
             ]
         # A field printed twice with the same labels (wife/husband in one column each) takes its n-th.
         mine = mine[f.occurrence - 1 :] if f.occurrence > 1 else mine
-        # The most specific label first (the spec lists them so), then in reading order.
-        rank = {lab: i for i, lab in enumerate(f.labels)}
-        mine.sort(key=lambda h: (rank.get(h.label, len(rank)), h.seg, h.start))
+        if anchor is None:
+            # The most specific label first (the spec lists them so), then in reading order.
+            rank = {lab: i for i, lab in enumerate(f.labels)}
+            mine.sort(key=lambda h: (rank.get(h.label, len(rank)), h.seg, h.start))
         best: Candidate | None = None
         options: list[Candidate] = []
         for h in mine:
@@ -329,10 +344,17 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
             seg, start, end, parsed = got
             conf_ocr, box = _words_conf_box(seg, start, end)
             confidence = (h.score / 100.0) * parsed.quality * _ocr_factor(conf_ocr)
-            cand = Candidate(f.key, parsed.value, confidence, seg.page, box)
+            if f.kind == "name":
+                fixed, changed = fix_family_name(parsed.value)
+                if changed:
+                    parsed = V.Parsed(value=fixed, quality=parsed.quality, span=parsed.span)
+                    confidence *= 0.9
+            cand = Candidate(f.key, parsed.value, confidence, seg.page, box, h.seg)
             options.append(cand)
             if best is None or cand.confidence > best.confidence + 0.1:
                 best = cand
+            if anchor is not None:
+                break  # the nearest below the person's name is theirs
         if best is None and f.kind == "date" and any(fold(lab) == "ngay" for lab in f.labels):
             dated = _words_in_date(segs)
             if dated:

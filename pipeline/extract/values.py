@@ -218,7 +218,7 @@ def parse_text(text: str) -> Parsed | None:
 
 def strip_leaders(text: str) -> str:
     """Remove the dotted leaders and colons printed between a label and its value."""
-    return re.sub(r"^[\s:.…_\-/]+", "", text)
+    return re.sub(r"^[\s:;,.…_\-/|¡!'\"]+", "", text)
 
 
 def is_upper_word(word: str) -> bool:
