@@ -46,7 +46,8 @@ def test_process_writes_record_and_show_reads_it_back(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     record = json.loads(out.read_text(encoding="utf-8"))
-    assert record["status"] == "processed"
+    # English test pages are no paper hoso knows: typed "other", or left for a reviewer to decide
+    assert record["status"] in ("processed", "needs_review")
     assert [(p["number"], p["source"]["file"], p["rotation"]) for p in record["pages"]] == [
         (1, "0-front.png", 180),
         (2, "a.tif", 0),
@@ -59,7 +60,7 @@ def test_process_writes_record_and_show_reads_it_back(tmp_path: Path) -> None:
         x0, y0, x1, y1 = word["box"]
         assert 0 <= x0 < x1 <= page["width"] and 0 <= y0 < y1 <= page["height"]
         assert page["blank"] is False and page["separator"] is False
-    assert record["documents"] == []
+    assert sorted(n for d in record["documents"] for n in d["pages"]) == [1, 2, 3]
     # the originals are stored unchanged, named by their SHA-256
     sha = hashlib.sha256(first.read_bytes()).hexdigest()
     assert record["pages"][0]["sha256"] == sha
