@@ -144,9 +144,22 @@ def glyphless_truetype() -> bytes:
         400,  # usWeightClass
         5,  # usWidthClass
         0,  # fsType: installable embedding
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  # sub/superscript, strikeout, family class
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,  # sub/superscript, strikeout, family class
         b"\0" * 10,  # panose
-        0, 0, 0, 0,  # unicode ranges
+        0,
+        0,
+        0,
+        0,  # unicode ranges
         b"NONE",
         0x40,  # fsSelection: regular
         0x20,
@@ -215,7 +228,9 @@ def _hex(text: str) -> bytes:
     out = []
     for ch in text:
         cp = ord(ch)
-        if cp > 0xFFFF or 0xD800 <= cp <= 0xDFFF:
+        if cp < 0x20:  # tabs and line breaks inside a word: a space
+            cp = 0x20
+        elif cp > 0xFFFF or 0xD800 <= cp <= 0xDFFF:
             cp = 0xFFFD
         out.append(f"{cp:04X}")
     return ("<" + "".join(out) + ">").encode("ascii")
@@ -250,8 +265,15 @@ def text_layer(words: Sequence[Word], scale: float, page_height_pt: float) -> by
             natural = len(text) * size * _ADVANCE / _EM
             stretch = 100.0 * span / natural
             ops.append(
-                b"1 0 0 1 " + _num(x0 * scale) + b" " + _num(baseline) + b" Tm " + _num(stretch) + b" Tz "
-                + _hex(text) + b" Tj"
+                b"1 0 0 1 "
+                + _num(x0 * scale)
+                + b" "
+                + _num(baseline)
+                + b" Tm "
+                + _num(stretch)
+                + b" Tz "
+                + _hex(text)
+                + b" Tj"
             )
     ops.append(b"ET")
     return b"\n".join(ops)

@@ -66,6 +66,10 @@ class TooManyPages(InputError):
     advice = "Split the file into smaller dossiers, or raise the page limit (HOSO_MAX_PAGES)."
 
 
+class DuplicateFile(InputError):
+    advice = "Nothing to do: the same file (same SHA-256) was taken before and its record exists."
+
+
 # --- not found / usage ---------------------------------------------------------------------------------
 
 
@@ -79,6 +83,52 @@ class ConfigError(HosoError):
     exit_code = 4
     http_status = 500
     advice = "Fix the configuration (environment variables or command-line options)."
+
+
+class WatchFolderMissing(ConfigError):
+    advice = "Create the folder, or give `hoso watch` the path of the folder the scanners save to."
+
+
+class WatchFolderBusy(ConfigError):
+    advice = "Another `hoso watch` is taking files from this folder: stop it first (one watcher per folder)."
+
+
+# --- requests to the web API: refused as they stand ----------------------------------------------------------
+
+
+class RequestError(HosoError):
+    exit_code = 2
+    http_status = 422
+    advice = "Check the request against the API description (/docs)."
+
+
+class NotAuthenticated(RequestError):
+    http_status = 401
+    advice = "Sign in, or send an API token (Authorization: Bearer ...); `hoso user add` makes one."
+
+
+class NotAllowed(RequestError):
+    http_status = 403
+    advice = "Your role does not allow this; ask an administrator."
+
+
+class DossierExists(RequestError):
+    http_status = 409
+    advice = "Choose another dossier code, or leave it out to get a new one."
+
+
+class DossierBusy(RequestError):
+    http_status = 409
+    advice = "Wait until the dossier's pages are processed, then try again."
+
+
+class BadCorrection(RequestError):
+    advice = "The correction does not fit the record as it is now: reload the dossier and try again."
+
+
+class UploadTooLarge(InputError):
+    http_status = 413
+    advice = "Send fewer or smaller files at once, or raise the limit (HOSO_MAX_UPLOAD_MB)."
 
 
 # --- transient: retried with backoff ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ packages=(
   python3 python3-venv python3-dev
 )
 if [ "$want_test" = 1 ]; then
-  packages+=(redis-server postgresql ghostscript unpaper qpdf)
+  packages+=(redis-server postgresql docker-compose ghostscript unpaper qpdf chromium)  # servers for tests/cluster, a browser for tests/web
 fi
 
 missing=()

@@ -20,6 +20,7 @@ from pipeline import raster
 from pipeline.ocr import ensure_language
 from schemas.errors import HosoError, InputError, MissingFile
 from schemas.record import Dossier, DossierStatus
+from workers.artifacts import write_artifacts
 from workers.dossier import finish_dossier
 from workers.pagework import PageOutcome, PageWorker
 from workers.records import PageTask, Records
@@ -132,21 +133,22 @@ def run_pages(
     def record(task: PageTask, outcome: PageOutcome | None, error: BaseException | None) -> None:
         nonlocal done
         if outcome is not None:
-            records.finish_page(code, task.number, outcome.page)
+            records.finish_page(task.code, task.number, outcome.page)
             for k, v in outcome.timings.items():
                 timings[k] = timings.get(k, 0.0) + v
         else:
             msg = str(error)
-            records.fail_page(code, task.number, msg)
+            records.fail_page(task.code, task.number, msg)
             if isinstance(error, HosoError):
                 problems.append(error)
             else:
                 problems.append(HosoError(f"page {task.source_page}: {error!r}", file=task.file_name))
-            log.error("page failed", extra={"dossier": code, "page": task.number, "stage": "page"})
+            log.error("page failed", extra={"dossier": task.code, "page": task.number, "stage": "page"})
         done += 1
         progress("pages", done, total)
 
-    claimed = [t for t in tasks if records.claim_page(code, t.number, _LEASE_SECONDS)]
+    # Each task names its dossier: the watch folder runs the pages of several dossiers in one pool.
+    claimed = [t for t in tasks if records.claim_page(t.code, t.number, _LEASE_SECONDS)]
     workers = min(settings.workers, len(claimed))
     if workers <= 1:
         worker = PageWorker(settings)
@@ -199,6 +201,7 @@ def process(
         page_problems, timings = run_pages(records, settings, code, tasks, progress, total, counts.get("done", 0))
         progress("dossier", total, total)
         dossier = finish_dossier(records, code)
+        write_artifacts(store, dossier)
         timings["intake"] = t_intake
         timings["wall"] = time.perf_counter() - t0
         return RunResult(dossier=dossier, problems=report.problems + page_problems, timings=timings)

@@ -27,6 +27,16 @@ def _int(name: str, value: str) -> int:
         raise ConfigError(f"{name}={value!r} is not a whole number") from exc
 
 
+def _seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={value!r} is not a number of seconds") from exc
+    if not seconds >= 0:
+        raise ConfigError(f"{name}={value!r} must be zero or more seconds")
+    return seconds
+
+
 @dataclass(frozen=True)
 class S3Settings:
     endpoint: str
@@ -37,6 +47,26 @@ class S3Settings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """`hoso serve`: the key that signs session cookies, the upload limit."""
+
+    secret_key: str | None = field(default=None, repr=False)  # None: one kept in data_dir/web-secret
+    max_upload_mb: int = 200  # per request: all the files of one upload together
+    session_hours: int = 12
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    """`hoso watch`: when a file counts as complete, how often the folder is scanned, what leaves it."""
+
+    stable_seconds: float = 5.0  # unchanged size and mtime this long: the scanner has finished the file
+    poll_seconds: float = 5.0  # full rescan of the folder (network shares give no inotify events)
+    delete: bool = False  # delete a file once recorded instead of moving it to DIR/done/
+    inotify: bool = True  # also listen for events where the file system gives them
+    batch_files: int = 32  # files taken together: their pages share one pool of page processes
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("hoso-data")
     database_url: str | None = None  # default: SQLite under data_dir
@@ -44,10 +74,19 @@ class Settings:
     s3: S3Settings | None = None  # None: objects in a local folder under data_dir
     jobs: int = 0  # page processes; 0 = one per core
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
 
     @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.data_dir / 'hoso.db').resolve()}"
+        url = self.database_url
+        if url is None:
+            return f"sqlite:///{(self.data_dir / 'hoso.db').resolve()}"
+        # postgresql:// (what the operators write) through psycopg 3, the driver installed.
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
 
     @property
     def objects_dir(self) -> Path:
@@ -89,6 +128,17 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
         s3=s3,
         jobs=_int("HOSO_JOBS", env["HOSO_JOBS"]) if "HOSO_JOBS" in env else 0,
         pipeline=pipe,
+        web=WebSettings(
+            secret_key=env.get("HOSO_SECRET_KEY") or None,
+            max_upload_mb=_int("HOSO_MAX_UPLOAD_MB", env["HOSO_MAX_UPLOAD_MB"]) if "HOSO_MAX_UPLOAD_MB" in env else 200,
+        ),
+        watch=WatchSettings(
+            stable_seconds=_seconds("HOSO_WATCH_STABLE_SECONDS", env.get("HOSO_WATCH_STABLE_SECONDS", "5")),
+            poll_seconds=_seconds("HOSO_WATCH_POLL_SECONDS", env.get("HOSO_WATCH_POLL_SECONDS", "5")),
+            delete=_bool(env.get("HOSO_WATCH_DELETE", "false")),
+            inotify=_bool(env.get("HOSO_WATCH_INOTIFY", "true")),
+            batch_files=max(1, _int("HOSO_WATCH_BATCH_FILES", env.get("HOSO_WATCH_BATCH_FILES", "32"))),
+        ),
     )
     clean = {k: v for k, v in overrides.items() if v is not None}
     pipe_changes = {k: clean.pop(k) for k in list(clean) if k in ("lang", "max_pixels", "max_pages")}

@@ -1,0 +1,199 @@
+"""Object storage on S3 (MinIO in production): the one module that imports `minio`.
+
+`S3Store` has the same contract as `storage.LocalStore`: a put is durable when it returns (the server has
+acknowledged it) and putting the same key again is harmless (S3 puts replace the whole object at once).
+Reads that need a file (`local_path`, the rasteriser reads originals from disk) go through a local cache:
+a download into a temporary file in the cache folder, then an atomic rename, so that worker processes
+sharing the folder never see half a file. Originals are content-addressed (`originals/<sha256>`) and are
+cached for good; other keys are fetched again on each `local_path`, as they may be rewritten.
+
+Failures are translated here: a server that does not answer, or answers 5xx, is `StorageUnavailable`
+(transient: the actors retry with backoff); rejected credentials are `ConfigError`; a missing object is
+`FileNotFoundError`, as with the local store.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import certifi
+import urllib3
+from minio import Minio
+from minio.error import MinioException, S3Error, ServerError
+
+from schemas.errors import ConfigError, StorageUnavailable
+from workers.settings import S3Settings
+
+log = logging.getLogger("hoso.s3")
+
+T = TypeVar("T")
+
+_MISSING = {"NoSuchKey", "NoSuchObject", "ResourceNotFound", "NoSuchVersion"}
+_BAD_CREDENTIALS = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled"}
+_IMMUTABLE_PREFIX = "originals/"
+_CHUNK = 1 << 20
+# Leave cached originals alone for this long after their last use: another process may be opening one.
+_CACHE_GRACE_S = 600.0
+
+
+def _http_client(secure: bool) -> urllib3.PoolManager:
+    # Few, quick retries here: the actors retry with backoff, and a dead server must be reported promptly
+    # (minio's default is 5 retries with 5-minute timeouts).
+    return urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=5.0, read=120.0),
+        maxsize=10,
+        cert_reqs="CERT_REQUIRED" if secure else "CERT_NONE",
+        ca_certs=certifi.where() if secure else None,
+        retries=urllib3.Retry(total=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+    )
+
+
+class S3Store:
+    def __init__(self, s3: S3Settings, cache_dir: Path, *, cache_max_bytes: int = 2 << 30) -> None:
+        self.bucket = s3.bucket
+        self.endpoint = s3.endpoint
+        self.client = Minio(
+            s3.endpoint,
+            access_key=s3.access_key,
+            secret_key=s3.secret_key,
+            secure=s3.secure,
+            http_client=_http_client(s3.secure),
+        )
+        self.cache_dir = cache_dir
+        self.cache_max_bytes = cache_max_bytes
+        self._bucket_ready = False
+
+    # --- error translation ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def _translate(self, what: str, key: str) -> Iterator[None]:
+        try:
+            yield
+        except S3Error as exc:
+            if exc.code in _MISSING:
+                raise FileNotFoundError(f"no object {key} in bucket {self.bucket}") from exc
+            if exc.code in _BAD_CREDENTIALS:
+                raise ConfigError(f"object storage at {self.endpoint} refused the credentials ({exc.code})") from exc
+            raise StorageUnavailable(f"cannot {what} {key}: {exc.code}") from exc
+        except (ServerError, MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+            if isinstance(exc, FileNotFoundError):
+                raise
+            raise StorageUnavailable(f"cannot {what} {key}: object storage at {self.endpoint} did not answer") from exc
+
+    def _call(self, what: str, key: str, fn: Callable[[], T]) -> T:
+        self._ensure_bucket()
+        with self._translate(what, key):
+            return fn()
+
+    def _ensure_bucket(self) -> None:
+        if self._bucket_ready:
+            return
+        with self._translate("create the bucket for", self.bucket):
+            if not self.client.bucket_exists(self.bucket):
+                try:
+                    self.client.make_bucket(self.bucket)
+                    log.info("bucket created", extra={"stage": "storage"})
+                except S3Error as exc:
+                    if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                        raise
+        self._bucket_ready = True
+
+    # --- the ObjectStore protocol ------------------------------------------------------------------------
+
+    def put_file(self, key: str, path: Path, content_type: str = "application/octet-stream") -> None:
+        _check_key(key)
+        self._call("store", key, lambda: self.client.fput_object(self.bucket, key, str(path), content_type))
+
+    def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        _check_key(key)
+        self._call(
+            "store", key, lambda: self.client.put_object(self.bucket, key, io.BytesIO(data), len(data), content_type)
+        )
+
+    def get_bytes(self, key: str) -> bytes:
+        _check_key(key)
+
+        def read() -> bytes:
+            response = self.client.get_object(self.bucket, key)
+            try:
+                return response.read()
+            finally:
+                response.close()
+                response.release_conn()
+
+        return self._call("read", key, read)
+
+    def exists(self, key: str) -> bool:
+        _check_key(key)
+
+        def stat() -> bool:
+            try:
+                self.client.stat_object(self.bucket, key)
+            except S3Error as exc:
+                if exc.code in _MISSING:
+                    return False
+                raise
+            return True
+
+        return self._call("look up", key, stat)
+
+    def local_path(self, key: str) -> Path:
+        _check_key(key)
+        dest = self.cache_dir / key
+        if key.startswith(_IMMUTABLE_PREFIX) and dest.is_file():
+            os.utime(dest)  # marks it used, for the pruning below
+            return dest
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot create the cache folder {dest.parent}: {exc}") from exc
+        self._call("read", key, lambda: self._download(key, dest))
+        self._prune(keep=dest)
+        return dest
+
+    # --- the cache ----------------------------------------------------------------------------------------
+
+    def _download(self, key: str, dest: Path) -> None:
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".part-")
+        try:
+            response = self.client.get_object(self.bucket, key)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    shutil.copyfileobj(response, out, _CHUNK)
+            finally:
+                response.close()
+                response.release_conn()
+            os.replace(tmp, dest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _prune(self, keep: Path) -> None:
+        """Drop the least recently used cached objects beyond the size limit (not the ones just used)."""
+        try:
+            entries = [(p.stat(), p) for p in self.cache_dir.rglob("*") if p.is_file() and p != keep]
+        except OSError:
+            return
+        total = sum(st.st_size for st, _ in entries) + (keep.stat().st_size if keep.exists() else 0)
+        if total <= self.cache_max_bytes:
+            return
+        now = time.time()
+        for st, p in sorted(entries, key=lambda e: e[0].st_mtime):
+            if total <= self.cache_max_bytes or now - st.st_mtime < _CACHE_GRACE_S:
+                break
+            p.unlink(missing_ok=True)
+            total -= st.st_size
+
+
+def _check_key(key: str) -> None:
+    if not key or key.startswith("/") or ".." in key.split("/"):
+        raise ValueError(f"bad object key {key!r}")
