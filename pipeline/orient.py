@@ -12,6 +12,7 @@ Two cheap questions instead of Tesseract's OSD (0.6-0.9 s a page here, as long a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import cv2
@@ -19,6 +20,7 @@ import numpy as np
 
 from pipeline.deskew import InkPoints, ink_points, search
 from pipeline.extract.text import fold
+from pipeline.ocr import OcrWord
 
 _SURE_UPRIGHT = 80.0
 
@@ -35,12 +37,21 @@ LEXICON = frozenset(
     nguon goc hinh thuc ubnd uy chinh tich chu ky dong dau phong thu tuc ho so tiep nhan tra ket qua
     full name date of birth sex nationality place origin residence expiry identity card personal number
     socialist republic independence freedom happiness issue the and
-    """.split()
+    """.split()  # noqa: SIM905 - a word list is easier to read and extend as text
 )
 
 
 class LineReader(Protocol):
     def read_strip(self, gray: np.ndarray, dpi: int) -> list[tuple[str, float]]: ...
+
+
+def known_words(words: Sequence[OcrWord]) -> int:
+    return sum(1 for w in words if fold(w.text).strip(".,:;/()|-") in LEXICON)
+
+
+def looks_misread(words: Sequence[OcrWord]) -> bool:
+    """Many words and hardly a known one: text read in the wrong orientation."""
+    return len(words) >= 8 and known_words(words) < 0.05 * len(words)
 
 
 def _score(words: list[tuple[str, float]]) -> tuple[int, float]:
