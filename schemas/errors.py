@@ -66,6 +66,10 @@ class TooManyPages(InputError):
     advice = "Split the file into smaller dossiers, or raise the page limit (HOSO_MAX_PAGES)."
 
 
+class PagesNotRead(InputError):
+    advice = "The rest of the file is recorded: rescan the pages named and put the new file in the watch folder."
+
+
 class DuplicateFile(InputError):
     advice = "Nothing to do: the same file (same SHA-256) was taken before and its record exists."
 

@@ -27,8 +27,9 @@ def _classifier() -> TextClassifier:
 def finish_dossier(records: Records, code: str) -> Dossier:
     """Split the pages into documents, name and fill them, set the dossier's status; return its record.
 
-    Safe to run twice: the documents are computed from the pages again and replace the machine's previous
-    ones; a dossier a reviewer has marked reviewed keeps its documents and status.
+    Safe to run twice: the documents are computed from the pages (with corrected OCR words) again and replace
+    the machine's previous ones; reviewers' corrections are kept apart and win; a dossier a reviewer has
+    marked reviewed keeps its documents and status.
     """
     dossier = records.dossier(code)
     if dossier.status == DossierStatus.reviewed:
@@ -38,4 +39,5 @@ def finish_dossier(records: Records, code: str) -> Dossier:
     dossier = dossier.model_copy(update={"documents": documents})
     status = dossier_status(dossier)
     records.set_status(code, status)
-    return dossier.model_copy(update={"status": status})
+    # Read back: reviewers' corrections (stored apart) are laid over the machine's documents just set.
+    return records.dossier(code)

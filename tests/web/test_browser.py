@@ -1,0 +1,163 @@
+"""The pages in Debian's headless Chromium (Playwright's Python package, never `playwright install`):
+a counter clerk uploads a generated dossier and watches it processed; a reviewer corrects a field with the
+keyboard and a word on the page image, and sees the audit entries. Screenshots of the counter page and the
+review page go to tests/web/screenshots/ (look at them)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from tests.web.conftest import PASSWORD, Staff
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).with_name("screenshots")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} absent (apt-get install chromium)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(app: FastAPI, staff: Staff) -> Iterator[str]:
+    """The app served by uvicorn on 127.0.0.1, in a thread."""
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _sign_in(page: object, base: str, name: str) -> None:
+    page.goto(f"{base}/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", name)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def uploaded(server: str, browser: object, dossier_pdf: Path) -> str:
+    """GIVEN a counter clerk WHEN they upload the scans THEN they see the code and, once processed, the fields."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    _sign_in(page, server, "counter")
+    assert "Tiếp nhận hồ sơ mới" in page.inner_text("h1")
+    page.fill("#citizen_name", "Phạm Khánh Nhung")
+    page.fill("#procedure", "Chứng thực bản sao từ bản chính")
+    page.set_input_files("#file-input", str(dossier_pdf))
+    assert dossier_pdf.name in page.inner_text("#file-list")
+    page.click("#submit")
+    page.wait_for_selector("#result:not([hidden]) #code")
+    code = page.inner_text("#code").strip()
+    assert code.startswith("HS-")
+    page.wait_for_selector("#summary .doc-card", timeout=240_000)
+    summary = page.inner_text("#summary")
+    assert "Đơn / Tờ khai" in summary and "Căn cước công dân" in summary
+    assert "Họ tên người đề nghị" in summary
+    assert "Đã xử lý 2/2 trang" in page.inner_text("#progress-text")
+    page.screenshot(path=str(SCREENSHOTS / "counter.png"), full_page=True)
+    ctx.close()
+    return code
+
+
+def test_counter_uploads_and_watches_the_dossier(uploaded: str) -> None:
+    assert (SCREENSHOTS / "counter.png").stat().st_size > 10_000
+
+
+def test_reviewer_corrects_with_the_keyboard_and_sees_the_audit(server: str, browser: object, uploaded: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    _sign_in(page, server, "reviewer")
+    page.goto(f"{server}/review/{uploaded}")
+    page.wait_for_selector("#sheet img")
+    page.wait_for_function("document.querySelector('#sheet img').complete")
+    assert page.locator("#sheet rect.w").count() > 20  # the OCR word boxes over the page
+
+    # the phone field: focus shows its box on the page; type a new value; Enter accepts and moves on
+    phone = page.locator("input.fv[data-key=phone]")
+    phone.focus()
+    assert page.get_attribute("#fieldbox", "visibility") == "visible" or not phone.get_attribute("data-box")
+    phone.fill("0912 345 678")
+    phone.press("Enter")
+    page.wait_for_selector("#history td.new:has-text('0912345678')")
+    row = page.locator("#history tbody tr").first
+    assert "reviewer" in row.inner_text() and "Số điện thoại" in row.inner_text()
+    focused = page.evaluate("document.activeElement.dataset.key")
+    assert focused == "request_date"  # Enter moved to the next field
+    assert phone.input_value() == "0912345678"
+
+    # a date typed as staff write it
+    date = page.locator("input.fv[data-key=request_date]")
+    date.fill("05/03/2025")
+    date.press("Enter")
+    page.wait_for_selector("#history td.new:has-text('05/03/2025')")
+
+    # a word on the page image, retyped
+    word = page.locator("#sheet rect.w").nth(3)
+    word.click()
+    page.wait_for_selector("#word-editor:not([hidden])")
+    page.fill("#we-input", "Sửachữ")
+    page.press("#we-input", "Enter")
+    page.wait_for_selector("#history td.new:has-text('Sửachữ')")
+    assert page.locator("#sheet rect.w.human").count() >= 1
+
+    # back to the first document: selecting a field shows its page and its box, for the screenshot
+    first = page.locator("input.fv").first
+    first.focus()
+    page.wait_for_selector(f"#sheet[data-page='{first.get_attribute('data-page')}']")
+    if first.get_attribute("data-box"):
+        page.wait_for_selector("#fieldbox[visibility=visible]", state="attached")
+    page.screenshot(path=str(SCREENSHOTS / "review.png"))
+    ctx.close()
+
+
+def test_review_page_in_english(server: str, browser: object, uploaded: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    _sign_in(page, server, "admin")
+    page.goto(f"{server}/lang/en?next=/review/{uploaded}")
+    page.wait_for_selector("#sheet img")
+    assert "Mark reviewed" in page.inner_text(".review-head")
+    assert "Application form" in page.inner_text("#panel")
+    page.goto(f"{server}/lang/vi?next=/")
+    ctx.close()

@@ -1,0 +1,68 @@
+"""The web app's records (users, tokens, corrections, search) on PostgreSQL: the same code as on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from schemas.record import Page, PageSource, Word
+from workers import corrections as C
+from workers.records import Records
+from workers.users import create_user, user_for_token
+from workers.web import search
+
+
+@pytest.fixture(scope="module")
+def pg_records() -> Iterator[Records]:
+    try:
+        from tests.cluster.servers import ServerMissing, start_postgres
+    except ImportError as exc:
+        pytest.skip(f"no PostgreSQL helper: {exc}")
+    try:
+        server = start_postgres()
+    except ServerMissing as exc:
+        pytest.skip(str(exc))
+    records = Records(f"postgresql+psycopg://hoso@127.0.0.1:{server.port}/postgres")
+    try:
+        yield records
+    finally:
+        records.close()
+        server.stop()
+
+
+def _page(number: int, text: str) -> Page:
+    tokens = enumerate(text.split())
+    words = [Word(text=t, conf=80.0, box=[10 + 60 * i, 10, 60 + 60 * i, 40], line=0) for i, t in tokens]
+    return Page(
+        number=number, source=PageSource(file="a.pdf", page=number), sha256="0" * 64, width=800, height=1000,
+        dpi=150, rotation=0, skew_deg=0.0, text=text, words=words, image_key=None,
+    )  # fmt: skip
+
+
+def test_users_corrections_and_search_on_postgres(pg_records: Records) -> None:
+    records = pg_records
+    token = create_user(records, "lan", role="reviewer", password="mat-khau-dai")
+    user = user_for_token(records, token)
+    assert user is not None and user.role == "reviewer"
+    assert user_for_token(records, token + "x") is None
+
+    assert records.create_dossier("HS-PG-1", {"citizen_name": "Nguyễn Thị Hồng"})
+    records.add_file("HS-PG-1", 1, "a.pdf", sha256="0" * 64, kind="pdf", page_count=1)
+    records.add_pages("HS-PG-1", 1, 1, 1)
+    records.finish_page("HS-PG-1", 1, _page(1, "Giấy khai sinh 100%_đúng"))
+    assert records.page_states("HS-PG-1") == [(1, "done")]
+
+    cid = records.record_correction("HS-PG-1", target=C.WORD, who="lan", old="Giấy", new="GIẤY", key="1:0")
+    assert [r.id for r in records.corrections_of("HS-PG-1")] == [cid]
+    assert records.dossier("HS-PG-1").pages[0].text.startswith("GIẤY khai sinh")
+    assert records.dossier("HS-PG-1", corrected=False).pages[0].text.startswith("Giấy")
+
+    assert search.search(records, "hong") and search.search(records, "Hồng")
+    assert [r.code for r in search.search(records, "giay KHAI")] == ["HS-PG-1"]
+    assert [r.code for r in search.search(records, "100%_d")] == ["HS-PG-1"]  # LIKE's wildcards are escaped
+    assert search.search(records, "100%x") == []
+    assert records.search_stale() == []
+
+    records.delete_dossier("HS-PG-1")
+    assert records.dossier_rows(codes=["HS-PG-1"]) == []

@@ -1,0 +1,154 @@
+"""The web app's factory: `create_app(settings)` builds everything; importing this module builds nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.types import Scope
+
+from schemas.errors import HosoError, NotAuthenticated
+from schemas.record import DossierStatus
+from workers.records import Records
+from workers.settings import Settings
+from workers.storage import make_store
+from workers.web import search
+from workers.web.auth import Sessions, secret_key
+from workers.web.deps import page_lang
+from workers.web.i18n import t
+from workers.web.jobs import Runner
+from workers.web.routers import dossiers, me, pages, review
+from workers.web.routers import search as search_api
+from workers.web.state import PACKAGE_DIR, WebState
+from workers.web.uploads import BodyLimit
+
+log = logging.getLogger("hoso.web")
+
+DESCRIPTION = """\
+Dossiers for the public-administration service centres: upload the scans of a citizen's dossier, follow
+its processing, read its record, correct it, find it.
+
+Authenticate with `Authorization: Bearer TOKEN` (`hoso user add NAME --role ROLE` prints a token). Roles:
+`counter` (receive and read dossiers), `reviewer` (also correct them), `admin` (also delete).
+Errors come as `{"error": kind, "message", "advice", "file"}` with the HTTP status of their kind.
+"""
+
+
+def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
+    """The app, with its record database, object store and pipeline runner (started on first use)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    records = Records(settings.db_url)
+    runner = Runner(settings, records, on_done=lambda code: search.reindex(records, code))
+    state = WebState(
+        settings=settings,
+        records=records,
+        store=make_store(settings),
+        runner=runner,
+        sessions=Sessions(secret_key(settings), settings.web.session_hours * 3600),
+        templates=_templates(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if resume:
+            _resume(state)
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(
+        title="hoso",
+        summary="Scanned Vietnamese dossiers to structured dossier records",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.web = state
+    app.add_middleware(BodyLimit, max_bytes=state.max_upload_bytes + (1 << 20))  # + the form's other fields
+    app.mount("/static", _Static(directory=PACKAGE_DIR / "static"), name="static")
+    for router in (dossiers.router, review.router, search_api.router, me.router, pages.router):
+        app.include_router(router)
+    app.add_exception_handler(HosoError, _error_handler)
+    return app
+
+
+class _Static(StaticFiles):
+    """The pages' CSS and JavaScript, cached by browsers for a day: their URLs carry a hash of their content
+    (`static()` in the templates), so a changed file is fetched at once."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")
+    templates.env.autoescape = True
+    templates.env.trim_blocks = True
+    templates.env.lstrip_blocks = True
+    versions = {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest()[:12]
+        for f in (PACKAGE_DIR / "static").iterdir()
+        if f.is_file()
+    }
+    templates.env.globals["static"] = lambda name: f"/static/{name}?v={versions.get(name, '0')}"
+    return templates
+
+
+def _resume(state: WebState) -> None:
+    """Dossiers left received or processing by a stopped server go on (their uploads are kept until taken in)."""
+    if state.runner.mode != "embedded":
+        return  # the cluster's sweeper sees to them
+    waiting = state.records.dossier_rows(statuses=[DossierStatus.received.value, DossierStatus.processing.value])
+    for row in reversed(waiting):  # oldest first
+        upload = state.uploads_dir / row.code
+        paths = sorted(p for p in upload.rglob("*") if p.is_file()) if upload.is_dir() else []
+        log.info("resuming dossier", extra={"dossier": row.code, "stage": "web", "count": len(paths)})
+        state.runner.submit(row.code, paths, upload if upload.is_dir() else None)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+async def _error_handler(request: Request, exc: Exception) -> Response:
+    """The one place errors become HTTP answers: JSON for the API, a page (or the sign-in) for the pages."""
+    assert isinstance(exc, HosoError)
+    if exc.http_status >= 500:
+        log.error("request failed: %s", exc, extra={"stage": "web", "error": exc.kind})
+    if _wants_html(request):
+        if isinstance(exc, NotAuthenticated):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        state: WebState = request.app.state.web
+        user = getattr(request.state, "user", None)
+        lang = page_lang(request, user)
+        message = {404: t(lang, "not_found"), 403: t(lang, "forbidden")}.get(exc.http_status) or exc.message
+        return state.templates.TemplateResponse(
+            request,
+            "error.html",
+            {
+                "user": user,
+                "lang": lang,
+                "tr": lambda k, **v: t(lang, k, **v),
+                "csrf": getattr(user, "csrf", ""),
+                "message": message,
+                "detail": str(exc),
+                "path": request.url.path,
+            },
+            status_code=exc.http_status,
+        )
+    body: dict[str, Any] = {"error": exc.kind, "message": exc.message, "advice": exc.advice, "file": exc.file}
+    headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+    return JSONResponse(body, status_code=exc.http_status, headers=headers)

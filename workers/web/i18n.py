@@ -1,0 +1,352 @@
+"""What the pages say, in Vietnamese (the staff's language) and English (chosen per user); dates as dd/mm/yyyy."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+
+from schemas.doctypes import load_catalog
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "vi": {
+        "app": "Hồ sơ",
+        "nav_counter": "Tiếp nhận",
+        "nav_review": "Duyệt hồ sơ",
+        "nav_search": "Tra cứu",
+        "logout": "Đăng xuất",
+        "other_lang": "English",
+        "login_title": "Đăng nhập",
+        "username": "Tên đăng nhập",
+        "password": "Mật khẩu",
+        "login": "Đăng nhập",
+        "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
+        "role_counter": "Cán bộ tiếp nhận",
+        "role_reviewer": "Cán bộ duyệt",
+        "role_admin": "Quản trị",
+        "new_dossier": "Tiếp nhận hồ sơ mới",
+        "citizen_name": "Họ và tên người nộp",
+        "procedure": "Thủ tục",
+        "code_optional": "Mã hồ sơ (không bắt buộc)",
+        "code_hint": "Để trống để hệ thống tự cấp mã",
+        "scans": "Bản quét",
+        "drop_here": "Kéo thả các tệp bản quét vào đây",
+        "or": "hoặc",
+        "choose_files": "Chọn tệp",
+        "choose_folder": "Chọn cả thư mục",
+        "file_types": "PDF, TIFF, JPEG, PNG · tối đa {mb} MB mỗi lần gửi · loại tệp được kiểm tra theo nội dung",
+        "no_files": "Chưa chọn tệp nào.",
+        "remove": "Bỏ",
+        "submit_upload": "Tiếp nhận và xử lý",
+        "uploading": "Đang gửi tệp…",
+        "dossier_code": "Mã hồ sơ",
+        "copy": "Sao chép",
+        "copied": "Đã sao chép",
+        "print": "In mã hồ sơ",
+        "status": "Trạng thái",
+        "st_received": "Đã tiếp nhận",
+        "st_processing": "Đang xử lý",
+        "st_processed": "Đã xử lý xong",
+        "st_needs_review": "Cần duyệt",
+        "st_reviewed": "Đã duyệt",
+        "st_failed": "Lỗi",
+        "pg_pending": "chờ",
+        "pg_running": "đang đọc",
+        "pg_done": "xong",
+        "pg_failed": "lỗi",
+        "pages_progress": "Đã xử lý {done}/{total} trang",
+        "page": "Trang",
+        "pages": "trang",
+        "documents": "Giấy tờ trong hồ sơ",
+        "document": "Giấy tờ",
+        "doc_type": "Loại giấy tờ",
+        "fields": "Thông tin trích xuất",
+        "field": "Trường",
+        "value": "Giá trị",
+        "confidence": "Độ tin cậy",
+        "no_documents": "Chưa nhận dạng được giấy tờ nào.",
+        "needs_review": "Cần duyệt",
+        "low_conf": "Độ tin cậy thấp",
+        "missing": "Chưa có",
+        "corrected": "Đã sửa",
+        "problems": "Tệp không đọc được",
+        "find_dossier": "Tìm hồ sơ",
+        "search_placeholder": "Mã hồ sơ, họ tên hoặc từ bất kỳ (có dấu hoặc không dấu)",
+        "search": "Tìm",
+        "results": "{n} hồ sơ",
+        "no_results": "Không tìm thấy hồ sơ nào.",
+        "recent": "Hồ sơ tiếp nhận gần đây",
+        "no_dossiers": "Chưa có hồ sơ nào.",
+        "received_on": "Ngày tiếp nhận",
+        "open": "Mở",
+        "queue_title": "Hồ sơ cần duyệt",
+        "queue_hint": "Độ tin cậy thấp nhất lên trước.",
+        "queue_empty": "Không còn hồ sơ nào cần duyệt.",
+        "review": "Duyệt",
+        "mark_reviewed": "Đánh dấu đã duyệt",
+        "next_dossier": "Hồ sơ tiếp theo",
+        "split_from": "Tách thành giấy tờ mới từ trang",
+        "split": "Tách",
+        "merge_prev": "Gộp với giấy tờ phía trên",
+        "apply": "Áp dụng",
+        "history": "Lịch sử chỉnh sửa",
+        "no_history": "Chưa có chỉnh sửa nào.",
+        "who": "Người sửa",
+        "when": "Thời gian",
+        "what": "Nội dung",
+        "old": "Giá trị cũ",
+        "new": "Giá trị mới",
+        "t_field": "Sửa trường",
+        "t_document_type": "Đổi loại giấy tờ",
+        "t_word": "Sửa chữ",
+        "t_line": "Sửa dòng",
+        "t_split": "Tách giấy tờ",
+        "t_merge": "Gộp giấy tờ",
+        "t_status": "Trạng thái",
+        "accepted": "xác nhận",
+        "keys_help": "Tab: trường tiếp theo · Enter: xác nhận · Esc: hoàn tác · Alt+PgUp/PgDn: đổi trang · "
+        "Alt+D: đã duyệt · Alt+N: hồ sơ tiếp theo · Nhấp vào chữ trên ảnh để sửa (Shift+nhấp: cả dòng)",
+        "edit_word": "Sửa chữ nhận dạng",
+        "edit_line": "Sửa cả dòng",
+        "save": "Lưu",
+        "cancel": "Hủy",
+        "saved": "Đã lưu",
+        "download_pdf": "PDF có thể tìm kiếm",
+        "json": "Bản ghi JSON",
+        "back": "Quay lại",
+        "error_title": "Không thực hiện được",
+        "not_found": "Không tìm thấy hồ sơ.",
+        "forbidden": "Bạn không có quyền thực hiện thao tác này.",
+        "no_pages": "Hồ sơ chưa có trang nào được xử lý.",
+        "words_low": "chữ có độ tin cậy thấp",
+        "err_NotADocument": "Tệp không phải bản quét PDF, TIFF, JPEG hoặc PNG (kiểm tra theo nội dung tệp)",
+        "err_EmptyFile": "Tệp rỗng",
+        "err_UploadTooLarge": "Dung lượng gửi lên vượt quá giới hạn",
+        "err_DossierExists": "Mã hồ sơ này đã tồn tại",
+        "err_DossierBusy": "Hồ sơ đang được xử lý, vui lòng chờ",
+        "err_BadCorrection": "Giá trị không hợp lệ",
+        "err_NotAuthenticated": "Phiên đăng nhập đã hết, vui lòng đăng nhập lại",
+        "err_NotAllowed": "Bạn không có quyền thực hiện thao tác này",
+        "err_RequestError": "Yêu cầu không hợp lệ",
+        "err_other": "Có lỗi xảy ra, vui lòng thử lại",
+    },
+    "en": {
+        "app": "Dossiers",
+        "nav_counter": "Intake",
+        "nav_review": "Review",
+        "nav_search": "Search",
+        "logout": "Sign out",
+        "other_lang": "Tiếng Việt",
+        "login_title": "Sign in",
+        "username": "User name",
+        "password": "Password",
+        "login": "Sign in",
+        "login_failed": "Wrong user name or password.",
+        "role_counter": "Counter staff",
+        "role_reviewer": "Reviewer",
+        "role_admin": "Administrator",
+        "new_dossier": "New dossier",
+        "citizen_name": "Citizen's full name",
+        "procedure": "Procedure",
+        "code_optional": "Dossier code (optional)",
+        "code_hint": "Leave empty to get a new code",
+        "scans": "Scans",
+        "drop_here": "Drop the scanned files here",
+        "or": "or",
+        "choose_files": "Choose files",
+        "choose_folder": "Choose a folder",
+        "file_types": "PDF, TIFF, JPEG, PNG · up to {mb} MB per upload · file types are checked by content",
+        "no_files": "No file chosen.",
+        "remove": "Remove",
+        "submit_upload": "Receive and process",
+        "uploading": "Uploading…",
+        "dossier_code": "Dossier code",
+        "copy": "Copy",
+        "copied": "Copied",
+        "print": "Print the code",
+        "status": "Status",
+        "st_received": "Received",
+        "st_processing": "Processing",
+        "st_processed": "Processed",
+        "st_needs_review": "Needs review",
+        "st_reviewed": "Reviewed",
+        "st_failed": "Failed",
+        "pg_pending": "waiting",
+        "pg_running": "reading",
+        "pg_done": "done",
+        "pg_failed": "failed",
+        "pages_progress": "{done} of {total} pages processed",
+        "page": "Page",
+        "pages": "pages",
+        "documents": "Documents in the dossier",
+        "document": "Document",
+        "doc_type": "Document type",
+        "fields": "Extracted fields",
+        "field": "Field",
+        "value": "Value",
+        "confidence": "Confidence",
+        "no_documents": "No documents recognised yet.",
+        "needs_review": "Needs review",
+        "low_conf": "Low confidence",
+        "missing": "Missing",
+        "corrected": "Corrected",
+        "problems": "Files that could not be read",
+        "find_dossier": "Find a dossier",
+        "search_placeholder": "Code, name or any word (with or without diacritics)",
+        "search": "Search",
+        "results": "{n} dossiers",
+        "no_results": "No dossier found.",
+        "recent": "Recently received",
+        "no_dossiers": "No dossiers yet.",
+        "received_on": "Received on",
+        "open": "Open",
+        "queue_title": "Dossiers to review",
+        "queue_hint": "Lowest confidence first.",
+        "queue_empty": "Nothing left to review.",
+        "review": "Review",
+        "mark_reviewed": "Mark reviewed",
+        "next_dossier": "Next dossier",
+        "split_from": "Split into a new document from page",
+        "split": "Split",
+        "merge_prev": "Merge with the document above",
+        "apply": "Apply",
+        "history": "Correction history",
+        "no_history": "No corrections yet.",
+        "who": "Who",
+        "when": "When",
+        "what": "What",
+        "old": "Old value",
+        "new": "New value",
+        "t_field": "Field",
+        "t_document_type": "Document type",
+        "t_word": "Word",
+        "t_line": "Line",
+        "t_split": "Split",
+        "t_merge": "Merge",
+        "t_status": "Status",
+        "accepted": "accepted",
+        "keys_help": "Tab: next field · Enter: accept · Esc: undo · Alt+PgUp/PgDn: page · Alt+D: reviewed · "
+        "Alt+N: next dossier · Click a word on the image to correct it (Shift+click: the whole line)",
+        "edit_word": "Correct the recognised word",
+        "edit_line": "Correct the whole line",
+        "save": "Save",
+        "cancel": "Cancel",
+        "saved": "Saved",
+        "download_pdf": "Searchable PDF",
+        "json": "JSON record",
+        "back": "Back",
+        "error_title": "That did not work",
+        "not_found": "No such dossier.",
+        "forbidden": "Your role does not allow this.",
+        "no_pages": "No page of this dossier has been processed yet.",
+        "words_low": "low-confidence words",
+        "err_NotADocument": "The file is not a PDF, TIFF, JPEG or PNG scan (checked by its content)",
+        "err_EmptyFile": "The file is empty",
+        "err_UploadTooLarge": "The upload is larger than allowed",
+        "err_DossierExists": "This dossier code exists already",
+        "err_DossierBusy": "The dossier is still being processed; please wait",
+        "err_BadCorrection": "The value is not valid",
+        "err_NotAuthenticated": "Your session has ended; please sign in again",
+        "err_NotAllowed": "Your role does not allow this",
+        "err_RequestError": "The request is not valid",
+        "err_other": "Something went wrong; please try again",
+    },
+}
+
+# Field names as staff say them; the printed labels in doctypes.json are for finding values, not for display.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "id_number": ("Số CCCD", "ID card number"),
+    "full_name": ("Họ và tên", "Full name"),
+    "date_of_birth": ("Ngày sinh", "Date of birth"),
+    "sex": ("Giới tính", "Sex"),
+    "place_of_residence": ("Nơi thường trú", "Place of residence"),
+    "expiry_date": ("Có giá trị đến", "Date of expiry"),
+    "personal_id": ("Số định danh cá nhân", "Personal identification number"),
+    "mother_name": ("Họ tên người mẹ", "Mother's name"),
+    "father_name": ("Họ tên người cha", "Father's name"),
+    "registration_number": ("Số đăng ký", "Registration number"),
+    "registration_date": ("Ngày đăng ký", "Registration date"),
+    "wife_name": ("Họ tên người vợ", "Wife's name"),
+    "husband_name": ("Họ tên người chồng", "Husband's name"),
+    "wife_date_of_birth": ("Ngày sinh người vợ", "Wife's date of birth"),
+    "husband_date_of_birth": ("Ngày sinh người chồng", "Husband's date of birth"),
+    "holder_name": ("Người sử dụng đất", "Land user"),
+    "parcel_number": ("Thửa đất số", "Parcel number"),
+    "map_sheet_number": ("Tờ bản đồ số", "Map sheet number"),
+    "area_m2": ("Diện tích (m²)", "Area (m²)"),
+    "land_use_purpose": ("Mục đích sử dụng", "Land-use purpose"),
+    "serial_number": ("Số seri / Số hiệu", "Serial number"),
+    "issue_date": ("Ngày cấp", "Date of issue"),
+    "school": ("Trường", "School"),
+    "graduation_year": ("Năm tốt nghiệp", "Year of graduation"),
+    "classification": ("Xếp loại", "Classification"),
+    "applicant_name": ("Họ tên người đề nghị", "Applicant's name"),
+    "applicant_id_number": ("Số định danh người đề nghị", "Applicant's ID number"),
+    "phone": ("Số điện thoại", "Phone number"),
+    "request_date": ("Ngày làm đơn", "Date of the request"),
+}
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def lang_or_default(lang: str | None) -> str:
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    text = MESSAGES[lang_or_default(lang)].get(key) or MESSAGES[DEFAULT_LANG].get(key) or key
+    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+
+
+def doc_type_name(lang: str, key: str) -> str:
+    try:
+        spec = load_catalog().get(key)
+    except KeyError:
+        return key
+    return spec.name_en if lang == "en" else spec.name_vi
+
+
+def doc_type_choices(lang: str) -> list[tuple[str, str]]:
+    return [(s.key, s.name_en if lang == "en" else s.name_vi) for s in load_catalog().types]
+
+
+def field_label(lang: str, key: str) -> str:
+    vi, en = FIELD_LABELS.get(key, (key.replace("_", " ").capitalize(),) * 2)
+    return en if lang == "en" else vi
+
+
+# --- dates and numbers as Vietnamese write them ------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def local_zone() -> tzinfo:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo("Asia/Ho_Chi_Minh")
+    except Exception:  # no tz database on the machine: Vietnam keeps UTC+7 all year
+        return timezone(timedelta(hours=7))
+
+
+def fmt_time(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).astimezone(local_zone()).strftime("%d/%m/%Y %H:%M")
+
+
+def fmt_day(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).astimezone(local_zone()).strftime("%d/%m/%Y")
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def fmt_value(kind: str, value: str) -> str:
+    """A record value as staff read and type it: dates dd/mm/yyyy, areas with a decimal comma."""
+    if kind == "date":
+        m = _ISO.match(value)
+        return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else value
+    if kind == "area":
+        return value.replace(".", ",")
+    return value

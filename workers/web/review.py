@@ -1,0 +1,123 @@
+"""A reviewer's corrections, checked against the record as it is now, then stored apart from it.
+
+What is stored (target, document, key, old, new, the document's pages, who, when) is laid over the machine's
+record on every read (`workers/corrections.py`), so reprocessing never overwrites it. A corrected OCR word
+also runs the dossier stage again (documents and fields from the corrected text) and rewrites the
+searchable PDF.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from schemas.doctypes import load_catalog
+from schemas.errors import BadCorrection, DossierBusy
+from schemas.record import Dossier, DossierStatus
+from workers import corrections as C
+from workers.dossier import finish_dossier
+from workers.records import CorrectionRow, Records
+from workers.web.jobs import Runner
+from workers.web.models import FieldFix, Fix, LineFix, MergeFix, SplitFix, TypeFix, WordFix
+
+log = logging.getLogger("hoso.web")
+
+_FINISHED = (DossierStatus.processed, DossierStatus.needs_review, DossierStatus.reviewed)
+
+
+def _ready(record: Dossier) -> None:
+    if record.status not in _FINISHED:
+        raise DossierBusy(f"dossier {record.code} is {record.status.value}: corrections wait until it is processed")
+
+
+def _document(record: Dossier, index: int) -> int:
+    if not 0 <= index < len(record.documents):
+        raise BadCorrection(f"dossier {record.code} has no document {index} (it has {len(record.documents)})")
+    return index
+
+
+def correct(records: Records, runner: Runner, code: str, fix: Fix, *, who: str) -> CorrectionRow:
+    record = records.dossier(code)
+    _ready(record)
+    catalog = load_catalog()
+    cid: int
+    if isinstance(fix, FieldFix):
+        doc = record.documents[_document(record, fix.document)]
+        spec = catalog.get(doc.type)
+        fspec = next((f for f in spec.fields if f.key == fix.key), None)
+        if fspec is None:
+            raise BadCorrection(f"a {doc.type} has no field {fix.key!r}")
+        try:
+            value = C.normalise_value(fspec.kind, fix.value)
+        except ValueError as exc:
+            raise BadCorrection(f"{fix.key}: {fix.value!r} is {exc}") from exc
+        old = doc.fields[fix.key].value if fix.key in doc.fields else None
+        cid = records.record_correction(
+            code, target=C.FIELD, who=who, old=old, new=value, document=fix.document, key=fix.key, pages=doc.pages
+        )
+    elif isinstance(fix, TypeFix):
+        doc = record.documents[_document(record, fix.document)]
+        if fix.type not in catalog.keys:
+            raise BadCorrection(f"no document type {fix.type!r} (one of {', '.join(catalog.keys)})")
+        cid = records.record_correction(
+            code, target=C.DOCUMENT_TYPE, who=who, old=doc.type, new=fix.type, document=fix.document, pages=doc.pages
+        )
+    elif isinstance(fix, WordFix | LineFix):
+        raw = records.dossier(code, corrected=False)
+        page = next((p for p in raw.pages if p.number == fix.page), None)
+        if page is None:
+            raise BadCorrection(f"dossier {code} has no processed page {fix.page}")
+        rows = [r for r in records.corrections_of(code) if r.target in (C.WORD, C.LINE)]
+        texts = C.retyped_words(page, rows)
+        if isinstance(fix, WordFix):
+            if not 0 <= fix.word < len(page.words):
+                raise BadCorrection(f"page {fix.page} has no word {fix.word} (it has {len(page.words)})")
+            cid = records.record_correction(
+                code, target=C.WORD, who=who, old=texts[fix.word][0], new=fix.text.strip(),
+                key=C.page_key(fix.page, fix.word),
+            )  # fmt: skip
+        else:
+            idx = [i for i, w in enumerate(page.words) if w.line == fix.line]
+            if not idx:
+                raise BadCorrection(f"page {fix.page} has no line {fix.line}")
+            old_line = " ".join(texts[i][0] for i in idx if texts[i][0])
+            cid = records.record_correction(
+                code, target=C.LINE, who=who, old=old_line, new=fix.text.strip(), key=C.page_key(fix.page, fix.line)
+            )
+        _after_text_change(records, runner, code, record.status)
+    elif isinstance(fix, SplitFix):
+        i = next((k for k, d in enumerate(record.documents) if fix.page in d.pages), None)
+        if i is None or record.documents[i].pages[0] == fix.page:
+            raise BadCorrection(f"page {fix.page} is not inside a document (after its first page)")
+        cid = records.record_correction(
+            code, target=C.SPLIT, who=who, old=None, new=None, document=i, key=str(fix.page),
+            pages=record.documents[i].pages,
+        )  # fmt: skip
+    elif isinstance(fix, MergeFix):
+        i = _document(record, fix.document)
+        first = record.documents[i].pages[0]
+        cid = records.record_correction(
+            code, target=C.MERGE, who=who, old=None, new=None, document=i, key=str(first),
+            pages=[*record.documents[i - 1].pages, *record.documents[i].pages],
+        )  # fmt: skip
+    else:  # pragma: no cover - the union is closed
+        raise BadCorrection("unknown correction")
+    row = next(r for r in records.corrections_of(code) if r.id == cid)
+    log.info("correction", extra={"dossier": code, "stage": "review", "target": row.target, "who": who})
+    return row
+
+
+def _after_text_change(records: Records, runner: Runner, code: str, status: DossierStatus) -> None:
+    if status in (DossierStatus.processed, DossierStatus.needs_review):
+        finish_dossier(records, code)  # fields are read again from the corrected words
+    runner.refresh(code)  # the searchable PDF and the OCR TSV carry the corrected words
+
+
+def mark_reviewed(records: Records, code: str, *, who: str) -> DossierStatus:
+    status = records.status(code)
+    if status == DossierStatus.reviewed:
+        return status
+    if status not in _FINISHED:
+        raise DossierBusy(f"dossier {code} is {status.value}: it can be marked reviewed once processed")
+    records.record_correction(code, target=C.STATUS, who=who, old=status.value, new=DossierStatus.reviewed.value)
+    records.set_status(code, DossierStatus.reviewed)
+    return DossierStatus.reviewed

@@ -1,0 +1,1 @@
+"""One router per resource: the API (`/api/...`) and the pages."""

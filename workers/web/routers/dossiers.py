@@ -1,0 +1,194 @@
+"""API: dossiers — create with scans, read the record and its status, page images, searchable PDF, delete."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
+
+from pipeline.pdf import PdfPage, write_searchable_pdf
+from schemas.errors import DossierExists, DossierNotFound, RequestError
+from schemas.record import Dossier
+from workers.embedded import new_code
+from workers.records import Records
+from workers.storage import ObjectStore
+from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, Viewer
+from workers.web.models import Created, DossierStatusOut, DossierSummary, PageState
+from workers.web.uploads import save_uploads
+from workers.web.views import row_confidence
+
+log = logging.getLogger("hoso.web")
+router = APIRouter(prefix="/api/dossiers", tags=["dossiers"])
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_MAX_WAIT_S = 25.0
+_POLL_S = 0.15
+
+
+def check_code(code: str) -> str:
+    if not _CODE.match(code) or ".." in code:
+        raise RequestError(f"dossier code {code!r}: letters, digits, '.', '_' and '-' only, up to 64")
+    return code
+
+
+def _json(record: Dossier) -> Response:
+    return Response(record.model_dump_json(), media_type="application/json")
+
+
+@router.post("", status_code=201, response_model=Created, summary="Create a dossier from its scans")
+async def create_dossier(
+    state: StateDep,
+    user: Uploader,
+    response: Response,
+    files: Annotated[list[UploadFile], File(description="the scans, in page order: PDF, TIFF, JPEG or PNG")],
+    code: Annotated[str | None, Form(description="the dossier code; empty: a new one")] = None,
+    citizen_name: Annotated[str | None, Form(max_length=200)] = None,
+    procedure: Annotated[str | None, Form(max_length=300)] = None,
+) -> Created:
+    """The scans are checked by content and stored, and processing starts in the background; the dossier's
+    progress is at `GET /api/dossiers/{code}/status`."""
+    records = state.records
+    code = check_code(code.strip()) if code and code.strip() else new_code()
+    if await run_in_threadpool(records.exists, code):
+        raise DossierExists(f"dossier {code} exists already")
+    incoming = state.uploads_dir / f".incoming-{secrets.token_hex(8)}"
+    paths = await save_uploads(files, incoming, max_bytes=state.max_upload_bytes)
+    meta = {
+        "citizen_name": (citizen_name or "").strip(),
+        "procedure": (procedure or "").strip(),
+        "received_by": user.name,
+        "files": [p.name for p in paths],
+    }
+    if not await run_in_threadpool(records.create_dossier, code, meta):
+        shutil.rmtree(incoming, ignore_errors=True)
+        raise DossierExists(f"dossier {code} exists already")
+    dest = state.uploads_dir / code
+    shutil.rmtree(dest, ignore_errors=True)
+    incoming.rename(dest)
+    paths = [dest / p.relative_to(incoming) for p in paths]
+    await run_in_threadpool(state.runner.submit, code, paths, dest)
+    log.info("dossier received", extra={"dossier": code, "stage": "web", "count": len(paths), "who": user.name})
+    response.headers["Location"] = f"/api/dossiers/{code}"
+    return Created(code=code)
+
+
+@router.get("", response_model=list[DossierSummary], summary="List dossiers, newest first")
+def list_dossiers(
+    records: RecordsDep,
+    _user: Viewer,
+    status: Annotated[list[str] | None, Query(description="only these statuses")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[DossierSummary]:
+    return [DossierSummary.of(r, row_confidence(r)) for r in records.dossier_rows(statuses=status, limit=limit)]
+
+
+@router.get(
+    "/{code}",
+    response_model=None,
+    responses={200: {"model": Dossier, "description": "the dossier record (schemas/dossier.schema.json)"}},
+    summary="The dossier record",
+)
+def get_dossier(
+    code: str,
+    records: RecordsDep,
+    _user: Viewer,
+    corrected: Annotated[bool, Query(description="with reviewers' corrections (false: as the machine read it)")] = True,
+) -> Response:
+    return _json(records.dossier(code, corrected=corrected))
+
+
+def _status(records: Records, code: str) -> DossierStatusOut:
+    status = records.status(code)
+    states = records.page_states(code)
+    counts: dict[str, int] = {}
+    for _n, s in states:
+        counts[s] = counts.get(s, 0) + 1
+    version = ".".join(
+        [status.value, str(len(states)), *(str(counts.get(s, 0)) for s in ("done", "failed", "running"))]
+    )
+    return DossierStatusOut(
+        code=code,
+        status=status.value,
+        pages_done=counts.get("done", 0),
+        pages_total=len(states),
+        pages_failed=counts.get("failed", 0),
+        pages=[PageState(number=n, state=s) for n, s in states],  # type: ignore[arg-type]
+        version=version,
+    )
+
+
+@router.get("/{code}/status", response_model=DossierStatusOut, summary="Where the dossier is")
+async def get_status(
+    code: str,
+    state: StateDep,
+    _user: Viewer,
+    wait: Annotated[float, Query(ge=0, le=_MAX_WAIT_S, description="seconds to wait for a change")] = 0,
+    since: Annotated[str | None, Query(description="the `version` last seen: answer when it changes")] = None,
+) -> DossierStatusOut:
+    """`{"code", "status", "pages_done", "pages_total"}` (and each page's state). With `wait` and `since`, the
+    answer comes as soon as something changes, or after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        out = await run_in_threadpool(_status, state.records, code)
+        if not wait or out.version != since or time.monotonic() >= deadline:
+            return out
+        await asyncio.sleep(_POLL_S)
+
+
+@router.get(
+    "/{code}/pages/{number}/image",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}},
+    summary="A page as straightened (word boxes refer to it)",
+)
+def page_image(code: str, number: int, state: StateDep, _user: Viewer) -> Response:
+    page = state.records.page(code, number)
+    if page is None or page.image_key is None:
+        raise DossierNotFound(f"dossier {code} has no image of page {number}")
+    data = state.store.get_bytes(page.image_key)
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def searchable_pdf(store: ObjectStore, record: Dossier) -> bytes:
+    """The pages' images with the corrected text as an invisible layer (made now, so it follows corrections)."""
+    with_image = [p for p in record.pages if p.image_key]
+    if not with_image:
+        raise DossierNotFound(f"dossier {record.code} has no processed page yet")
+
+    def pages() -> Iterator[PdfPage]:
+        for p in with_image:
+            assert p.image_key is not None
+            yield PdfPage(jpeg=store.get_bytes(p.image_key), width=p.width, height=p.height, dpi=p.dpi, words=p.words)
+
+    out = io.BytesIO()
+    write_searchable_pdf(pages(), out)
+    return out.getvalue()
+
+
+@router.get(
+    "/{code}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+    summary="The searchable PDF: page images with the (corrected) text layer",
+)
+def get_pdf(code: str, state: StateDep, _user: Viewer) -> Response:
+    data = searchable_pdf(state.store, state.records.dossier(code))
+    return Response(
+        data, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{code}.pdf"'}
+    )
+
+
+@router.delete("/{code}", status_code=204, response_class=Response, summary="Delete a dossier (admin)")
+def delete_dossier(code: str, records: RecordsDep, user: Admin) -> Response:
+    records.delete_dossier(code)
+    log.warning("dossier deleted", extra={"dossier": code, "stage": "web", "who": user.name})
+    return Response(status_code=204)

@@ -1,0 +1,239 @@
+"""The pages: sign-in, the counter (receive a dossier, watch it processed), dossier, search, review queue and
+the review workspace. Rendered on the server; fragments (`_*.html`) are fetched by the pages' JavaScript."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from schemas.errors import DossierNotFound, NotAllowed
+from schemas.record import Dossier
+from workers.corrections import apply_corrections
+from workers.records import CorrectionRow, DossierRow
+from workers.users import authenticate
+from workers.web import search, views
+from workers.web.auth import LANG_COOKIE, SESSION_COOKIE
+from workers.web.deps import OptionalUser, Reviewer, StateDep, Uploader, User, Viewer, page_lang
+from workers.web.i18n import LANGS, doc_type_choices, fmt_day, fmt_time, t
+from workers.web.state import WebState
+
+router = APIRouter(include_in_schema=False)
+
+_FINAL = ("processed", "needs_review", "reviewed", "failed")
+
+
+def render(
+    state: WebState, request: Request, name: str, user: User | None, *, status_code: int = 200, **ctx: Any
+) -> HTMLResponse:
+    lang = page_lang(request, user)
+
+    def tr(key: str, **values: object) -> str:
+        return t(lang, key, **values)
+
+    context = {
+        "user": user,
+        "lang": lang,
+        "tr": tr,
+        "csrf": user.csrf if user else "",
+        "max_mb": state.settings.web.max_upload_mb,
+        "fmt_time": fmt_time,
+        "fmt_day": fmt_day,
+        "path": request.url.path,
+        **ctx,
+    }
+    return state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _safe_next(target: str | None, default: str = "/") -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _home(user: User) -> str:
+    return "/review" if user.role == "reviewer" else "/"
+
+
+# --- signing in and out, language ---------------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_page(request: Request, state: StateDep, user: OptionalUser, next: str | None = None) -> Response:
+    if user is not None:
+        return RedirectResponse(_safe_next(next, _home(user)), status_code=303)
+    return render(state, request, "login.html", None, next=_safe_next(next, ""), failed=False)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    state: StateDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    row = authenticate(state.records, username.strip(), password)
+    if row is None:
+        return render(state, request, "login.html", None, status_code=401, next=_safe_next(next, ""), failed=True)
+    user = User(row.name, row.role, row.lang, "session")
+    response = RedirectResponse(_safe_next(next, _home(user)), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        state.sessions.issue(row.name),
+        max_age=state.sessions.max_age_s,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, state: StateDep, csrf: Annotated[str, Form()] = "") -> Response:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie and not state.sessions.csrf_ok(cookie, csrf):
+        raise NotAllowed("sign out from the pages (a CSRF token is missing)")
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/lang/{lang}")
+def choose_lang(lang: str, request: Request, state: StateDep, user: OptionalUser, next: str | None = None) -> Response:
+    """The pages' language: the user's setting when signed in, a cookie before."""
+    lang = lang if lang in LANGS else "vi"
+    if user is not None:
+        state.records.update_user(user.name, lang=lang)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+# --- the counter: receive a dossier, watch it processed ----------------------------------------------------------
+
+
+@router.get("/")
+def counter_page(request: Request, state: StateDep, user: Uploader) -> Response:
+    recent = state.records.dossier_rows(limit=12)
+    return render(state, request, "counter.html", user, recent=recent)
+
+
+def _dossier_parts(state: WebState, code: str) -> tuple[DossierRow, Dossier, Dossier, list[CorrectionRow]]:
+    rows = state.records.dossier_rows(codes=[code], limit=1)
+    if not rows:
+        raise DossierNotFound(f"no dossier with code {code!r}")
+    raw = state.records.dossier(code, corrected=False)
+    fixes = state.records.corrections_of(code)
+    record = apply_corrections(raw, fixes) if fixes else raw
+    return rows[0], raw, record, fixes
+
+
+@router.get("/dossiers/{code}")
+def dossier_page(code: str, request: Request, state: StateDep, user: Viewer) -> Response:
+    row, _raw, record, fixes = _dossier_parts(state, code)
+    lang = page_lang(request, user)
+    view = views.dossier_view(lang, row, record, fixes)
+    audit = views.audit_views(lang, fixes, record)
+    return render(state, request, "dossier.html", user, d=view, audit=audit, final=record.status.value in _FINAL)
+
+
+@router.get("/dossiers/{code}/summary")
+def dossier_summary(code: str, request: Request, state: StateDep, user: Viewer) -> Response:
+    row, _raw, record, fixes = _dossier_parts(state, code)
+    view = views.dossier_view(page_lang(request, user), row, record, fixes)
+    return render(state, request, "_summary.html", user, d=view)
+
+
+@router.get("/search")
+def search_page(
+    request: Request, state: StateDep, user: Viewer, q: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
+    results = search.search(state.records, q) if q.strip() else []
+    exact = [r for r in results if r.code.lower() == q.strip().lower()]
+    if len(exact) == 1:  # a code typed or scanned at the counter: straight to the dossier
+        return RedirectResponse(f"/dossiers/{quote(exact[0].code)}", status_code=303)
+    return render(state, request, "search.html", user, q=q, results=results, searched=bool(q.strip()))
+
+
+# --- review --------------------------------------------------------------------------------------------------------
+
+
+@router.get("/review")
+def queue_page(request: Request, state: StateDep, user: Reviewer) -> Response:
+    queue = views.queue_rows(state.records.dossier_rows(statuses=["needs_review"], limit=5000))
+    items = [(r, views.row_confidence(r)) for r in queue]
+    return render(state, request, "queue.html", user, items=items)
+
+
+@router.get("/review/next")
+def next_in_queue(state: StateDep, _user: Reviewer, after: str | None = None) -> Response:
+    queue = [r.code for r in views.queue_rows(state.records.dossier_rows(statuses=["needs_review"], limit=5000))]
+    if after in queue:
+        i = queue.index(after)
+        queue = queue[i + 1 :] + queue[:i]
+    queue = [c for c in queue if c != after]
+    return RedirectResponse(f"/review/{quote(queue[0])}" if queue else "/review", status_code=303)
+
+
+def _start_page(record: Dossier) -> int:
+    for doc in record.documents:
+        if doc.needs_review and doc.pages:
+            return doc.pages[0]
+    return record.pages[0].number if record.pages else 1
+
+
+@router.get("/review/{code}")
+def review_page(
+    code: str, request: Request, state: StateDep, user: Reviewer, page: Annotated[int | None, Query(ge=1)] = None
+) -> Response:
+    row, raw, record, fixes = _dossier_parts(state, code)
+    lang = page_lang(request, user)
+    view = views.dossier_view(lang, row, record, fixes)
+    view.pages = views.page_tabs(raw, record, fixes)
+    current = page if page in [p.number for p in view.pages] else _start_page(record)
+    shown_raw = next((p for p in raw.pages if p.number == current), None)
+    doc = next((i for i, d in enumerate(record.documents) if current in d.pages), None)
+    text_rows = [r for r in fixes if r.target in ("word", "line")]
+    shown = views.page_view(shown_raw, text_rows, doc) if shown_raw is not None else None
+    queue = [r.code for r in views.queue_rows(state.records.dossier_rows(statuses=["needs_review"], limit=5000))]
+    return render(
+        state,
+        request,
+        "review.html",
+        user,
+        d=view,
+        page=shown,
+        audit=views.audit_views(lang, fixes, record),
+        types=doc_type_choices(lang),
+        queue_pos=(queue.index(code) + 1 if code in queue else 0, len(queue)),
+    )
+
+
+@router.get("/review/{code}/pages/{number}")
+def review_page_fragment(code: str, number: int, request: Request, state: StateDep, user: Reviewer) -> Response:
+    raw = state.records.page(code, number)
+    if raw is None:
+        raise DossierNotFound(f"dossier {code} has no processed page {number}")
+    fixes = [r for r in state.records.corrections_of(code) if r.target in ("word", "line")]
+    record = state.records.dossier(code)
+    doc = next((i for i, d in enumerate(record.documents) if number in d.pages), None)
+    return render(state, request, "_page.html", user, code=code, page=views.page_view(raw, fixes, doc))
+
+
+@router.get("/review/{code}/documents")
+def review_documents(code: str, request: Request, state: StateDep, user: Reviewer) -> Response:
+    row, _raw, record, fixes = _dossier_parts(state, code)
+    lang = page_lang(request, user)
+    view = views.dossier_view(lang, row, record, fixes)
+    return render(
+        state,
+        request,
+        "_documents.html",
+        user,
+        d=view,
+        types=doc_type_choices(lang),
+        audit=views.audit_views(lang, fixes, record),
+    )

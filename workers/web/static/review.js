@@ -1,0 +1,281 @@
+// The review workspace: fields beside the page image, keyboard first; words on the image can be retyped.
+"use strict";
+(function () {
+  const H = window.HOSO;
+  const $ = (id) => document.getElementById(id);
+  const code = document.querySelector(".review-head").dataset.code;
+  const enc = encodeURIComponent(code);
+  const wrap = $("sheet-wrap"), panel = $("panel"), strip = $("page-strip"), viewer = document.querySelector(".viewer");
+  const pageCache = new Map();
+  let currentPage = $("sheet") ? Number($("sheet").dataset.page) : null;
+  let editing = null;
+
+  function toast(message, bad) {
+    const el = $("toast");
+    el.textContent = message;
+    el.className = "toast" + (bad ? " bad" : "");
+    el.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => (el.hidden = true), bad ? 5000 : 1500);
+  }
+
+  function display(kind, value) {
+    if (kind === "date") {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+      return m ? m[3] + "/" + m[2] + "/" + m[1] : value || "";
+    }
+    if (kind === "area") return (value || "").replace(".", ",");
+    return value || "";
+  }
+
+  // --- pages ---------------------------------------------------------------------------------------------
+  async function showPage(n, force) {
+    if (!n || (n === currentPage && !force && $("sheet"))) return;
+    let html = force ? null : pageCache.get(n);
+    if (!html) {
+      html = await H.fragment("/review/" + enc + "/pages/" + n);
+      pageCache.set(n, html);
+    }
+    wrap.innerHTML = html;
+    currentPage = n;
+    for (const b of strip.querySelectorAll(".pg")) b.classList.toggle("current", Number(b.dataset.page) === n);
+    history.replaceState(null, "", "?page=" + n);
+  }
+
+  function stepPage(delta) {
+    const pages = Array.from(strip.querySelectorAll(".pg")).map((b) => Number(b.dataset.page));
+    const i = pages.indexOf(currentPage);
+    const next = pages[Math.min(pages.length - 1, Math.max(0, i + delta))];
+    if (next !== undefined) showPage(next);
+  }
+
+  strip.addEventListener("click", (e) => {
+    const b = e.target.closest(".pg");
+    if (b) showPage(Number(b.dataset.page));
+  });
+
+  async function highlight(input) {
+    const page = Number(input.dataset.page);
+    if (page && page !== currentPage) await showPage(page);
+    const fb = $("fieldbox");
+    if (!fb) return;
+    if (!input.dataset.box) {
+      fb.setAttribute("visibility", "hidden");
+      return;
+    }
+    const [x0, y0, x1, y1] = input.dataset.box.split(",").map(Number);
+    const pad = 6;
+    fb.setAttribute("x", x0 - pad);
+    fb.setAttribute("y", y0 - pad);
+    fb.setAttribute("width", x1 - x0 + 2 * pad);
+    fb.setAttribute("height", y1 - y0 + 2 * pad);
+    fb.setAttribute("visibility", "visible");
+    const sheet = $("sheet");
+    const scale = sheet.getBoundingClientRect().height / Number(sheet.dataset.h);
+    const top = sheet.offsetTop + y0 * scale;
+    if (top < viewer.scrollTop + 40 || top > viewer.scrollTop + viewer.clientHeight - 80) {
+      viewer.scrollTo({ top: Math.max(0, top - viewer.clientHeight / 3), behavior: "auto" });
+    }
+  }
+
+  // --- fields --------------------------------------------------------------------------------------------
+  function fieldInputs() {
+    return Array.from(panel.querySelectorAll("input.fv"));
+  }
+
+  function focusNext(input) {
+    const all = fieldInputs();
+    const next = all[all.indexOf(input) + 1];
+    if (next) next.focus();
+    else $("mark-reviewed").focus();
+  }
+
+  async function saveField(input) {
+    const body = { target: "field", document: Number(input.dataset.doc), key: input.dataset.key, value: input.value };
+    try {
+      const out = await H.api("POST", "/api/dossiers/" + enc + "/corrections", body);
+      const doc = out.documents[Number(input.dataset.doc)];
+      const field = doc && doc.fields[input.dataset.key];
+      const shown = field ? display(input.dataset.kind, field.value) : "";
+      input.value = shown;
+      input.dataset.orig = shown;
+      input.classList.remove("invalid");
+      const row = input.closest(".field");
+      row.classList.remove("low", "missing");
+      row.classList.add("corrected");
+      row.querySelector(".fconf").textContent = "✓";
+      refreshHistory();
+      toast(H.t("saved"));
+      return true;
+    } catch (err) {
+      input.classList.add("invalid");
+      toast(H.errorText(err) + (err.message && err.kind === "BadCorrection" ? " — " + err.message : ""), true);
+      return false;
+    }
+  }
+
+  async function refreshHistory() {
+    const html = await H.fragment("/review/" + enc + "/documents");
+    const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("history");
+    if (fresh) $("history").replaceWith(fresh);
+  }
+
+  async function refreshPanel() {
+    const focused = document.activeElement && document.activeElement.id;
+    panel.innerHTML = await H.fragment("/review/" + enc + "/documents");
+    if (focused && $(focused)) $(focused).focus();
+  }
+
+  panel.addEventListener("focusin", (e) => {
+    if (e.target.classList.contains("fv")) highlight(e.target);
+  });
+
+  panel.addEventListener("keydown", async (e) => {
+    const t = e.target;
+    if (t.classList.contains("fv")) {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        if (await saveField(t)) focusNext(t);
+      } else if (e.key === "Escape") {
+        t.value = t.dataset.orig;
+        t.classList.remove("invalid");
+      }
+    } else if (t.classList.contains("type-select") && e.key === "Enter") {
+      e.preventDefault();
+      applyType(t);
+    }
+  });
+
+  panel.addEventListener("change", (e) => {
+    const t = e.target;
+    if (t.classList.contains("type-select")) {
+      t.parentElement.querySelector(".apply-type").hidden = t.value === t.dataset.orig;
+    }
+  });
+
+  async function structural(body) {
+    try {
+      await H.api("POST", "/api/dossiers/" + enc + "/corrections", body);
+      location.reload();
+    } catch (err) {
+      toast(H.errorText(err), true);
+    }
+  }
+
+  function applyType(select) {
+    if (select.value === select.dataset.orig) return;
+    structural({ target: "document_type", document: Number(select.dataset.doc), type: select.value });
+  }
+
+  panel.addEventListener("click", (e) => {
+    const b = e.target.closest("button");
+    if (!b) return;
+    const doc = Number(b.dataset.doc);
+    if (b.classList.contains("apply-type")) {
+      applyType(b.parentElement.querySelector(".type-select"));
+    } else if (b.classList.contains("split")) {
+      const page = Number(b.closest(".doc").querySelector(".split-page").value);
+      structural({ target: "split", page });
+    } else if (b.classList.contains("merge")) {
+      structural({ target: "merge", document: doc });
+    }
+  });
+
+  // --- words on the page ---------------------------------------------------------------------------------
+  const editor = $("word-editor"), weInput = $("we-input"), weLabel = $("we-label");
+
+  function lineRects(line) {
+    return Array.from(wrap.querySelectorAll('rect.w[data-line="' + line + '"]'))
+      .sort((a, b) => Number(a.dataset.i) - Number(b.dataset.i));
+  }
+
+  function openEditor(rect, mode) {
+    closeEditor();
+    const line = Number(rect.dataset.line);
+    const rects = mode === "line" ? lineRects(line) : [rect];
+    editing = { page: currentPage, word: Number(rect.dataset.i), line, mode, rects, rect };
+    rects.forEach((r) => r.classList.add("sel"));
+    weLabel.textContent = (mode === "line" ? H.t("edit_line") : H.t("edit_word")) + " · " + H.t("page") + " " + currentPage;
+    weInput.value = rects.map((r) => r.dataset.text).join(" ");
+    const box = rects.reduce((acc, r) => {
+      const b = r.getBoundingClientRect();
+      return acc ? { left: Math.min(acc.left, b.left), bottom: Math.max(acc.bottom, b.bottom) } : { left: b.left, bottom: b.bottom };
+    }, null);
+    editor.style.left = Math.max(8, Math.min(box.left, window.innerWidth - 380)) + "px";
+    editor.style.top = Math.min(box.bottom + 6, window.innerHeight - 120) + "px";
+    $("we-line").hidden = mode === "line";
+    editor.hidden = false;
+    weInput.focus();
+    weInput.select();
+  }
+
+  function closeEditor() {
+    if (editing) editing.rects.forEach((r) => r.classList.remove("sel"));
+    editing = null;
+    editor.hidden = true;
+  }
+
+  wrap.addEventListener("click", (e) => {
+    const rect = e.target.closest("rect.w");
+    if (rect) openEditor(rect, e.shiftKey ? "line" : "word");
+  });
+  $("we-line").addEventListener("click", () => editing && openEditor(editing.rect, "line"));
+  $("we-cancel").addEventListener("click", closeEditor);
+  weInput.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") closeEditor();
+  });
+  $("we-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!editing) return;
+    const body = editing.mode === "line"
+      ? { target: "line", page: editing.page, line: editing.line, text: weInput.value }
+      : { target: "word", page: editing.page, word: editing.word, text: weInput.value };
+    try {
+      await H.api("POST", "/api/dossiers/" + enc + "/corrections", body);
+      const page = editing.page;
+      closeEditor();
+      pageCache.delete(page);
+      await showPage(page, true);
+      await refreshPanel();
+      toast(H.t("saved"));
+    } catch (err) {
+      toast(H.errorText(err), true);
+    }
+  });
+
+  // --- the dossier -----------------------------------------------------------------------------------------
+  async function markReviewed() {
+    try {
+      await H.api("POST", "/api/dossiers/" + enc + "/review");
+      const badge = $("status-badge");
+      badge.className = "badge st-reviewed";
+      badge.textContent = H.t("st_reviewed");
+      toast(H.t("saved"));
+      setTimeout(() => (location.href = $("next-dossier").href), 400);
+    } catch (err) {
+      toast(H.errorText(err), true);
+    }
+  }
+  $("mark-reviewed").addEventListener("click", markReviewed);
+
+  document.addEventListener("keydown", (e) => {
+    if (!e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.code === "KeyN") {
+      e.preventDefault();
+      location.href = $("next-dossier").href;
+    } else if (e.code === "KeyD") {
+      e.preventDefault();
+      markReviewed();
+    } else if (e.key === "PageDown") {
+      e.preventDefault();
+      stepPage(1);
+    } else if (e.key === "PageUp") {
+      e.preventDefault();
+      stepPage(-1);
+    }
+  });
+
+  // Start on the first field that needs a look, so Tab/Enter can begin at once.
+  const first = panel.querySelector(".doc.needs .field.low input, .doc.needs .field.missing input") || fieldInputs()[0];
+  if (first) first.focus({ preventScroll: true });
+})();
