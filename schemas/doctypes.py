@@ -34,6 +34,7 @@ Validator = Literal[
     "birth_before_registration",  # date_of_birth <= registration_date / issue after birth
     "year_plausible",  # 1900 <= year <= this year
     "phone_vn",  # 10 digits starting with 0
+    "card_expiry",  # a CCCD expires on the 25th, 40th or 60th birthday
 ]
 
 

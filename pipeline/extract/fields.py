@@ -229,7 +229,7 @@ def _ocr_factor(conf: float) -> float:
 
 
 def _value_after(
-    hit: LabelHit, segs: Sequence[Segment], next_start: int | None, f: FieldSpec
+    hit: LabelHit, segs: Sequence[Segment], next_start: int | None, f: FieldSpec, label_segs: set[int]
 ) -> tuple[Segment, int, int, V.Parsed] | None:
     seg = segs[hit.seg]
     stop = next_start if next_start is not None else len(seg.text)
@@ -241,9 +241,14 @@ def _value_after(
         return seg, begin + parsed.span[0], begin + parsed.span[1], parsed
     if any(c.isalnum() for c in seg.text[begin:stop]):
         return None  # something is printed after the label, and it is not a value of this kind
-    # The value is on the next line of the same column (CCCD cards print it under the label).
-    for nxt in segs[hit.seg + 1 : hit.seg + 3]:
-        if nxt.page != seg.page or (seg.column != "full" and nxt.column not in (seg.column, "full")):
+    # The value is on the next line, under the label (CCCD cards print it so): a line that starts within
+    # the label's span and is no label itself.
+    height = seg.box[3] - seg.box[1]
+    for nxt in segs[hit.seg + 1 : hit.seg + 4]:
+        if nxt.page != seg.page or nxt.index in label_segs:
+            continue
+        under = seg.box[0] - 2 * height <= nxt.box[0] <= seg.box[2] and nxt.box[1] >= seg.box[1]
+        if not under or nxt.box[1] - seg.box[3] > 3 * height:
             continue
         parsed = _parse(f.kind, nxt.text, f)
         if parsed is not None:
@@ -299,6 +304,8 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
     by_seg: dict[int, list[LabelHit]] = {}
     for h in hits:
         by_seg.setdefault(h.seg, []).append(h)
+    # Segments that open with a label: never the value of the label above them.
+    label_starts = {h.seg for h in hits if h.start <= 3}
 
     found: dict[str, Candidate] = {}
     alternatives: dict[str, list[Candidate]] = {}
@@ -338,7 +345,7 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
         options: list[Candidate] = []
         for h in mine:
             later = [o.start for o in by_seg[h.seg] if o.start >= h.end and o is not h]
-            got = _value_after(h, segs, min(later) if later else None, f)
+            got = _value_after(h, segs, min(later) if later else None, f, label_starts)
             if got is None:
                 continue
             seg, start, end, parsed = got

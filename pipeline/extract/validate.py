@@ -132,6 +132,16 @@ def check_order(earlier: str | None, later: str | None) -> list[str]:
     return []
 
 
+def check_card_expiry(expiry: str, date_of_birth: str | None) -> list[str]:
+    """A CCCD expires on the holder's 25th, 40th or 60th birthday."""
+    e, b = _iso(expiry), _iso(date_of_birth)
+    if e is None or b is None:
+        return []
+    if (e.month, e.day) != (b.month, b.day) or e.year - b.year not in (25, 40, 60):
+        return ["expiry is not a 25th, 40th or 60th birthday"]
+    return []
+
+
 def check_year(value: str, today: date | None = None) -> list[str]:
     today = today or date.today()
     if not value.isdigit() or not (1900 <= int(value) <= today.year + 1):
@@ -159,4 +169,6 @@ def run_validators(key: str, value: str, validators: list[str], values: Mapping[
             problems += check_year(value)
         elif name == "phone_vn":
             problems += check_phone(value)
+        elif name == "card_expiry":
+            problems += check_card_expiry(value, values.get("date_of_birth"))
     return problems
