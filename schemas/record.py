@@ -63,7 +63,8 @@ class Page(_Frozen):
     rotation: int = PydField(description="counter-clockwise quarter turn found in the scan and undone: 0/90/180/270")
     skew_deg: float = PydField(description="small counter-clockwise angle of the content, degrees, undone")
     blank: bool = False
-    separator: bool = False
+    separator: bool = PydField(False, description="a receipt sheet separating dossiers; in no document")
+    separator_code: str | None = PydField(None, description="the dossier code read from the receipt sheet")
     text: str = ""
     confidence: float = PydField(0.0, ge=0, le=100, description="mean word confidence, 0-100")
     words: list[Word] = PydField(default_factory=list)
@@ -99,12 +100,24 @@ class FileProblem(_Frozen):
     message: str
 
 
+class DossierSource(_Frozen):
+    """Where a dossier's scans came from, when they came through an intake channel such as a watch folder."""
+
+    channel: str = PydField(description="the intake channel: 'watch' (a watch folder)")
+    folder: str = PydField("", description="subfolder the file was in (a procedure or a counter); '' at the top")
+    file: str = PydField(description="the file's path inside the watch folder")
+    sha256: str | None = PydField(None, description="SHA-256 of that file")
+    first_page: int | None = PydField(None, ge=1, description="the file's first page in this dossier (1-based)")
+    last_page: int | None = PydField(None, ge=1, description="the file's last page in this dossier")
+
+
 class Dossier(_Frozen):
     code: str
     status: DossierStatus
     pages: list[Page] = PydField(default_factory=list)
     documents: list[Document] = PydField(default_factory=list)
     problems: list[FileProblem] = PydField(default_factory=list)
+    source: DossierSource | None = None
     schema_version: int = SCHEMA_VERSION
 
     def to_json(self) -> str:

@@ -53,7 +53,8 @@ def page_record(task: PageTask, image: raster.PageImage, result: PageResult, ima
         rotation=result.rotation,
         skew_deg=result.skew_deg,
         blank=result.blank,
-        separator=False,
+        separator=result.separator_code is not None,
+        separator_code=result.separator_code,
         text=result.ocr.text,
         confidence=result.ocr.confidence,
         words=[
