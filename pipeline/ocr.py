@@ -89,7 +89,10 @@ class OcrEngine:
                     block += 1
                 if w.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
                     line += 1
-                text = w.GetUTF8Text(level)
+                try:
+                    text = w.GetUTF8Text(level)
+                except RuntimeError:  # tesserocr's "No text returned": an element without text
+                    continue
                 if not text or not text.strip():
                     continue
                 bbox = w.BoundingBox(level)
@@ -105,7 +108,10 @@ class OcrEngine:
                         block=max(block, 0),
                     )
                 )
-        text = unicodedata.normalize("NFC", api.GetUTF8Text() or "").strip()
+        try:
+            text = unicodedata.normalize("NFC", api.GetUTF8Text() or "").strip()
+        except RuntimeError:
+            text = ""
         mean = float(np.mean([w.conf for w in words])) if words else 0.0
         api.Clear()
         return OcrResult(text=text, confidence=round(mean, 2), words=tuple(words))
@@ -119,7 +125,10 @@ class OcrEngine:
             api.Recognize()
         except RuntimeError as exc:
             raise OcrEngineError(f"Tesseract failed on a strip: {exc}") from exc
-        words = (api.GetUTF8Text() or "").split()
+        try:
+            words = (api.GetUTF8Text() or "").split()
+        except RuntimeError:
+            words = []
         confs = [c for c in api.AllWordConfidences() if c >= 0]
         api.Clear()
         api.SetPageSegMode(tesserocr.PSM.AUTO)

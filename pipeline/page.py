@@ -15,6 +15,7 @@ from pipeline.blank import is_blank
 from pipeline.leaders import remove_leaders
 from pipeline.ocr import EMPTY, OcrEngine, OcrResult
 from pipeline.orient import is_upside_down, known_words, line_axis, looks_misread, rotate_quarter
+from pipeline.print_size import SMALL_PRINT_PX, enlarge, median_letter_height, shrink_boxes
 from pipeline.raster import PageImage
 from pipeline.seal import gray_for_ocr
 from pipeline.separators import read_qr, separator_code
@@ -88,14 +89,22 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
     # Lines to read both ways up are picked on the cleaned page (flat background, no leaders), where gray
     # card slabs and scanner edges no longer pass for text.
     small, small_scale = deskew.downscale(gray, page.dpi, _SKEW_DPI)
-    if is_upside_down(gray, deskew.ink_mask(small), small_scale, ocr_dpi, engine):
+    small_mask = deskew.ink_mask(small)
+    if is_upside_down(gray, small_mask, small_scale, ocr_dpi, engine):
         rotation = (axis + 180) % 360
         upright = rotate_quarter(upright, 180)
         gray = rotate_quarter(gray, 180)
     timings["orient"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    result = engine.read(gray, ocr_dpi)
+    factor = 2 if 0 < median_letter_height(gray) < SMALL_PRINT_PX else 1
+
+    def read(image: np.ndarray) -> OcrResult:
+        if factor == 1:
+            return engine.read(image, ocr_dpi)
+        return shrink_boxes(engine.read(enlarge(image, factor), ocr_dpi * factor), factor)
+
+    result = read(gray)
     timings["ocr"] = time.perf_counter() - t
 
     if looks_misread(result.words):
@@ -104,7 +113,7 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
         t = time.perf_counter()
         best = (known_words(result.words), 0, result)
         for turn in (180, 90, 270):
-            other = engine.read(rotate_quarter(gray, turn), ocr_dpi)
+            other = read(rotate_quarter(gray, turn))
             known = known_words(other.words)
             # Clearly better only: Tesseract reads a page turned a quarter as vertical text almost as well.
             if known > 1.2 * best[0] + 2:
