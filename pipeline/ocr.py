@@ -115,3 +115,23 @@ class OcrEngine:
         mean = float(np.mean([w.conf for w in words])) if words else 0.0
         api.Clear()
         return OcrResult(text=text, confidence=round(mean, 2), words=tuple(words))
+
+    def read_strip(self, gray: np.ndarray, dpi: int) -> list[tuple[str, float]]:
+        """The words, with their confidences, of a strip of text read as one block."""
+        api = self._api
+        api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
+        self._set_image(api, gray, dpi)
+        try:
+            api.Recognize()
+        except RuntimeError as exc:
+            raise OcrEngineError(f"Tesseract failed on a strip: {exc}") from exc
+        try:
+            words = (api.GetUTF8Text() or "").split()
+        except RuntimeError:
+            words = []
+        confs = [c for c in api.AllWordConfidences() if c >= 0]
+        api.Clear()
+        api.SetPageSegMode(tesserocr.PSM.AUTO)
+        if len(words) != len(confs):
+            words = words[: len(confs)] + [""] * max(0, len(confs) - len(words))
+        return [(unicodedata.normalize("NFC", w), float(c)) for w, c in zip(words, confs, strict=False)]

@@ -14,7 +14,7 @@ from pipeline.background import flatten
 from pipeline.blank import is_blank
 from pipeline.leaders import remove_leaders
 from pipeline.ocr import EMPTY, OcrEngine, OcrResult
-from pipeline.orient import known_words, line_axis, looks_misread, rotate_quarter
+from pipeline.orient import is_upside_down, known_words, line_axis, looks_misread, rotate_quarter
 from pipeline.print_size import SMALL_PRINT_PX, enlarge, median_letter_height, shrink_boxes
 from pipeline.raster import PageImage
 from pipeline.seal import gray_for_ocr
@@ -84,7 +84,18 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
     gray, _leaders = remove_leaders(gray, page.dpi)
     timings["straighten"] = time.perf_counter() - t
 
+    t = time.perf_counter()
     rotation = axis
+    # Which way up: a few lines, picked on the cleaned page (flat background, no leaders, where gray card
+    # slabs and scanner edges no longer pass for text), are read; known words settle it at once, else they
+    # are read turned too. Cheaper than reading a whole upside-down page into nonsense and then again.
+    small, small_scale = deskew.downscale(gray, page.dpi, _SKEW_DPI)
+    if is_upside_down(gray, deskew.ink_mask(small), small_scale, ocr_dpi, engine):
+        rotation = (axis + 180) % 360
+        upright = rotate_quarter(upright, 180)
+        gray = rotate_quarter(gray, 180)
+    timings["orient"] = time.perf_counter() - t
+
     t = time.perf_counter()
     factor = 2 if 0 < median_letter_height(gray) < SMALL_PRINT_PX else 1
 
@@ -97,10 +108,8 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
     timings["ocr"] = time.perf_counter() - t
 
     if looks_misread(result.words):
-        # Confident nonsense: the page is upside down (the line direction settled 0/180 against 90/270, not
-        # which way up), or a page with little text fooled the line direction. Read it turned, 180° first,
-        # and keep the reading with clearly more known words. Reading every page twice up front to ask
-        # "which way up?" cost more than reading the few upside-down pages twice.
+        # Confident nonsense: a page with little text (a card photocopy) fooled the orientation questions.
+        # Read it turned, 180° first, and keep the reading with clearly more known words.
         t = time.perf_counter()
         best = (known_words(result.words), 0, result)
         for turn in (180, 90, 270):
