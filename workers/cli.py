@@ -14,7 +14,7 @@ from schemas.errors import HosoError
 from schemas.record import Dossier
 
 
-def _write_record(dossier: Dossier, json_path: str | None) -> None:
+def write_record(dossier: Dossier, json_path: str | None) -> None:
     text = dossier.to_json()
     if json_path:
         tmp = Path(json_path + ".tmp")
@@ -89,7 +89,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     with ProgressBar(enabled=not args.no_progress) as bar:
         result = embedded.process(settings, args.files, code=args.code, progress=bar.update)
-    _write_record(result.dossier, args.json_path)
+    write_record(result.dossier, args.json_path)
     for problem in result.problems:
         print(f"hoso: error: {problem}", file=sys.stderr)
     if result.problems:
@@ -107,7 +107,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise DossierNotFound(f"no dossier with code {args.code!r} (no data in {settings.data_dir})")
     records = Records(settings.db_url)
     try:
-        _write_record(records.dossier(args.code), args.json_path)
+        write_record(records.dossier(args.code), args.json_path)
     finally:
         records.close()
     return 0

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from schemas.errors import ConfigError, HosoError, TransientError
-from schemas.record import Dossier
 
 
 def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -76,18 +75,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return run(config)
 
 
-def _write_record(dossier: Dossier, json_path: str | None) -> None:
-    text = dossier.to_json()
-    if json_path:
-        tmp = Path(json_path + ".tmp")
-        tmp.write_text(text + "\n", encoding="utf-8")
-        tmp.replace(json_path)
-    else:
-        sys.stdout.write(text + "\n")
-
-
 def cmd_submit(args: argparse.Namespace) -> int:
-    from workers.cli import settings_from_args
+    from workers.cli import settings_from_args, write_record
     from workers.progress import ProgressBar
     from workers.records import Records
     from workers.storage import make_store
@@ -106,7 +95,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
             for problem in submitted.problems:
                 print(f"hoso: error: {problem}", file=sys.stderr)
             if args.json_path:
-                _write_record(records.dossier(submitted.code), args.json_path)
+                write_record(records.dossier(submitted.code), args.json_path)
             else:
                 print(submitted.code)
             return max((p.exit_code for p in submitted.problems), default=0)
@@ -115,7 +104,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
                 record = wait(records, store, submitted.code, progress=bar.update, timeout_s=args.timeout)
             except TimeoutError as exc:
                 raise TransientError(str(exc)) from exc
-        _write_record(record, args.json_path)
+        write_record(record, args.json_path)
         code = 0
         for p in record.problems:
             print(f"hoso: error: {p.file}: {p.message} ({p.error})", file=sys.stderr)

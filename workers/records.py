@@ -359,34 +359,8 @@ class Records:
     # --- pages ----------------------------------------------------------------------------------------------
 
     def add_pages(self, code: str, file_position: int, first_number: int, count: int) -> None:
-        """Create pending page rows (idempotent: existing rows are left as they are)."""
-        now = time.time()
-        with self._tx() as conn:
-            have = {
-                n
-                for (n,) in conn.execute(
-                    sa.select(pages.c.number).where(
-                        pages.c.dossier_code == code,
-                        pages.c.number >= first_number,
-                        pages.c.number < first_number + count,
-                    )
-                )
-            }
-            rows = [
-                {
-                    "dossier_code": code,
-                    "number": first_number + i,
-                    "file_position": file_position,
-                    "source_page": i + 1,
-                    "state": "pending",
-                    "attempts": 0,
-                    "updated_at": now,
-                }
-                for i in range(count)
-                if first_number + i not in have
-            ]
-            if rows:
-                conn.execute(pages.insert(), rows)
+        """Create pending page rows for a whole file (idempotent: existing rows are left as they are)."""
+        self.add_page_range(code, file_position, first_number, 1, count)
 
     def page_tasks(self, code: str, states: Sequence[str] = ("pending",)) -> list[PageTask]:
         with self._tx() as conn:
