@@ -53,6 +53,8 @@ def analyse_geometry(
     small = deskew.to_gray(small)
     if is_blank(small, settings.blank_ink_ratio):
         return True, 0, 0.0, np.zeros((1, 1), np.uint8), scale
+    # On a flat background the text of photocopied cards counts as ink, not the cards' gray slabs.
+    small = flatten(small, round(dpi * scale))
     coarse = cv2.resize(
         small, None, fx=_COARSE_DPI / _SKEW_DPI, fy=_COARSE_DPI / _SKEW_DPI, interpolation=cv2.INTER_AREA
     )
