@@ -507,33 +507,6 @@ class Records:
 
     # --- corrections -----------------------------------------------------------------------------------------
 
-    def add_correction(
-        self,
-        code: str,
-        *,
-        target: str,
-        who: str,
-        old: str | None,
-        new: str | None,
-        document: int | None = None,
-        key: str | None = None,
-        pages: list[int] | None = None,
-    ) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                corrections.insert().values(
-                    dossier_code=code,
-                    target=target,
-                    document=document,
-                    key=key,
-                    old=old,
-                    new=new,
-                    pages=pages,
-                    who=who,
-                    at=time.time(),
-                )
-            )
-
     def type_corrections(self) -> list[tuple[str, str]]:
         """(text of the corrected document's pages, the type a reviewer gave it), latest correction first."""
         out: list[tuple[str, str]] = []
