@@ -4,7 +4,10 @@
 scan and photocopy defects, skew up to 3°, at 300 and 200 dpi. Pages are OCRed once through hoso's own
 page stage and cached in bench/out/documents/; the document stage (split, classify, extract) runs on them.
 
-    python bench/documents.py [--quick] [--dossiers N] [--jobs 2]
+    python bench/documents.py [--quick] [--dossiers N] [--jobs 2] [--show-misses [TYPE]]
+
+`--show-misses` prints every field that is not exactly right (expected, got, confidence), optionally of one
+type only, to see where extraction goes wrong.
 """
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ def evaluate(caches: list[Path]) -> dict[str, object]:
     flagged = [0, 0]
     confusions: list[str] = []
     wrong_trusted: list[str] = []
+    misses: list[str] = []
     t_doc = 0.0
     for cache in caches:
         data = json.loads(cache.read_text(encoding="utf-8"))
@@ -108,6 +112,9 @@ def evaluate(caches: list[Path]) -> dict[str, object]:
                 got = pred.fields.get(key) if pred is not None and pred.type == truth["type"] else None
                 right = got is not None and got.value == value
                 per_type[truth["type"]][0] += int(right)
+                if not right:
+                    shown = f"{got.value!r} ({got.confidence})" if got is not None else "missing"
+                    misses.append(f"{cache.stem} {truth['type']}.{key}: expected {value!r}, got {shown}")
                 if got is not None:
                     threshold = next(f.review_below for f in spec.fields if f.key == key)
                     marked = got.confidence < threshold or (
@@ -135,6 +142,7 @@ def evaluate(caches: list[Path]) -> dict[str, object]:
         "doc_stage_ms_per_dossier": 1000 * t_doc / max(len(caches), 1),
         "confusions": confusions,
         "wrong_trusted": wrong_trusted,
+        "misses": misses,
     }
 
 
@@ -144,6 +152,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="6 dossiers")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--show-misses", nargs="?", const="", metavar="TYPE", help="print every wrong field (of one type)")
     args = ap.parse_args()
     n = 6 if args.quick else args.dossiers
     OUT.mkdir(parents=True, exist_ok=True)
@@ -173,6 +182,10 @@ def main() -> int:
     if args.verbose or r["wrong_trusted"]:
         for line in r["wrong_trusted"][:40]:
             print("  trusted but wrong:", line)
+    if args.show_misses is not None:
+        every: list[str] = r["misses"]  # type: ignore[assignment]
+        for line in [m for m in every if f" {args.show_misses}" in m]:
+            print("  miss:", line)
     if args.verbose:
         for line in r["confusions"][:40]:
             print("  ", line)

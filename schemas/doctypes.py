@@ -54,6 +54,9 @@ class FieldSpec(BaseModel):
     after: str | None = Field(
         None, description="without headings, a shared label belongs to this field's person: the nearest below it"
     )
+    unlabelled: bool = Field(
+        False, description="the value may be printed alone on its line, without a label (a land-use serial)"
+    )
     required: bool = True
     review_below: float = Field(0.8, description="the field needs review when its confidence is lower")
 

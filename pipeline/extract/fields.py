@@ -130,6 +130,8 @@ def _find_label(label: str, seg: Segment) -> tuple[float, int, int] | None:
     start, end = res.dest_start, res.dest_end
     if end - start < 0.85 * len(lab):
         return None
+    if " " not in lab and res.score < 100 and any(c.isalnum() for c in text[:start]):
+        return None  # a one-word label read loosely inside a line is an ordinary word ("trung" in "Trung bình")
     # A label starts a segment or follows a separator; a match inside running text is not a label.
     before = text[:start]
     if (
@@ -257,6 +259,24 @@ def _value_after(
     return None
 
 
+def _unlabelled(f: FieldSpec, segs: Sequence[Segment], label_segs: set[int]) -> Candidate | None:
+    """A value printed alone on its line, without its label (the red serial under a land-use certificate's
+    title page): the first line that is nothing but a value of the field's kind."""
+    for seg in segs:
+        if seg.index in label_segs:
+            continue
+        parsed = _parse(f.kind, seg.text, f)
+        if parsed is None:
+            continue
+        outside = seg.text[: parsed.span[0]] + seg.text[parsed.span[1] :]
+        if any(c.isalnum() for c in outside):
+            continue
+        conf_ocr, box = _words_conf_box(seg, *parsed.span)
+        # No label vouches for it: a guess by its shape, for a reviewer to confirm.
+        return Candidate(f.key, parsed.value, 0.75 * parsed.quality * _ocr_factor(conf_ocr), seg.page, box, seg.index)
+    return None
+
+
 def _words_in_date(segs: Sequence[Segment]) -> list[tuple[Segment, V.Parsed]]:
     found = []
     for seg in segs:
@@ -311,10 +331,13 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
     alternatives: dict[str, list[Candidate]] = {}
     for f in spec.fields:
         mine = [h for h in hits if h.field.key == f.key]
-        if f.column:
+        anchor = found.get(f.after) if f.after else None
+        # A person's name printed across the page: the paper lists the two people one after the other
+        # rather than side by side, and their details are in no particular column.
+        stacked = anchor is not None and segs[anchor.seg].column == "full"
+        if f.column and not stacked:
             mine = [h for h in mine if segs[h.seg].column in (f.column, "full")]
         own = {fold(s) for s in f.sections}
-        anchor = found.get(f.after) if f.after else None
         if own and (section_names or anchor is None):
             # A label shared with other fields ("Họ, chữ đệm, tên") is this field's only under its heading.
             mine = [h for h in mine if fold(h.label) not in shared or _section_of(h, segs, headings) in own]
@@ -368,6 +391,8 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
                 seg, parsed = dated[-1]  # the place-and-date line above the signature
                 conf_ocr, box = _words_conf_box(seg, *parsed.span)
                 best = Candidate(f.key, parsed.value, 0.9 * parsed.quality * _ocr_factor(conf_ocr), seg.page, box)
+        if best is None and f.unlabelled:
+            best = _unlabelled(f, segs, label_starts | set(by_seg))
         if best is not None:
             found[f.key] = best
             alternatives[f.key] = options

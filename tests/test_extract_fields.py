@@ -1,0 +1,53 @@
+"""Fields read from real OCR output (tests/resources/ocr): the layouts and OCR slips that once lost a field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.extract.fields import extract_fields
+from schemas.doctypes import load_catalog
+from schemas.record import Field, Page
+
+OCR = Path(__file__).with_name("resources") / "ocr"
+
+
+def ocr_page(name: str) -> Page:
+    return Page.model_validate(json.loads((OCR / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def fields_of(doc_type: str, *names: str) -> dict[str, Field]:
+    return extract_fields(load_catalog().get(doc_type), [ocr_page(n) for n in names])
+
+
+def test_stacked_marriage_certificate_gives_the_husband_his_own_birth_date() -> None:
+    """GIVEN wife and husband printed one after the other across the page (no columns)
+    WHEN the fields are read
+    THEN each date of birth is the one under that person's name."""
+    fields = fields_of("marriage_certificate", "marriage-stacked-wife-then-husband")
+    assert fields["wife_name"].value == "CAO ÁNH TRINH"
+    assert fields["wife_date_of_birth"].value == "1978-04-11"
+    assert fields["husband_name"].value == "NGUYỄN BẢO ĐẠT"
+    assert fields["husband_date_of_birth"].value == "1973-11-09"
+
+
+def test_land_serial_printed_alone_is_found_and_left_for_review() -> None:
+    """GIVEN a land-use certificate's first page with the serial on a line of its own, no label
+    THEN the serial is read, but not trusted without a reviewer (no label vouches for it);
+    and the register number "BX 02885" after its label is not taken for it."""
+    fields = fields_of("land_use_certificate", "land-first-page-serial-without-label")
+    serial = fields["serial_number"]
+    assert serial.value == "BX345534"
+    review_below = next(
+        f.review_below for f in load_catalog().get("land_use_certificate").fields if f.key == "serial_number"
+    )
+    assert serial.confidence < review_below
+
+
+def test_temporary_graduation_certificate_number_and_classification() -> None:
+    """GIVEN a temporary graduation certificate: "Số: 77/GCNTN-QH" at the top, "Xếp loại: Trung bình"
+    THEN the number is its serial, and "Trung bình" is not mistaken for the label "Trường"."""
+    fields = fields_of("diploma", "temporary-graduation-certificate")
+    assert fields["serial_number"].value == "77/GCNTN-QH"
+    assert fields["classification"].value == "Trung bình"
+    assert fields["school"].value == "THPT Quốc Học"
