@@ -44,7 +44,9 @@ class FieldSpec(BaseModel):
     key: str
     labels: list[str] = Field(description="printed labels, Vietnamese and English, as on the paper")
     kind: ValueKind = "text"
-    choices: list[str] = Field(default_factory=list)
+    choices: list[str] = Field(
+        default_factory=list, description="the values of a choice; for a date, words printed instead of one"
+    )
     validators: list[Validator] = Field(default_factory=list)
     column: Literal["left", "right"] | None = Field(None, description="for papers printed in two columns")
     sections: list[str] = Field(
@@ -56,6 +58,9 @@ class FieldSpec(BaseModel):
     )
     unlabelled: bool = Field(
         False, description="the value may be printed alone on its line, without a label (a land-use serial)"
+    )
+    mrz: Literal["id_number", "date_of_birth", "sex", "expiry_date", "name"] | None = Field(
+        None, description="the same value in an identity card's machine-readable zone (IDVNM…), which confirms it"
     )
     required: bool = True
     review_below: float = Field(0.8, description="the field needs review when its confidence is lower")

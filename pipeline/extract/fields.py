@@ -15,12 +15,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.extract import values as V
+from pipeline.extract.mrz import read_mrz
 from pipeline.extract.names import fix_family_name
 from pipeline.extract.text import fold, squash_spaces
 from pipeline.extract.validate import check_cccd, run_validators
@@ -175,7 +176,8 @@ def find_labels(spec: DocTypeSpec, segs: Sequence[Segment]) -> list[LabelHit]:
 
 def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
     if kind == "date":
-        return V.parse_date(text)
+        # "Có giá trị đến: Không thời hạn" - a card issued after 60 does not expire.
+        return V.parse_date(text) or (V.parse_choice(text, f.choices) if f.choices else None)
     if kind == "id_number":
         return (
             V.parse_digits(text, length=12, fallback=False)
@@ -275,6 +277,59 @@ def _unlabelled(f: FieldSpec, segs: Sequence[Segment], label_segs: set[int]) -> 
         # No label vouches for it: a guess by its shape, for a reviewer to confirm.
         return Candidate(f.key, parsed.value, 0.75 * parsed.quality * _ocr_factor(conf_ocr), seg.page, box, seg.index)
     return None
+
+
+def _with_mrz(
+    fields: Sequence[FieldSpec], segs: Sequence[Segment], found: dict[str, Candidate], labels: set[int]
+) -> None:
+    """Fill or confirm a card's fields from its machine-readable zone; a value the zone contradicts is
+    replaced by the zone's (its check digit holds) and left for review."""
+    mrz = read_mrz([(s.index, s.text) for s in segs])
+    if mrz is None:
+        return
+    for f in fields:
+        if f.mrz == "name":
+            _name_from_mrz(f, mrz.name, segs, found, labels)
+            continue
+        got = mrz.get(f.mrz or "")
+        if got is None:
+            continue
+        value = got.value or (f.choices[0] if f.choices else "")  # an empty expiry: the card does not expire
+        if not value:
+            continue
+        seg = segs[got.seg]
+        front = found.get(f.key)
+        if front is not None and front.value == value:
+            found[f.key] = replace(front, confidence=max(front.confidence, 0.95))  # two readings agree
+        elif front is None and got.checked:
+            found[f.key] = Candidate(f.key, value, 0.9, seg.page, list(seg.box), seg.index)
+        elif got.checked:
+            found[f.key] = Candidate(f.key, value, 0.6, seg.page, list(seg.box), seg.index)
+        elif front is not None:
+            found[f.key] = replace(front, confidence=front.confidence * 0.6)
+
+
+def _name_from_mrz(
+    f: FieldSpec, name: str | None, segs: Sequence[Segment], found: dict[str, Candidate], labels: set[int]
+) -> None:
+    """The zone spells the name without marks: it finds the printed name when its label was not read, or
+    shows that what was read after the label is not the name."""
+    if not name:
+        return
+    front = found.get(f.key)
+    if front is not None and fuzz.ratio(fold(front.value).upper(), name) >= 80:
+        return
+    for seg in segs:
+        if seg.index in labels or "<" in seg.text:
+            continue
+        parsed = V.parse_name(seg.text)
+        if parsed is not None and fuzz.ratio(fold(parsed.value).upper(), name) >= 85:
+            conf_ocr, box = _words_conf_box(seg, *parsed.span)
+            value, _ = fix_family_name(parsed.value)
+            found[f.key] = Candidate(f.key, value, 0.6 * _ocr_factor(conf_ocr), seg.page, box, seg.index)
+            return
+    if front is not None:
+        found[f.key] = replace(front, confidence=front.confidence * 0.5)
 
 
 def _words_in_date(segs: Sequence[Segment]) -> list[tuple[Segment, V.Parsed]]:
@@ -397,6 +452,10 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
             found[f.key] = best
             alternatives[f.key] = options
 
+    mrz_fields = [f for f in spec.fields if f.mrz]
+    if mrz_fields:
+        _with_mrz(mrz_fields, segs, found, label_starts | set(by_seg))
+
     # A date of birth that disagrees with the ID number may be another date on the card (issue, expiry):
     # take the candidate the number agrees with, if there is one.
     id_key = next((f.key for f in spec.fields if "cccd" in f.validators), None)
@@ -427,7 +486,7 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
             continue
         cand = chosen
         conf = cand.confidence * involved.get(f.key, 1.0)
-        if f.validators:
+        if f.validators and cand.value not in f.choices:
             problems = run_validators(f.key, cand.value, list(f.validators), values)
             if problems:
                 conf *= 0.4
