@@ -51,3 +51,14 @@ def test_temporary_graduation_certificate_number_and_classification() -> None:
     assert fields["serial_number"].value == "77/GCNTN-QH"
     assert fields["classification"].value == "Trung bình"
     assert fields["school"].value == "THPT Quốc Học"
+
+
+def test_card_photocopied_sideways_is_read_along_its_lines() -> None:
+    """GIVEN a card photocopy turned a quarter on the page, its lines read by Tesseract as vertical text
+    THEN each line's words are taken in reading order (down the page), not left to right, and the value
+    printed under its label (the name, the address) is found on the next line over."""
+    fields = fields_of("cccd", "card-photocopied-sideways")
+    assert fields["full_name"].value == "VÕ ANH VINH"
+    assert fields["place_of_residence"].value == "243 Xuân Thủy, Thanh Xuân, Hà Nội"
+    assert fields["id_number"].value == "031067145388"
+    assert fields["sex"].value == "Nam"

@@ -46,7 +46,7 @@ class Segment:
     text: str
     folded: str
     words: tuple[WordRef, ...]
-    box: tuple[int, int, int, int]
+    box: tuple[int, int, int, int]  # in the coordinates of the text read upright
     column: str  # left | right | full
     index: int
 
@@ -61,31 +61,64 @@ class LabelHit:
     end: int
 
 
+Box = tuple[int, int, int, int]
+
+
 def segments(pages: Sequence[Page]) -> list[Segment]:
     """The document's text as line segments in reading order."""
     out: list[Segment] = []
     for page in pages:
         if page.blank or page.separator or not page.words:
             continue
-        width = max(page.width, 1)
         lines: dict[tuple[int, int], list] = {}
         for w in page.words:
             lines.setdefault((w.block, w.line), []).append(w)
         heights = [w.box[3] - w.box[1] for w in page.words]
-        gap_limit = max(0.06 * width, 5 * float(np.median(heights)))
+        gap_limit = max(0.06 * page.width, 5 * float(np.median(heights)))
         for words in lines.values():
-            words = sorted(words, key=lambda w: w.box[0])
-            run: list = [words[0]]
-            for prev, cur in itertools.pairwise(words):
-                if cur.box[0] - prev.box[2] > gap_limit:
-                    out.append(_segment(page.number, run, width, len(out)))
+            frame = _reading_frame(words, page.width, page.height)
+            width = max(page.width if frame is None else page.height, 1)
+            limit = gap_limit
+            if frame is not None:
+                limit = max(0.06 * width, 5 * float(np.median([w.box[2] - w.box[0] for w in words])))
+            boxes = [_upright(w.box, frame) for w in words]
+            order = sorted(range(len(words)), key=lambda i: boxes[i][0])
+            run: list[int] = [order[0]]
+            for prev, cur in itertools.pairwise(order):
+                if boxes[cur][0] - boxes[prev][2] > limit:
+                    out.append(_segment(page.number, [words[i] for i in run], [boxes[i] for i in run], width, len(out)))
                     run = []
                 run.append(cur)
-            out.append(_segment(page.number, run, width, len(out)))
+            out.append(_segment(page.number, [words[i] for i in run], [boxes[i] for i in run], width, len(out)))
     return out
 
 
-def _segment(page: int, words: list, width: int, index: int) -> Segment:
+def _reading_frame(words: list, page_width: int, page_height: int) -> tuple[str, int, int] | None:
+    """A line printed sideways (a card photocopied turned a quarter, which the page stage left so and
+    Tesseract read as vertical text): ("down" | "up", page width, page height); None for an upright line."""
+    letters = [w for w in words if len(w.text) >= 3]
+    ys = [v for w in words for v in (w.box[1], w.box[3])]
+    xs = [v for w in words for v in (w.box[0], w.box[2])]
+    if not letters or max(ys) - min(ys) <= max(xs) - min(xs):
+        return None
+    if sum((w.box[3] - w.box[1]) > 1.5 * (w.box[2] - w.box[0]) for w in letters) < 0.7 * len(letters):
+        return None
+    # Tesseract gives a line's words in reading order: first above the last when the text runs down.
+    return ("down" if letters[0].box[1] <= letters[-1].box[1] else "up", page_width, page_height)
+
+
+def _upright(box: Sequence[int], frame: tuple[str, int, int] | None) -> Box:
+    """A box in the coordinates of the text read upright (the page's own when it is)."""
+    x0, y0, x1, y1 = box[0], box[1], box[2], box[3]
+    if frame is None:
+        return (x0, y0, x1, y1)
+    direction, width, height = frame
+    if direction == "down":  # turned clockwise: lines run down, the first on the right
+        return (y0, width - x1, y1, width - x0)
+    return (height - y1, x0, height - y0, x1)
+
+
+def _segment(page: int, words: list, boxes: list[Box], width: int, index: int) -> Segment:
     parts: list[str] = []
     refs: list[WordRef] = []
     pos = 0
@@ -98,10 +131,10 @@ def _segment(page: int, words: list, width: int, index: int) -> Segment:
         parts.append(w.text)
         pos += len(w.text)
     text = " ".join(parts)
-    x0 = min(w.box[0] for w in words)
-    y0 = min(w.box[1] for w in words)
-    x1 = max(w.box[2] for w in words)
-    y1 = max(w.box[3] for w in words)
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[2] for b in boxes)
+    y1 = max(b[3] for b in boxes)
     if x0 < 0.42 * width and x1 > 0.58 * width:
         column = "full"
     else:
@@ -298,13 +331,14 @@ def _with_mrz(
         if not value:
             continue
         seg = segs[got.seg]
+        box = _words_conf_box(seg, 0, len(seg.text))[1]
         front = found.get(f.key)
         if front is not None and front.value == value:
             found[f.key] = replace(front, confidence=max(front.confidence, 0.95))  # two readings agree
         elif front is None and got.checked:
-            found[f.key] = Candidate(f.key, value, 0.9, seg.page, list(seg.box), seg.index)
+            found[f.key] = Candidate(f.key, value, 0.9, seg.page, box, seg.index)
         elif got.checked:
-            found[f.key] = Candidate(f.key, value, 0.6, seg.page, list(seg.box), seg.index)
+            found[f.key] = Candidate(f.key, value, 0.6, seg.page, box, seg.index)
         elif front is not None:
             found[f.key] = replace(front, confidence=front.confidence * 0.6)
 
