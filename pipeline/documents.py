@@ -2,8 +2,9 @@
 
 Segmentation reads the pages in order. A page with a title starts a document; a page without one, or one
 numbered as a continuation ("Trang 2/3"), stays with the document before it while its text fits that type;
-otherwise it starts a document of the type its text suggests. Blank pages and receipt sheets belong to no
-document. A photocopy of both sides of a card on one page is one page, hence one document.
+otherwise it starts a document of the type its text suggests. A page after one numbered as the last
+("Trang 3/3") starts a document unless it is numbered as a continuation itself. Blank pages and receipt
+sheets belong to no document. A photocopy of both sides of a card on one page is one page, hence one document.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class PageClass:
     probs: dict[str, float]
     title: tuple[str, float] | None  # (type, match score 0-100)
     continuation: bool
+    last: bool = False  # numbered as the last page of its paper ("Trang 2/2")
 
 
 def _upper_share(text: str) -> float:
@@ -80,6 +82,7 @@ def classify_pages(pages: Sequence[Page], model: TextClassifier, catalog: DocTyp
                 probs=_with_keywords(model.predict_proba(page.text), folded, catalog),
                 title=find_title(mine, page, catalog),
                 continuation=bool(cont and int(cont.group(1)) > 1),
+                last=bool(cont and int(cont.group(1)) == int(cont.group(2)) > 1),
             )
         )
     return out
@@ -94,6 +97,7 @@ def split(pages: Sequence[Page], classes: Sequence[PageClass], catalog: DocTypeC
     groups: list[list[int]] = []
     current_type: str | None = None
     seen_fields: set[str] = set()
+    ended = False  # the current paper's last page, by its numbering, is behind us
     for page, cls in zip(pages, classes, strict=True):
         if page.blank or page.separator:
             continue
@@ -104,6 +108,7 @@ def split(pages: Sequence[Page], classes: Sequence[PageClass], catalog: DocTypeC
         starts = (
             current_type is None
             or cls.title is not None
+            or (ended and not cls.continuation)  # a second copy of a paper whose title OCR broke
             or (not cls.continuation and top != current_type and cls.probs.get(current_type, 0.0) < 0.25)
         )
         labels: set[str] = set()
@@ -122,6 +127,7 @@ def split(pages: Sequence[Page], classes: Sequence[PageClass], catalog: DocTypeC
         else:
             groups[-1].append(page.number)
             seen_fields |= labels
+        ended = cls.last
     return groups
 
 

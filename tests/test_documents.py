@@ -138,6 +138,24 @@ def test_multi_page_land_certificate_stays_one_document_and_next_paper_splits(mo
     assert land["issue_date"] == "2019-03-20"
 
 
+def test_second_land_certificate_whose_title_ocr_broke_starts_after_the_last_numbered_page(
+    model: TextClassifier,
+) -> None:
+    """GIVEN two land-use certificates one after the other, the second's red title and page number unread
+    THEN the page after "Trang 2/2" starts the second certificate rather than continuing the first."""
+    untitled = [line for line in LAND_1 if line not in ("GIẤY CHỨNG NHẬN", "Trang 1/2") and "QUYỀN SỬ DỤNG" not in line]
+    second = [line.replace("125", "449").replace("17", "49") for line in LAND_2]
+    pages = [
+        page_from_lines(1, LAND_1),
+        page_from_lines(2, LAND_2),
+        page_from_lines(3, untitled),
+        page_from_lines(4, second),
+    ]
+    docs = build_documents(pages, model, load_catalog())
+    assert [(d.type, d.pages) for d in docs] == [("land_use_certificate", [1, 2]), ("land_use_certificate", [3, 4])]
+    assert docs[1].fields["parcel_number"].value == "449"
+
+
 def test_two_column_marriage_certificate_reads_each_column(model: TextClassifier) -> None:
     lines = [
         *MOTTO,
