@@ -62,3 +62,14 @@ def test_card_photocopied_sideways_is_read_along_its_lines() -> None:
     assert fields["place_of_residence"].value == "243 Xuân Thủy, Thanh Xuân, Hà Nội"
     assert fields["id_number"].value == "031067145388"
     assert fields["sex"].value == "Nam"
+
+
+def test_sex_found_by_the_english_label_after_the_slash_when_noise_precedes_the_line() -> None:
+    """GIVEN "3E%S7NSEUHD Giới tính / Sex: Nam": dust read as a word before the Vietnamese label
+    THEN the English half of the label ("/ Sex") still anchors the value."""
+    assert fields_of("cccd", "card-sex-label-after-noise")["sex"].value == "Nam"
+
+
+def test_speck_after_an_address_is_no_part_of_it() -> None:
+    value = fields_of("cccd", "card-address-with-trailing-speck")["place_of_residence"].value
+    assert value == "32 Phan Đình Phùng, Hương An, Thừa Thiên Huế"

@@ -153,6 +153,9 @@ def _find_label(label: str, seg: Segment) -> tuple[float, int, int] | None:
     if len(lab) <= _SHORT_LABEL:
         # Short labels ("Số", "Ông", "Bà") only count at the start of a segment, followed by ':' or a space.
         m = re.match(r"^\s*(?:\d{1,2}\s*[.)]\s*)?" + re.escape(lab) + r"(?=\s*[:/]|\s)", text)
+        if m is None and label.isascii():
+            # The English half of a bilingual label follows a slash: "Giới tính / Sex", "Glớitnh/Sex Nam".
+            m = re.search(r"/\s*" + re.escape(lab) + r"(?=\s*[:/]|\s)", text)
         if m is None:
             return None
         return 100.0, m.start() + m.group().find(lab[0]), m.end()

@@ -209,7 +209,8 @@ def parse_choice(text: str, choices: list[str]) -> Parsed | None:
 
 
 def parse_text(text: str) -> Parsed | None:
-    value = squash_spaces(nfc(text)).strip(" .:;,-_…")
+    # Specks at the ends (a table rule read as "|", dust as "`") are no part of the value.
+    value = squash_spaces(nfc(text)).strip(" .:;,-_…|`'\"“”‘’")
     value = re.sub(r"[.…_]{3,}", "", value).strip()
     if not value:
         return None
