@@ -6,8 +6,12 @@ Convention (the record's): ``rotation`` is the counter-clockwise turn of the con
 Two cheap questions instead of Tesseract's OSD (0.6-0.9 s a page here, as long as the OCR itself):
 1. Do the text lines run across or down the scan? The projection profile of the ink is far sharper along
    the lines than across them (`line_axis`).
-2. Once the lines run across, is the page upside down? A few text lines are read by the OCR engine both
-   ways up; upright text is read with a clearly higher confidence (`is_upside_down`).
+2. Once the lines run across, is the page upside down? First from the shape of the lines
+   (`upright_ratio`): in Latin script, and far more in Vietnamese with its marks above the letters, much
+   more ink stands above the letters' core band (ascenders, capitals, tone marks) than below it
+   (descenders, the dot below). A few milliseconds, and decisive on almost every page. Only when it is
+   not, a few text lines are read by the OCR engine both ways up; upright text is read with a clearly
+   higher confidence (`is_upside_down`).
 """
 
 from __future__ import annotations
@@ -137,6 +141,73 @@ def is_upside_down(gray: np.ndarray, mask: np.ndarray, scale: float, dpi: int, r
     return conf_turned > conf_up + 5.0
 
 
+UPRIGHT_RATIO = 1.4  # ink above the core band / ink below, at or above which a page is upright
+TURNED_RATIO = 0.7  # ... at or below which it is upside down; between the two the shape does not say
+_MIN_LINES = 3
+
+
+def upright_ratio(gray: np.ndarray) -> tuple[float, int]:
+    """Ink above the letters' core band over ink below it, summed over the text lines of a straightened
+    page, and the number of lines measured. Upright text gives 2-4, upside-down text 0.25-0.5.
+
+    Letter-sized marks only (frames, rules, photos and card edges are left out), and lines found in four
+    vertical strips apart, so that columns and slightly uneven lines do not blur the bands.
+    """
+    _thr, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h = stats[1:, cv2.CC_STAT_HEIGHT]
+    w = stats[1:, cv2.CC_STAT_WIDTH]
+    sized = (h >= 4) & (h <= 60)
+    if sized.sum() < 20:
+        return 1.0, 0
+    letter = float(np.median(h[sized]))
+    keep = np.zeros(n, bool)
+    keep[1:] = (h <= 2.5 * letter) & (w <= 8 * letter)
+    marks = keep[labels].astype(np.uint8)
+    above = below = 0.0
+    lines = 0
+    width = marks.shape[1]
+    for j in range(4):
+        rows = marks[:, j * width // 4 : (j + 1) * width // 4].sum(axis=1).astype(np.float64)
+        for top, bottom in _bands(rows > 0, gap=max(1, round(0.15 * letter))):
+            if not 0.8 * letter <= bottom - top <= 2.2 * letter:
+                continue
+            profile = rows[top:bottom]
+            if profile.sum() < 3 * letter * letter:
+                continue
+            core = np.nonzero(profile >= 0.5 * profile.max())[0]
+            above += float(profile[: core[0]].sum())
+            below += float(profile[core[-1] + 1 :].sum())
+            lines += 1
+    return (above + 1.0) / (below + 1.0), lines
+
+
+def _bands(on: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """Runs of true rows as (start, end), runs closer than `gap` rows joined."""
+    edges = np.diff(np.concatenate(([0], on.astype(np.int8), [0])))
+    starts = np.nonzero(edges == 1)[0]
+    ends = np.nonzero(edges == -1)[0]
+    bands: list[tuple[int, int]] = []
+    for t, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        if bands and t - bands[-1][1] <= gap:
+            bands[-1] = (bands[-1][0], b)
+        else:
+            bands.append((t, b))
+    return bands
+
+
+def upside_down_by_shape(gray: np.ndarray) -> bool | None:
+    """True or False when the shape of the lines settles which way up the page is, else None."""
+    ratio, lines = upright_ratio(gray)
+    if lines < _MIN_LINES:
+        return None
+    if ratio >= UPRIGHT_RATIO:
+        return False
+    if ratio <= TURNED_RATIO:
+        return True
+    return None
+
+
 def rotate_quarter(pixels: np.ndarray, rotation: int) -> np.ndarray:
     """Undo a counter-clockwise quarter turn of `rotation` degrees."""
     k = (rotation // 90) % 4
@@ -146,4 +217,4 @@ def rotate_quarter(pixels: np.ndarray, rotation: int) -> np.ndarray:
     return cv2.rotate(pixels, codes[k])
 
 
-__all__ = ["InkPoints", "is_upside_down", "line_axis", "pick_lines", "rotate_quarter"]
+__all__ = ["InkPoints", "is_upside_down", "line_axis", "pick_lines", "rotate_quarter", "upside_down_by_shape"]

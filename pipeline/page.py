@@ -14,8 +14,15 @@ from pipeline.background import flatten
 from pipeline.blank import is_blank
 from pipeline.leaders import remove_leaders
 from pipeline.ocr import EMPTY, OcrEngine, OcrResult
-from pipeline.orient import is_upside_down, known_words, line_axis, looks_misread, rotate_quarter
-from pipeline.print_size import SMALL_PRINT_PX, enlarge, median_letter_height, shrink_boxes
+from pipeline.orient import (
+    is_upside_down,
+    known_words,
+    line_axis,
+    looks_misread,
+    rotate_quarter,
+    upside_down_by_shape,
+)
+from pipeline.print_size import line_height, reading_scale, resize, small_print_factor, to_page
 from pipeline.raster import PageImage
 from pipeline.seal import gray_for_ocr
 from pipeline.separators import read_qr, separator_code
@@ -73,42 +80,50 @@ def analyse_geometry(
 def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine) -> PageResult:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    ocr_dpi = int(min(max(page.dpi, 70), 1200))
-    blank, axis, skew, _mask, _scale = analyse_geometry(page.pixels, page.dpi, settings)
+    blank, axis, skew, mask, mask_scale = analyse_geometry(page.pixels, page.dpi, settings)
     timings["geometry"] = time.perf_counter() - t0
     if blank:
         return PageResult(rotation=0, skew_deg=0.0, blank=True, image=page.pixels, ocr=EMPTY, timings=timings)
 
     t = time.perf_counter()
+    # The page is cleaned and read at the size Tesseract reads best (print_size): ordinary print reduced,
+    # which makes every later stage cheaper too, and small print on low-resolution scans enlarged. The
+    # stored page keeps the scan's resolution; word boxes are brought back to it.
     upright = deskew.rotate(rotate_quarter(page.pixels, axis), skew)
-    gray, seals = gray_for_ocr(upright, page.dpi, remove_seals=settings.remove_seals)
-    gray = flatten(gray, page.dpi)
-    gray, _leaders = remove_leaders(gray, page.dpi)
+    scale = reading_scale(line_height(mask, skew) / mask_scale)
+    dpi = round(page.dpi * scale)
+    gray, seals = gray_for_ocr(resize(upright, scale), dpi, remove_seals=settings.remove_seals)
+    gray = flatten(gray, dpi)
+    gray, _leaders = remove_leaders(gray, dpi)
+    if scale == 1.0 and (enlarged := small_print_factor(gray, page.dpi)) > 1:
+        gray, dpi, scale = resize(gray, enlarged), dpi * enlarged, float(enlarged)
     timings["straighten"] = time.perf_counter() - t
 
     t = time.perf_counter()
     rotation = axis
-    # Which way up: a few lines, picked on the cleaned page (flat background, no leaders, where gray card
-    # slabs and scanner edges no longer pass for text), are read; known words settle it at once, else they
-    # are read turned too. Cheaper than reading a whole upside-down page into nonsense and then again.
-    small, small_scale = deskew.downscale(gray, page.dpi, _SKEW_DPI)
-    if is_upside_down(gray, deskew.ink_mask(small), small_scale, ocr_dpi, engine):
+    # Which way up: the shape of the lines settles it on almost every page. Else a few lines, picked on the
+    # cleaned page (flat background, no leaders, where gray card slabs and scanner edges no longer pass
+    # for text), are read both ways up. Cheaper than reading a whole upside-down page into nonsense first.
+    turned = upside_down_by_shape(gray)
+    if turned is None:
+        small, small_scale = deskew.downscale(gray, dpi, _SKEW_DPI)
+        turned = is_upside_down(gray, deskew.ink_mask(small), small_scale, dpi, engine)
+    if turned:
         rotation = (axis + 180) % 360
         upright = rotate_quarter(upright, 180)
         gray = rotate_quarter(gray, 180)
     timings["orient"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    # Only low-resolution scans gain from enlarging: at 300 dpi card print is read as well at its size, and
-    # a doubled A4 page costs 4x the OCR time and over 100 MB.
-    factor = 2 if page.dpi < 250 and 0 < median_letter_height(gray) < SMALL_PRINT_PX else 1
+    height, width = upright.shape[:2]
 
-    def read(image: np.ndarray) -> OcrResult:
-        if factor == 1:
-            return engine.read(image, ocr_dpi)
-        return shrink_boxes(engine.read(enlarge(image, factor), ocr_dpi * factor), factor)
+    def read(turn: int) -> OcrResult:
+        """The cleaned page read turned a further `turn` degrees, boxes in the turned page's pixels."""
+        reading = engine.read(rotate_quarter(gray, turn), dpi)
+        size = (height, width) if turn % 180 else (width, height)
+        return to_page(reading, scale, *size)
 
-    result = read(gray)
+    result = read(0)
     timings["ocr"] = time.perf_counter() - t
 
     if looks_misread(result.words):
@@ -117,7 +132,7 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
         t = time.perf_counter()
         best = (known_words(result.words), 0, result)
         for turn in (180, 90, 270):
-            other = read(rotate_quarter(gray, turn))
+            other = read(turn)
             known = known_words(other.words)
             # Clearly better only: Tesseract reads a page turned a quarter as vertical text almost as well.
             if known > 1.2 * best[0] + 2:

@@ -11,7 +11,9 @@ import pytest
 import synth
 from pipeline import raster
 from pipeline.ocr import OcrEngine
+from pipeline.orient import upside_down_by_shape
 from pipeline.page import analyse_geometry, process_page
+from pipeline.print_size import line_height, reading_scale
 from schemas.settings import PipelineSettings
 
 
@@ -93,3 +95,44 @@ def test_small_card_print_at_200_dpi_is_read(pipeline_settings: PipelineSettings
     word = next((w for w in result.ocr.words if number in w.text), None)
     assert word is not None, result.ocr.text[:300]
     assert word.box[2] <= result.width and word.box[3] <= result.height
+
+
+@pytest.mark.parametrize(("doc_type", "rotation"), [("land_use_certificate", 0), ("diploma", 180), ("cccd", 180)])
+def test_which_way_up_is_settled_by_the_shape_of_the_lines(doc_type: str, rotation: int) -> None:
+    # GIVEN a cleaned generated page, upright or upside down (card print included)
+    _doc, pages = synth.make_document(doc_type, seed=31, dpi=300, rotation=rotation)
+    gray = np.asarray(pages[0].image.convert("L"))
+    # WHEN asked which way up from the ink above and below the letters' core band, no OCR
+    # THEN the answer is certain and right
+    assert upside_down_by_shape(gray) is (rotation == 180)
+
+
+def test_ordinary_print_is_read_reduced_with_boxes_on_the_stored_page(
+    pipeline_settings: PipelineSettings, engine: OcrEngine
+) -> None:
+    # GIVEN a 300-dpi birth certificate (text lines about 36 pixels high)
+    doc, pages = synth.make_document("birth_certificate", seed=8, dpi=300, skew_deg=1.5)
+    image = _image(pages[0])
+    _blank, _axis, skew, mask, scale = analyse_geometry(image.pixels, image.dpi, pipeline_settings)
+    assert reading_scale(line_height(mask, skew) / scale) < 0.75
+    # WHEN processed, THEN the stored page keeps the scan's size, and the boxes are on it: the registration
+    # number is found where it is printed
+    result = process_page(image, pipeline_settings, engine)
+    assert abs(result.width - image.pixels.shape[1]) < 0.05 * image.pixels.shape[1]
+    number = next(f.value for f in doc.fields if f.key == "registration_number")
+    word = next((w for w in result.ocr.words if number in w.text), None)
+    assert word is not None, result.ocr.text[:300]
+    x0, y0, x1, y1 = word.box
+    assert x1 <= result.width and y1 <= result.height
+    crop = np.asarray(result.image)[y0:y1, x0:x1]
+    assert crop.size and crop.min() < 100  # ink where the box says
+    assert _recall(pages[0].lines, result.ocr.text) > 0.9
+
+
+def test_card_print_at_300_dpi_is_read_at_its_size(pipeline_settings: PipelineSettings) -> None:
+    # GIVEN an A4 photocopy of an ID card at 300 dpi (text lines about 20 pixels high)
+    _doc, pages = synth.make_document("cccd", seed=12, dpi=300, defects="photocopy")
+    image = _image(pages[0])
+    _blank, _axis, skew, mask, scale = analyse_geometry(image.pixels, image.dpi, pipeline_settings)
+    # WHEN its reading size is chosen, THEN it is not reduced (reduced card print loses words)
+    assert reading_scale(line_height(mask, skew) / scale) == 1.0
