@@ -384,6 +384,7 @@ class MemoryPoller:
     def peaks(self) -> list[ProcPeak]:
         """Every process seen, with a role: main, forkserver, resource tracker, worker, other."""
         forkservers = {p.pid for p in self.procs.values() if "forkserver" in p.cmd and p.ppid == self.root}
+        root_cmd = self.procs[self.root].cmd if self.root in self.procs else None
         for p in self.procs.values():
             if p.pid == self.root:
                 p.role = "main"
@@ -391,8 +392,8 @@ class MemoryPoller:
                 p.role = "forkserver"
             elif "resource_tracker" in p.cmd:
                 p.role = "resource tracker"
-            elif p.ppid in forkservers:
-                p.role = "worker"
+            elif p.ppid in forkservers or (p.ppid == self.root and p.cmd == root_cmd):
+                p.role = "worker"  # forked by a forkserver, or by the main process itself
             else:
                 p.role = "other"
         return sorted(self.procs.values(), key=lambda p: p.pid)
