@@ -92,10 +92,11 @@ class Document(_Frozen):
 
 
 class FileProblem(_Frozen):
-    """An input file that could not be taken, and why; the original is kept."""
+    """An input file, or one page of it, that could not be taken, and why; the original is kept."""
 
     file: str
     sha256: str | None = None
+    page: int | None = PydField(default=None, description="the dossier page that failed, when only one page did")
     error: str
     message: str
 

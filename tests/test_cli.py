@@ -118,3 +118,43 @@ def test_missing_language_is_a_clear_error(tmp_path: Path) -> None:
     proc = _hoso("process", str(src), "--lang", "xyz", "--data-dir", str(tmp_path / "d"), "--no-progress")
     assert proc.returncode != 0
     assert "xyz" in proc.stderr and "tesseract-ocr-" in proc.stderr
+
+
+def _tiff_with_damaged_second_page(path: Path) -> None:
+    """Two pages of phototest, the deflate data of the second one scrambled (the file's structure intact)."""
+    import io
+
+    from PIL import Image
+
+    page = Image.open(shared("tesseract", "phototest.tif")).convert("L")
+    buf = io.BytesIO()
+    page.save(buf, format="TIFF", save_all=True, append_images=[page.copy()], compression="tiff_deflate")
+    data = bytearray(buf.getvalue())
+    second = Image.open(io.BytesIO(bytes(data)))
+    second.seek(1)
+    start, size = second.tag_v2[273][0], second.tag_v2[279][0]
+    for k in range(start + 20, start + size - 20):
+        data[k] = (data[k] * 7 + 13) % 256
+    path.write_bytes(bytes(data))
+
+
+def test_a_page_that_cannot_be_decoded_is_named_in_problems_and_its_file_kept(tmp_path: Path) -> None:
+    # GIVEN a two-page TIFF whose second page's image data is damaged
+    scan = tmp_path / "don-de-nghi.tif"
+    _tiff_with_damaged_second_page(scan)
+    out = tmp_path / "record.json"
+    # WHEN processed
+    proc = _hoso("process", str(scan), "--json", str(out), "--data-dir", str(tmp_path / "d"), "--no-progress")
+    # THEN the first page is recorded, the second is named in the record's problems with the reason, the exit
+    # code says bad input, and the original is kept
+    assert proc.returncode == 2, proc.stderr
+    assert "don-de-nghi.tif" in proc.stderr
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert [p["number"] for p in record["pages"]] == [1]
+    assert "quick brown dog" in record["pages"][0]["text"]
+    [problem] = record["problems"]
+    assert (problem["file"], problem["page"], problem["error"]) == ("don-de-nghi.tif", 2, "PageFailed")
+    assert "incomplete" in problem["message"]
+    sha = hashlib.sha256(scan.read_bytes()).hexdigest()
+    assert problem["sha256"] == sha
+    assert (tmp_path / "d" / "objects" / "originals" / sha).read_bytes() == scan.read_bytes()

@@ -70,6 +70,8 @@ pages = sa.Table(
     sa.Column("error", sa.Text, nullable=True),
     sa.Column("updated_at", sa.Float, nullable=False),
 )
+# The sweeper looks for pages left pending or running too long across all dossiers.
+sa.Index("pages_by_state_and_age", pages.c.state, pages.c.updated_at)
 
 
 corrections = sa.Table(
@@ -894,10 +896,28 @@ class Records:
                 if corrected
                 else []
             )
+            failed = conn.execute(
+                sa.select(pages.c.number, pages.c.source_page, pages.c.error, files.c.name, files.c.sha256)
+                .join(
+                    files,
+                    sa.and_(files.c.dossier_code == pages.c.dossier_code, files.c.position == pages.c.file_position),
+                )
+                .where(pages.c.dossier_code == code, pages.c.state == "failed")
+                .order_by(pages.c.number)
+            ).all()
         problems = [
             FileProblem(file=f.name, sha256=f.sha256, error=f.error_kind, message=f.error_message or "")
             for f in self.files(code)
             if f.error_kind
+        ] + [
+            FileProblem(
+                file=name,
+                sha256=sha,
+                page=number,
+                error="PageFailed",
+                message=f"page {source_page} of the file could not be processed: {error or 'unknown error'}",
+            )
+            for number, source_page, error, name, sha in failed
         ]
         record = Dossier(
             code=row["code"],
