@@ -158,3 +158,21 @@ def test_a_page_that_cannot_be_decoded_is_named_in_problems_and_its_file_kept(tm
     sha = hashlib.sha256(scan.read_bytes()).hexdigest()
     assert problem["sha256"] == sha
     assert (tmp_path / "d" / "objects" / "originals" / sha).read_bytes() == scan.read_bytes()
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_a_file_that_cannot_be_read_is_named_and_the_others_processed(tmp_path: Path) -> None:
+    # GIVEN a path that is a file but whose reading fails with an I/O error, before a good scan
+    good = tmp_path / "good.png"
+    shutil.copy(shared("tesseract", "phototest.tif"), good)
+    out = tmp_path / "record.json"
+    # WHEN processed
+    proc = _hoso(
+        "process", "/proc/self/mem", str(good), "--json", str(out), "--data-dir", str(tmp_path / "d"), "--no-progress"
+    )
+    # THEN the unreadable file is named with the reason, the good one is recorded, and the exit code says bad input
+    assert proc.returncode == 2, proc.stderr
+    assert "/proc/self/mem" in proc.stderr and "cannot be read" in proc.stderr
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert [p["source"]["file"] for p in record["pages"]] == ["good.png"]
+    assert [(p["file"], p["error"]) for p in record["problems"]] == [("mem", "MissingFile")]

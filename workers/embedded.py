@@ -72,12 +72,19 @@ def intake(records: Records, store: ObjectStore, settings: Settings, code: str, 
     number = 1
     for position, path in enumerate(inputs, start=1):
         name = path.name
+        err: HosoError | None = None
+        sha = ""
         if not path.is_file():
-            err: HosoError = MissingFile("no such file", file=str(path))
+            err = MissingFile("no such file", file=str(path))
+        else:
+            try:
+                sha = sha256_file(path)
+            except OSError as exc:
+                err = MissingFile(f"the file cannot be read ({exc.strerror or exc})", file=str(path))
+        if err is not None:
             records.add_file(code, position, name, sha256=None, error_kind=err.kind, error_message=err.message)
             report.problems.append(err)
             continue
-        sha = sha256_file(path)
         key = original_key(sha)
         if not store.exists(key):
             store.put_file(key, path)
