@@ -57,6 +57,12 @@ def test_serials_and_choices() -> None:
     assert V.parse_sex("Giới tính / Sex: Nữ").value == "Nữ"  # type: ignore[union-attr]
 
 
+def test_sex_is_not_read_from_the_nationality_beside_it() -> None:
+    # a card's line with its sex label garbled: "Việt Nam" is the nationality, not the sex
+    assert V.parse_sex("Glớitnh Quốc tịch / Nationality: Việt Nam") is None
+    assert V.parse_sex("Nữ Quốc tịch / Nationality: Việt Nam").value == "Nữ"  # type: ignore[union-attr]
+
+
 def test_cccd_number_agrees_with_sex_and_birth() -> None:
     # 046 (Huế), 1 = female born in the 1900s, 93 = birth year
     assert check_cccd("046193465506", sex="Nữ", date_of_birth="1993-03-15") == []

@@ -185,7 +185,8 @@ def parse_serial(text: str) -> Parsed | None:
 
 def parse_sex(text: str) -> Parsed | None:
     folded = fold(text)
-    m = re.search(r"\b(nam|nu|male|female)\b", folded)
+    # "Việt Nam" on the nationality half of a card's line is no sex.
+    m = re.search(r"(?<!viet )\b(nam|nu|male|female)\b", folded)
     if m is None:
         return None
     word = m.group(1)
