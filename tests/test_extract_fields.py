@@ -73,3 +73,18 @@ def test_sex_found_by_the_english_label_after_the_slash_when_noise_precedes_the_
 def test_speck_after_an_address_is_no_part_of_it() -> None:
     value = fields_of("cccd", "card-address-with-trailing-speck")["place_of_residence"].value
     assert value == "32 Phan Đình Phùng, Hương An, Thừa Thiên Huế"
+
+
+def test_garbled_english_half_of_a_label_is_not_taken_for_the_value() -> None:
+    """GIVEN a card line "Nơi cư trú / Pl\\ecr of r>sád»ncz" (the English half garbled), the address below it
+    THEN the address is the line below, not the garbled words."""
+    fields = fields_of("cccd", "card-english-label-garbled")
+    assert fields["place_of_residence"].value == "Thôn 8, Thọ Xuân, Thanh Hóa"
+
+
+def test_a_stray_mark_after_a_label_is_no_value() -> None:
+    from pipeline.extract import values as V
+
+    assert V.parse_text(" ‹ ") is None
+    assert V.parse_text("D") is None
+    assert V.parse_text("Xóm 6") is not None

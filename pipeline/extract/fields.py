@@ -268,18 +268,35 @@ def _ocr_factor(conf: float) -> float:
     return float(np.clip((conf - 45.0) / 45.0, 0.0, 1.0))
 
 
+def _label_tail(text: str, f: FieldSpec) -> int:
+    """How much of `text`, what follows a label matched in its Vietnamese half, is the label's English half
+    ("/ Place of residence:") that OCR garbled beyond matching ("/ Piace of moiduisè"). 0 when none."""
+    s = text.lstrip(" :")
+    if not s.startswith("/"):
+        return 0
+    skipped = len(text) - len(s)
+    colon = s.find(":")
+    if 0 < colon <= 40:
+        return skipped + colon + 1
+    english = [fold(lab) for lab in f.labels if lab.isascii()]
+    head = fold(s[1:]).strip()
+    if english and max(fuzz.ratio(head, lab) for lab in english) >= 55:
+        return len(text)
+    return 0
+
+
 def _value_after(
     hit: LabelHit, segs: Sequence[Segment], next_start: int | None, f: FieldSpec, label_segs: set[int]
 ) -> tuple[Segment, int, int, V.Parsed] | None:
     seg = segs[hit.seg]
     stop = next_start if next_start is not None else len(seg.text)
-    rest = seg.text[hit.end : stop]
-    lead = len(rest) - len(V.strip_leaders(rest))
-    begin = hit.end + lead
+    begin = hit.end + _label_tail(seg.text[hit.end : stop], f)
+    rest = seg.text[begin:stop]
+    begin += len(rest) - len(V.strip_leaders(rest))
     parsed = _parse(f.kind, seg.text[begin:stop], f)
     if parsed is not None:
         return seg, begin + parsed.span[0], begin + parsed.span[1], parsed
-    if any(c.isalnum() for c in seg.text[begin:stop]):
+    if sum(c.isalnum() for c in seg.text[begin:stop]) > 1:
         return None  # something is printed after the label, and it is not a value of this kind
     # The value is on the next line, under the label (CCCD cards print it so): a line that starts within
     # the label's span and is no label itself.

@@ -213,7 +213,7 @@ def parse_text(text: str) -> Parsed | None:
     # Specks at the ends (a table rule read as "|", dust as "`") are no part of the value.
     value = squash_spaces(nfc(text)).strip(" .:;,-_…|`'\"“”‘’")
     value = re.sub(r"[.…_]{3,}", "", value).strip()
-    if not value:
+    if sum(c.isalnum() for c in value) < 2:  # a stray mark ("‹", "D") is no value
         return None
     return Parsed(value=value, quality=0.9, span=(0, len(text)))
 
