@@ -26,6 +26,7 @@ ValueKind = Literal[
     "sex",  # Nam / Nữ (Male / Female)
     "choice",  # one of `choices`, matched loosely
     "text",  # as printed, spaces folded
+    "address",  # as printed, spaces folded; a misspelt province at its end spelt as the province is
 ]
 
 Validator = Literal[

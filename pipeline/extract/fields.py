@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from pipeline.extract import values as V
 from pipeline.extract.mrz import read_mrz
 from pipeline.extract.names import fix_family_name
+from pipeline.extract.places import fix_province
 from pipeline.extract.text import fold, squash_spaces
 from pipeline.extract.validate import check_cccd, run_validators
 from schemas.doctypes import DocTypeSpec, FieldSpec
@@ -236,7 +237,12 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
         return V.parse_sex(text)
     if kind == "choice":
         return V.parse_choice(text, f.choices)
-    return V.parse_text(text)
+    parsed = V.parse_text(text)
+    if kind == "address" and parsed is not None:
+        fixed, changed = fix_province(parsed.value)
+        if changed:  # as sure as the other letters: the address is still the OCR's
+            return V.Parsed(value=fixed, quality=0.9 * parsed.quality, span=parsed.span)
+    return parsed
 
 
 @dataclass(frozen=True)
