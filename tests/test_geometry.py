@@ -111,3 +111,25 @@ def test_landscape_ccitt_scan_keeps_its_orientation(pipeline_settings: PipelineS
     _blank, axis, skew, _mask, _scale = analyse_geometry(gray, 300, pipeline_settings)
     assert axis == 0
     assert abs(skew) < 0.5
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [("ocrmypdf", "linn.png"), ("ocrmypdf", "c02-22.pdf"), ("tesseract", "eurotext.tif"), ("deskew", "deskew-4.png")],
+)
+def test_real_scans_upright_and_upside_down_are_told_apart_by_their_lines(
+    folder: str, name: str, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN a real scan, straightened, and the same turned upside down
+    from pipeline.background import flatten
+    from pipeline.orient import rotate_quarter, upside_down_by_shape
+
+    path = shared(folder, name)
+    info = raster.inspect(path, pipeline_settings)
+    image = raster.load_page(path, info.kind, 0, pipeline_settings)
+    _blank, axis, skew, _mask, _scale = analyse_geometry(image.pixels, image.dpi, pipeline_settings)
+    gray = flatten(deskew.to_gray(deskew.rotate(rotate_quarter(image.pixels, axis), skew)), image.dpi)
+    # WHEN asked which way up from the ink above and below the letters' core band
+    # THEN the upright page is upright and the turned one upside down, without reading a word
+    assert upside_down_by_shape(gray) is False
+    assert upside_down_by_shape(np.ascontiguousarray(gray[::-1, ::-1])) is True
