@@ -1,0 +1,49 @@
+"""The engine the record database's parts share: creating the schema, one transaction, durability, closing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from schemas.errors import DatabaseUnavailable
+from workers.records.tables import _sqlite_pragmas, metadata
+
+
+class RecordsBase:
+    """The engine and `_tx()`; each concern of the record database is a mixin over this class."""
+
+    def __init__(self, url: str) -> None:
+        kwargs: dict[str, Any] = {"future": True}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.engine: Engine = sa.create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        with self._tx() as conn:
+            metadata.create_all(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"the record database failed: {exc.orig}") from exc
+
+    def make_durable(self) -> None:
+        """Make every commit so far survive a power cut, before a file is let go. SQLite in WAL mode with
+        synchronous=NORMAL syncs only at checkpoints, so run one; PostgreSQL's commits are durable already."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
