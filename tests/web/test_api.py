@@ -256,6 +256,13 @@ def test_type_split_merge_and_training_examples(client: TestClient, staff: Staff
     assert examples and examples[0][1] == "birth_certificate"  # what `hoso train` learns from
     r = client.post(url, headers=staff.reviewer, json={"target": "document_type", "document": 1, "type": "cccd"})
     assert r.json()["documents"][1]["type"] == "cccd"
+    # the second type given to the document is the one learnt, from the page's text as a reviewer retyped it
+    line = record(client, code, staff.reviewer, corrected="false").pages[1].words[0].line
+    fix = {"target": "line", "page": 2, "line": line, "text": "CĂN CƯỚC CÔNG DÂN"}
+    assert client.post(url, headers=staff.reviewer, json=fix).status_code == 201
+    examples = app.state.web.records.type_corrections()
+    assert [label for _text, label in examples] == ["cccd"]
+    assert "CĂN CƯỚC CÔNG DÂN" in examples[0][0]
 
 
 def test_corrections_survive_reprocessing(client: TestClient, staff: Staff, code: str, app: FastAPI) -> None:

@@ -6,6 +6,7 @@ import time
 
 import sqlalchemy as sa
 
+from schemas.record import Page
 from workers.records.base import RecordsBase
 from workers.records.rows import CorrectionRow, _correction_row
 from workers.records.tables import corrections, dossiers, pages
@@ -15,23 +16,36 @@ class CorrectionLog(RecordsBase):
     # --- for training: the types reviewers gave documents --------------------------------------------------------
 
     def type_corrections(self) -> list[tuple[str, str]]:
-        """(text of the corrected document's pages, the type a reviewer gave it), latest correction first."""
-        out: list[tuple[str, str]] = []
+        """(text of a corrected document's page, the type a reviewer gave the document), latest first.
+
+        Only the latest type given to a document counts (a type corrected twice teaches the second), and the
+        text is the page's with the words reviewers retyped, not the machine's reading."""
+        from workers.corrections import apply_text  # the record's overlay, as the dossier() read applies it
+
         with self._tx() as conn:
             rows = conn.execute(
                 sa.select(corrections.c.dossier_code, corrections.c.pages, corrections.c.new)
                 .where(corrections.c.target == "document_type")
-                .order_by(corrections.c.at.desc())
+                .order_by(corrections.c.at.desc(), corrections.c.id.desc())
             ).all()
-            for code, page_numbers, new in rows:
-                texts = conn.execute(
-                    sa.select(pages.c.result).where(
-                        pages.c.dossier_code == code, pages.c.number.in_(list(page_numbers or []))
-                    )
+        out: list[tuple[str, str]] = []
+        seen: set[tuple[str, tuple[int, ...]]] = set()
+        fixes: dict[str, list[CorrectionRow]] = {}
+        for code, page_numbers, new in rows:
+            numbers = tuple(sorted(page_numbers or []))
+            if (code, numbers) in seen:
+                continue
+            seen.add((code, numbers))
+            with self._tx() as conn:
+                results = conn.execute(
+                    sa.select(pages.c.result)
+                    .where(pages.c.dossier_code == code, pages.c.number.in_(numbers))
+                    .order_by(pages.c.number)
                 ).all()
-                for (result,) in texts:
-                    if result and result.get("text"):
-                        out.append((result["text"], str(new)))
+            read = [Page.model_validate(r) for (r,) in results if r]
+            if code not in fixes:
+                fixes[code] = self.corrections_of(code)
+            out.extend((page.text, str(new)) for page in apply_text(read, fixes[code]) if page.text)
         return out
 
     # --- as the web app reads and writes them --------------------------------------------------------------------
