@@ -90,7 +90,7 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
     # which makes every later stage cheaper too, and small print on low-resolution scans enlarged. The
     # stored page keeps the scan's resolution; word boxes are brought back to it.
     upright = deskew.rotate(rotate_quarter(page.pixels, axis), skew)
-    scale = reading_scale(line_height(mask, skew) / mask_scale)
+    scale = reading_scale(line_height(mask, skew) / mask_scale, page.dpi)
     dpi = round(page.dpi * scale)
     gray, seals = gray_for_ocr(resize(upright, scale), dpi, remove_seals=settings.remove_seals)
     gray = flatten(gray, dpi)

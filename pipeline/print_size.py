@@ -22,7 +22,7 @@ from pipeline.ocr import OcrResult, OcrWord
 
 SMALL_PRINT_PX = 9.0  # median letter height, in page pixels, below which a low-resolution page is enlarged
 READ_LINE_PX = 20.0  # median text-line height (ascenders and marks included) at which larger print is read
-MIN_SCALE = 0.5
+MIN_DPI = 150.0  # the lowest resolution a page is read at
 
 
 def median_letter_height(gray: np.ndarray) -> float:
@@ -63,12 +63,13 @@ def line_height(mask: np.ndarray, skew_deg: float) -> float:
     return float(np.median(heights)) if len(heights) >= 5 else 0.0
 
 
-def reading_scale(line_px: float) -> float:
-    """The factor by which a page whose text lines are `line_px` high (at its own resolution) is reduced
-    for reading: below 1 for print clearly larger than Tesseract needs, else 1."""
+def reading_scale(line_px: float, dpi: int) -> float:
+    """The factor by which a page whose text lines are `line_px` high (at its own resolution, `dpi`) is
+    reduced for reading: below 1 for print clearly larger than Tesseract needs, else 1. Never below
+    150 dpi, whatever the lines measured: a page whose lines ran together must not be shrunk to nothing."""
     if line_px <= 0:
         return 1.0
-    scale = max(MIN_SCALE, READ_LINE_PX / line_px)
+    scale = max(MIN_DPI / max(dpi, 1), READ_LINE_PX / line_px)
     # Lines under 26 pixels (card print at 300 dpi) are read at their size: reducing them loses words.
     return 1.0 if scale > 0.77 else scale
 

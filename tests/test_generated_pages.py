@@ -114,7 +114,7 @@ def test_ordinary_print_is_read_reduced_with_boxes_on_the_stored_page(
     doc, pages = synth.make_document("birth_certificate", seed=8, dpi=300, skew_deg=1.5)
     image = _image(pages[0])
     _blank, _axis, skew, mask, scale = analyse_geometry(image.pixels, image.dpi, pipeline_settings)
-    assert reading_scale(line_height(mask, skew) / scale) < 0.75
+    assert reading_scale(line_height(mask, skew) / scale, image.dpi) < 0.75
     # WHEN processed, THEN the stored page keeps the scan's size, and the boxes are on it: the registration
     # number is found where it is printed
     result = process_page(image, pipeline_settings, engine)
@@ -135,4 +135,15 @@ def test_card_print_at_300_dpi_is_read_at_its_size(pipeline_settings: PipelineSe
     image = _image(pages[0])
     _blank, _axis, skew, mask, scale = analyse_geometry(image.pixels, image.dpi, pipeline_settings)
     # WHEN its reading size is chosen, THEN it is not reduced (reduced card print loses words)
-    assert reading_scale(line_height(mask, skew) / scale) == 1.0
+    assert reading_scale(line_height(mask, skew) / scale, image.dpi) == 1.0
+
+
+def test_reading_size_follows_the_print_not_the_scan_resolution() -> None:
+    # lines 72 px high on a 600-dpi scan are read at about 20 px, as 36-px lines at 300 dpi are
+    assert reading_scale(72.0, 600) == pytest.approx(20 / 72)
+    assert reading_scale(36.0, 300) == pytest.approx(20 / 36)
+    # ... but never below 150 dpi, whatever the lines measured (lines run together measure tall)
+    assert reading_scale(200.0, 300) == 0.5
+    # card print, and pages with no lines found, are read at their size
+    assert reading_scale(22.0, 300) == 1.0
+    assert reading_scale(0.0, 300) == 1.0
