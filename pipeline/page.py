@@ -1,5 +1,5 @@
-"""One page through its stages: blank → orientation → skew → straighten → seals → background → leaders → OCR
-→ receipt sheet (QR)."""
+"""One page through its stages: blank → quarter turn → skew → straighten → reading size → seals → background
+→ leaders → which way up → OCR → receipt sheet (QR)."""
 
 from __future__ import annotations
 
