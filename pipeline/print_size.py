@@ -27,11 +27,8 @@ MIN_DPI = 150.0  # the lowest resolution a page is read at
 
 def median_letter_height(gray: np.ndarray) -> float:
     """Median height, in pixels, of the letter-sized marks of a cleaned page (at full resolution: at
-    lower resolutions tiny letters run together). A tall page is sampled in five bands of rows."""
-    h = gray.shape[0]
-    if h > 1500:
-        band = h // 12
-        gray = np.vstack([gray[y : y + band] for y in np.linspace(band, h - 2 * band, 5).astype(int)])
+    lower resolutions tiny letters run together). Measured on low-resolution scans only (see
+    `small_print_factor`), over the whole page: a card photocopy may fill a small part of it."""
     mask = (gray < 128).astype(np.uint8)
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if n <= 21:
