@@ -31,6 +31,9 @@ class ProgressBar:
             TimeRemainingColumn(),
             console=Console(stderr=True),
             disable=not enabled,
+            # Redrawn on each update, not by a refresh thread: a process with one thread forks its page
+            # workers at once (workers/embedded.py), where with two it starts a forkserver (0.7 s).
+            auto_refresh=False,
         )
         self._task: TaskID | None = None
 
@@ -51,3 +54,4 @@ class ProgressBar:
             self._task = self._progress.add_task(description, total=total, completed=done)
         else:
             self._progress.update(self._task, description=description, total=total, completed=done)
+        self._progress.refresh()
