@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import io
 import logging
 import os
 import stat
@@ -66,7 +67,7 @@ from workers.dossier import finish_dossier
 from workers.embedded import run_pages
 from workers.records import IntakeRow, Records
 from workers.settings import Settings
-from workers.storage import ObjectStore, make_store, original_key
+from workers.storage import ObjectStore, make_store, original_key, write_atomic
 
 log = logging.getLogger("hoso.watch")
 
@@ -716,14 +717,4 @@ def _reason_text(row: IntakeRow) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, io.BytesIO(text.encode("utf-8")))
