@@ -10,7 +10,7 @@ sheets belong to no document. A photocopy of both sides of a card on one page is
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +20,7 @@ from pipeline.classify import TextClassifier
 from pipeline.extract.fields import Segment, extract_fields, find_labels, segments
 from pipeline.extract.text import fold
 from schemas.doctypes import DocTypeCatalog, DocTypeSpec
-from schemas.record import Document, Page
+from schemas.record import Document, Field, Page
 
 _TITLE_CUTOFF = 86.0
 _TITLE_ZONE = 0.5  # titles are printed in the upper half of a first page
@@ -150,19 +150,24 @@ def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTy
         spec = catalog.get(doc_type)
         doc_pages = [page_by_number[n] for n in group]
         fields = extract_fields(spec, doc_pages) if spec.fields else {}
-        missing = [f.key for f in spec.fields if f.required and f.key not in fields]
-        weak = [f.key for f in spec.fields if f.key in fields and fields[f.key].confidence < f.review_below]
-        needs_review = confidence < spec.review_below or bool(missing) or bool(weak)
+        type_confidence = round(float(np.clip(confidence, 0, 1)), 3)
         documents.append(
             Document(
                 type=doc_type,
-                type_confidence=round(float(np.clip(confidence, 0, 1)), 3),
+                type_confidence=type_confidence,
                 pages=group,
                 fields=fields,
-                needs_review=needs_review,
+                needs_review=needs_review(spec, type_confidence, fields),
             )
         )
     return cross_check(documents, catalog)
+
+
+def needs_review(spec: DocTypeSpec, type_confidence: float, fields: Mapping[str, Field]) -> bool:
+    """The one rule: a weak type, a required field missing, or a field below its review threshold."""
+    missing = any(f.required and f.key not in fields for f in spec.fields)
+    weak = any(f.key in fields and fields[f.key].confidence < f.review_below for f in spec.fields)
+    return type_confidence < spec.review_below or missing or weak
 
 
 def _kind(catalog: DocTypeCatalog, doc_type: str, key: str) -> str:

@@ -11,7 +11,7 @@ want_test=0
 packages=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng   # OCR models (engine runs in-process)
   poppler-utils                                                          # pdfinfo/pdfimages for checks, pdftoppm for bench
-  fonts-dejavu-core fonts-liberation2 fonts-noto-core                    # Vietnamese fonts for the page generator
+  fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-core # Vietnamese fonts for the page generator (every face synth/fonts.py lists)
   python3 python3-venv python3-dev
 )
 if [ "$want_test" = 1 ]; then

@@ -8,7 +8,7 @@ echo "== ruff"; .venv/bin/ruff check schemas pipeline workers synth bench tests
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"
 set +e
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q --durations=20 "$@"
 rc=$?
 set -e
 [ "$rc" = 5 ] && { echo "pytest collected no tests" >&2; exit 1; }

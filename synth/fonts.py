@@ -10,6 +10,17 @@ from PIL import ImageFont
 
 _ROOT = Path("/usr/share/fonts/truetype")
 
+# The Debian package that provides each family's four faces (scripts/setup.sh installs them all).
+_PACKAGES: dict[str, str] = {
+    "liberation-serif": "fonts-liberation2",
+    "liberation-sans": "fonts-liberation2",
+    "dejavu-serif": "fonts-dejavu-core and fonts-dejavu-extra",
+    "dejavu-sans": "fonts-dejavu-core and fonts-dejavu-extra",
+    "dejavu-serif-condensed": "fonts-dejavu-extra",
+    "noto-serif": "fonts-noto-core",
+    "noto-sans": "fonts-noto-core",
+}
+
 # name -> (regular, bold, italic, bold italic), relative to _ROOT
 _FAMILIES: dict[str, tuple[str, str, str, str]] = {
     "liberation-serif": (
@@ -75,13 +86,34 @@ class FontFamily:
         return str(getattr(self, style))
 
 
-def _installed() -> dict[str, FontFamily]:
-    found: dict[str, FontFamily] = {}
+class MissingFontError(RuntimeError):
+    """A font face the generator may pick is not installed; the message names the Debian package."""
+
+
+def missing_faces(root: Path = _ROOT) -> dict[str, list[str]]:
+    """Debian package -> the faces it provides that are missing under ``root``."""
+    missing: dict[str, list[str]] = {}
     for name, faces in _FAMILIES.items():
-        paths = [_ROOT / f for f in faces]
-        if all(p.is_file() for p in paths):
-            found[name] = FontFamily(name, *(str(p) for p in paths))
-    return found
+        for face in faces:
+            if not (root / face).is_file():
+                missing.setdefault(_PACKAGES[name], []).append(str(root / face))
+    return missing
+
+
+def check_installed(root: Path = _ROOT) -> None:
+    """Raise MissingFontError naming the package of every face the generator may pick and cannot find."""
+    missing = missing_faces(root)
+    if missing:
+        lines = [f"  {pkg}: {', '.join(sorted(faces))}" for pkg, faces in sorted(missing.items())]
+        raise MissingFontError(
+            "the page generator needs font faces that are not installed; install the Debian packages "
+            "(bash scripts/setup.sh does):\n" + "\n".join(lines)
+        )
+
+
+def _installed(root: Path = _ROOT) -> dict[str, FontFamily]:
+    check_installed(root)
+    return {name: FontFamily(name, *(str(root / f) for f in faces)) for name, faces in _FAMILIES.items()}
 
 
 _INSTALLED = _installed()

@@ -21,8 +21,18 @@ def shared(*parts: str) -> Path:
     """A file from ../shared/data, or skip the test saying what is missing."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"shared data absent: {path} (see DEVELOPERS.md, 'Data')")
+        pytest.skip(f"shared data absent: {path} (see README.md, 'Tests and their data')")
     return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark by place: tests/cluster/ start servers (`cluster`), the browser tests drive chromium (`browser`)."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(ROOT).parts
+        if parts[:2] == ("tests", "cluster"):
+            item.add_marker(pytest.mark.cluster)
+        if parts[-1] == "test_browser.py":
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

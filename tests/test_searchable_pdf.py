@@ -76,9 +76,17 @@ def test_pdf_is_well_formed_for_qpdf_and_the_font_loads(tmp_path: Path) -> None:
 
 
 def test_jpeg_info_reads_size_and_components() -> None:
-    assert jpeg_info(_jpeg(321, 123)) == jpeg_info(_jpeg(321, 123))
+    gray = jpeg_info(_jpeg(321, 123))
+    assert (gray.width, gray.height, gray.components) == (321, 123, 1)
     info = jpeg_info(_jpeg(321, 123, "RGB"))
     assert (info.width, info.height, info.components) == (321, 123, 3)
+    # a progressive JPEG with EXIF (APPn segments before the frame header) is read the same
+    buf = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("RGB", (77, 1000), "white").save(buf, "JPEG", progressive=True, exif=exif.tobytes())
+    prog = jpeg_info(buf.getvalue())
+    assert (prog.width, prog.height, prog.components) == (77, 1000, 3)
     with pytest.raises(ValueError):
         jpeg_info(b"GIF89a")
 

@@ -252,6 +252,24 @@ def test_fonts_and_bad_arguments() -> None:
         synth.make_page("cccd", seed=1, dpi=40, font="comic-sans")
 
 
+def test_a_missing_font_face_is_named_with_its_debian_package(tmp_path: Path) -> None:
+    from synth.fonts import _FAMILIES, MissingFontError, check_installed, missing_faces
+
+    check_installed()  # this machine has every face the generator may pick
+    # GIVEN a font folder with every face except DejaVu's italics (fonts-dejavu-core without -extra)
+    for faces in _FAMILIES.values():
+        for face in faces:
+            if face.startswith("dejavu/") and ("Italic" in face or "Oblique" in face):
+                continue
+            (tmp_path / face).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / face).write_bytes(b"")
+    missing = missing_faces(tmp_path)
+    assert set(missing) == {"fonts-dejavu-core and fonts-dejavu-extra", "fonts-dejavu-extra"}
+    with pytest.raises(MissingFontError, match="fonts-dejavu-extra") as err:
+        check_installed(tmp_path)
+    assert "DejaVuSans-Oblique.ttf" in str(err.value) and "DejaVuSerif-Italic.ttf" in str(err.value)
+
+
 def test_dossier_structure_and_agreement() -> None:
     d = synth.make_dossier(
         5,

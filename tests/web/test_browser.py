@@ -115,8 +115,12 @@ def test_reviewer_corrects_with_the_keyboard_and_sees_the_audit(server: str, bro
 
     # the phone field: focus shows its box on the page; type a new value; Enter accepts and moves on
     phone = page.locator("input.fv[data-key=phone]")
+    assert phone.get_attribute("data-box"), "the phone number read from the page has a box on it"
     phone.focus()
-    assert page.get_attribute("#fieldbox", "visibility") == "visible" or not phone.get_attribute("data-box")
+    page.wait_for_selector("#fieldbox[visibility=visible]", state="attached")
+    box = [float(v) for v in phone.get_attribute("data-box").split(",")]  # type: ignore[union-attr]
+    drawn = [float(page.get_attribute("#fieldbox", a) or "nan") for a in ("x", "y", "width", "height")]
+    assert drawn[2] > 0 and drawn[3] > 0 and abs(drawn[0] - box[0]) < 40 and abs(drawn[1] - box[1]) < 40
     phone.fill("0912 345 678")
     phone.press("Enter")
     page.wait_for_selector("#history td.new:has-text('0912345678')")
@@ -145,8 +149,8 @@ def test_reviewer_corrects_with_the_keyboard_and_sees_the_audit(server: str, bro
     first = page.locator("input.fv").first
     first.focus()
     page.wait_for_selector(f"#sheet[data-page='{first.get_attribute('data-page')}']")
-    if first.get_attribute("data-box"):
-        page.wait_for_selector("#fieldbox[visibility=visible]", state="attached")
+    assert first.get_attribute("data-box"), "the first field of the first document has a box"
+    page.wait_for_selector("#fieldbox[visibility=visible]", state="attached")
     page.screenshot(path=str(SCREENSHOTS / "review.png"))
     ctx.close()
 

@@ -1,4 +1,4 @@
-"""Corrections laid over the machine's record (workers/corrections.py), on hand-made pages: no OCR."""
+"""Corrections laid over the machine's record (pipeline/corrections.py), on hand-made pages: no OCR."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import corrections as C
 from schemas.record import Document, Field, Page, PageSource, Word
-from workers import corrections as C
 from workers.dossier import finish_dossier
 from workers.records import Records
 
@@ -25,8 +25,8 @@ def _page(number: int, lines: list[str]) -> Page:
 
 
 def _row(i: int, target: str, *, key: str | None = None, new: str | None = None, old: str | None = None,
-         pages: list[int] | None = None, document: int | None = None) -> C.CorrectionRow:  # fmt: skip
-    return C.CorrectionRow(i, "HS-1", target, document, key, old, new, pages, "reviewer", 1.0e9 + i)
+         pages: list[int] | None = None, document: int | None = None) -> C.Correction:  # fmt: skip
+    return C.Correction(i, "HS-1", target, document, key, old, new, pages, "reviewer", 1.0e9 + i)
 
 
 def test_spread_puts_a_retyped_line_on_its_words() -> None:

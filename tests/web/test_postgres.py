@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from pipeline import corrections as C
 from schemas.record import Page, PageSource, Word
-from workers import corrections as C
 from workers.records import Records
 from workers.users import create_user, user_for_token
 from workers.web import search

@@ -20,7 +20,7 @@ class CorrectionLog(RecordsBase):
 
         Only the latest type given to a document counts (a type corrected twice teaches the second), and the
         text is the page's with the words reviewers retyped, not the machine's reading."""
-        from workers.corrections import apply_text  # the record's overlay, as the dossier() read applies it
+        from pipeline.corrections import apply_text  # the record's overlay, as the dossier() read applies it
 
         with self._tx() as conn:
             rows = conn.execute(

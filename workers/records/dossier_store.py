@@ -223,7 +223,7 @@ class DossierStore(RecordsBase):
             source=(row["meta"] or {}).get("source"),
         )
         if fixes:
-            from workers.corrections import apply_corrections  # the pipeline's extraction, only when needed
+            from pipeline.corrections import apply_corrections  # the pipeline's extraction, only when needed
 
             record = apply_corrections(record, fixes)
         return record

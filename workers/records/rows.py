@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from schemas.corrections import Correction as CorrectionRow  # a reviewer's correction, as stored
+
 
 @dataclass(frozen=True)
 class FileRow:
@@ -27,22 +29,6 @@ class PageTask:
     sha256: str
     kind: str
     source_page: int  # 1-based
-
-
-@dataclass(frozen=True)
-class CorrectionRow:
-    """One reviewer's correction as stored: who, when, what (target, document, key), the old and new value."""
-
-    id: int
-    code: str
-    target: str  # field | document_type | word | line | split | merge | status
-    document: int | None
-    key: str | None
-    old: str | None
-    new: str | None
-    pages: list[int] | None
-    who: str
-    at: float
 
 
 @dataclass(frozen=True)

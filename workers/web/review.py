@@ -1,7 +1,7 @@
 """A reviewer's corrections, checked against the record as it is now, then stored apart from it.
 
 What is stored (target, document, key, old, new, the document's pages, who, when) is laid over the machine's
-record on every read (`workers/corrections.py`), so reprocessing never overwrites it. A corrected OCR word
+record on every read (`pipeline/corrections.py`), so reprocessing never overwrites it. A corrected OCR word
 also runs the dossier stage again (documents and fields from the corrected text) and rewrites the
 searchable PDF.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 
+from pipeline import corrections as C
 from schemas.doctypes import load_catalog
 from schemas.errors import BadCorrection, DossierBusy
 from schemas.record import Dossier, DossierStatus
-from workers import corrections as C
 from workers.dossier import finish_dossier
 from workers.records import CorrectionRow, Records
 from workers.web.jobs import Runner

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipeline import corrections as C
 from schemas.doctypes import DocTypeSpec, load_catalog
 from schemas.record import Document, Dossier, DossierStatus, Page
-from workers import corrections as C
 from workers.records import CorrectionRow, DossierRow
 from workers.web.i18n import doc_type_name, field_label, fmt_time, fmt_value, t
 

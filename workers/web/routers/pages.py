@@ -9,9 +9,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from pipeline.corrections import apply_corrections
 from schemas.errors import DossierNotFound, NotAllowed
 from schemas.record import Dossier
-from workers.corrections import apply_corrections
 from workers.records import CorrectionRow, DossierRow
 from workers.users import authenticate
 from workers.web import search, views

@@ -1,4 +1,4 @@
-"""Reviewers' corrections laid over the machine's record whenever it is read.
+"""Reviewers' corrections laid over the machine's record whenever it is read (pure: rows in, record out).
 
 Corrections are stored apart from what the machine computed (table `corrections`: who, when, the old and the
 new value) and are never written into the page results or the machine's documents. Reprocessing (the dossier
@@ -27,21 +27,23 @@ from functools import lru_cache
 import numpy as np
 
 from pipeline.classify import TextClassifier
+from pipeline.documents import needs_review
 from pipeline.extract import values as V
 from pipeline.extract.fields import extract_fields
 from pipeline.extract.text import nfc, squash_spaces
+from schemas.corrections import (  # STATUS and TARGETS for callers
+    DOCUMENT_TYPE,
+    FIELD,
+    LINE,
+    MERGE,
+    SPLIT,
+    STATUS,  # noqa: F401
+    TARGETS,  # noqa: F401
+    WORD,
+    Correction,
+)
 from schemas.doctypes import DocTypeCatalog, DocTypeSpec, load_catalog
 from schemas.record import Document, Dossier, Field, Page, Word
-from workers.records import CorrectionRow
-
-FIELD = "field"
-DOCUMENT_TYPE = "document_type"
-WORD = "word"
-LINE = "line"
-SPLIT = "split"
-MERGE = "merge"
-STATUS = "status"
-TARGETS = (FIELD, DOCUMENT_TYPE, WORD, LINE, SPLIT, MERGE, STATUS)
 
 _HUMAN_CONF = 100.0  # a word a reviewer typed is as sure as a word gets
 
@@ -60,9 +62,7 @@ def parse_page_key(key: str | None) -> tuple[int, int] | None:
         return None
 
 
-def apply_corrections(
-    dossier: Dossier, rows: Sequence[CorrectionRow], catalog: DocTypeCatalog | None = None
-) -> Dossier:
+def apply_corrections(dossier: Dossier, rows: Sequence[Correction], catalog: DocTypeCatalog | None = None) -> Dossier:
     """The record with the corrections applied (see the module's docstring for the order)."""
     catalog = catalog or load_catalog()
     text_rows = [r for r in rows if r.target in (WORD, LINE)]
@@ -75,8 +75,8 @@ def apply_corrections(
 # --- 1. OCR text ----------------------------------------------------------------------------------------------
 
 
-def apply_text(pages: Sequence[Page], rows: Sequence[CorrectionRow]) -> list[Page]:
-    by_page: dict[int, list[CorrectionRow]] = {}
+def apply_text(pages: Sequence[Page], rows: Sequence[Correction]) -> list[Page]:
+    by_page: dict[int, list[Correction]] = {}
     for r in rows:
         key = parse_page_key(r.key)
         if key is not None:
@@ -84,7 +84,7 @@ def apply_text(pages: Sequence[Page], rows: Sequence[CorrectionRow]) -> list[Pag
     return [_retype(p, by_page[p.number]) if p.number in by_page else p for p in pages]
 
 
-def retyped_words(page: Page, rows: Sequence[CorrectionRow]) -> list[tuple[str, bool]]:
+def retyped_words(page: Page, rows: Sequence[Correction]) -> list[tuple[str, bool]]:
     """(text, typed by a reviewer) for each of the page's machine words, by index; '' for a word removed."""
     texts: list[str] = [w.text for w in page.words]
     human = [False] * len(texts)
@@ -105,7 +105,7 @@ def retyped_words(page: Page, rows: Sequence[CorrectionRow]) -> list[tuple[str, 
     return list(zip(texts, human, strict=True))
 
 
-def _retype(page: Page, rows: Sequence[CorrectionRow]) -> Page:
+def _retype(page: Page, rows: Sequence[Correction]) -> Page:
     words = [
         w.model_copy(update={"text": text, "conf": _HUMAN_CONF}) if human else w
         for w, (text, human) in zip(page.words, retyped_words(page, rows), strict=True)
@@ -160,7 +160,7 @@ def _holding(docs: Sequence[Document], page: int | None) -> int | None:
     return None
 
 
-def anchor(docs: Sequence[Document], r: CorrectionRow) -> int | None:
+def anchor(docs: Sequence[Document], r: Correction) -> int | None:
     """The document a correction is about: the one holding the first page the document had then."""
     if r.pages:
         return _holding(docs, r.pages[0])
@@ -180,15 +180,8 @@ def _fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]:
     return extract_fields(spec, pages) if spec.fields else {}
 
 
-def needs_review(spec: DocTypeSpec, doc: Document) -> bool:
-    """The pipeline's rule (pipeline/documents.py): a weak type, a required field missing, or a weak field."""
-    missing = any(f.required and f.key not in doc.fields for f in spec.fields)
-    weak = any(f.key in doc.fields and doc.fields[f.key].confidence < f.review_below for f in spec.fields)
-    return doc.type_confidence < spec.review_below or missing or weak
-
-
 def apply_documents(
-    documents: Sequence[Document], pages: Sequence[Page], rows: Sequence[CorrectionRow], catalog: DocTypeCatalog
+    documents: Sequence[Document], pages: Sequence[Page], rows: Sequence[Correction], catalog: DocTypeCatalog
 ) -> list[Document]:
     docs = list(documents)
     touched = [False] * len(docs)
@@ -267,7 +260,7 @@ def apply_documents(
     for doc, changed in zip(docs, touched, strict=True):
         spec = _spec(catalog, doc.type)
         if changed and spec is not None:
-            doc = doc.model_copy(update={"needs_review": needs_review(spec, doc)})
+            doc = doc.model_copy(update={"needs_review": needs_review(spec, doc.type_confidence, doc.fields)})
         out.append(doc)
     return out
 
