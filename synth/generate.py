@@ -9,9 +9,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from .canvas import Canvas
-from .docs import REGISTRY
+from .docs import REGISTRY, Builder
 from .docs import receipt as _receipt
 from .docs.base import DocPlan
+from .family_b import REGISTRY_B
 from .fonts import FONTS, family
 from .model import GeneratedDocument, GeneratedDossier, GeneratedPage
 from .scan import DEFECTS, ROTATIONS, apply_defects, apply_geometry, blank_page
@@ -22,9 +23,32 @@ DOC_TYPES: list[str] = ["cccd", "birth_certificate", "marriage_certificate", "la
 PAGE_TYPES: list[str] = [*DOC_TYPES, "receipt", "blank"]
 VARIANTS: dict[str, int] = {t: REGISTRY[t][1] for t in DOC_TYPES}
 """How many layout variants each document type has (variant indexes 0..n-1)."""
+FAMILIES = ("a", "b")
+VARIANTS_B: dict[str, int] = {t: n for t, (_, n) in REGISTRY_B.items()}
+"""How many layout variants family b (``synth/family_b``, written apart from family a) has per type."""
 
 _PREFERRED_FONTS = ("liberation-serif", "liberation-serif", "noto-serif", "dejavu-serif", "liberation-sans",
                     "dejavu-sans", "noto-sans", "dejavu-serif-condensed")
+_PREFERRED_FONTS_B = ("dejavu-sans", "noto-sans", "liberation-sans", "dejavu-serif-condensed", "noto-serif",
+                      "dejavu-serif", "liberation-serif")
+
+
+def variants(family: str = "a") -> dict[str, int]:
+    """How many layout variants each document type has in layout family ``family`` ("a" or "b")."""
+    return dict(_counts(family))
+
+
+def _counts(family: str) -> dict[str, int]:
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {FAMILIES}, not {family!r}")
+    return VARIANTS if family == "a" else VARIANTS_B
+
+
+def _builder(doc_type: str, family: str) -> tuple[Builder, int]:
+    """The builder of ``doc_type`` in ``family``; a type family b lacks is drawn by family a (dossiers only)."""
+    if family == "b" and doc_type in REGISTRY_B:
+        return REGISTRY_B[doc_type]
+    return REGISTRY[doc_type]
 
 
 def sub_seed(seed: int, *keys: object) -> int:
@@ -33,47 +57,50 @@ def sub_seed(seed: int, *keys: object) -> int:
     return int.from_bytes(hashlib.sha256(text).digest()[:8], "big")
 
 
-def _pick_font(rng: random.Random, fonts: Sequence[str] | None) -> str:
-    pool = [f for f in (fonts or _PREFERRED_FONTS) if f in FONTS]
+def _pick_font(rng: random.Random, fonts: Sequence[str] | None, family: str = "a") -> str:
+    pool = [f for f in (fonts or (_PREFERRED_FONTS if family == "a" else _PREFERRED_FONTS_B)) if f in FONTS]
     if not pool:
         raise ValueError(f"none of the fonts {list(fonts or [])} is installed; choose from {sorted(FONTS)}")
     return rng.choice(pool)
 
 
-def _pick_variant(rng: random.Random, doc_type: str, variants: Sequence[int] | None) -> int:
-    count = VARIANTS[doc_type]
+def _pick_variant(rng: random.Random, doc_type: str, variants: Sequence[int] | None, family: str = "a") -> int:
+    count = _builder(doc_type, family)[1]
     if variants is None:
         return rng.randrange(count)
     usable = [v for v in variants if 0 <= v < count] or [v % count for v in variants]
     return rng.choice(usable)
 
 
-def _check(doc_type: str, dpi: int, defects: str) -> None:
+def _check(doc_type: str, dpi: int, defects: str, family: str = "a") -> None:
     if doc_type not in DOC_TYPES:
         raise ValueError(f"unknown document type {doc_type!r}; choose from {DOC_TYPES}")
+    if doc_type not in _counts(family):
+        raise ValueError(f"layout family {family!r} has no {doc_type}; it has {sorted(_counts(family))}")
     if dpi < 20 or dpi > 1200:
         raise ValueError(f"dpi {dpi} is out of range")
     if defects not in DEFECTS:
         raise ValueError(f"defects must be one of {DEFECTS}, not {defects!r}")
 
 
-def _resolve(doc_type: str, seed: int, variant: int | None, font: str | None) -> tuple[int, str]:
-    """The variant and font asked for, or the seed's choice of them."""
-    choice = random.Random(sub_seed(seed, "choice", doc_type))
-    v = _pick_variant(choice, doc_type, None) if variant is None else variant
-    if not 0 <= v < VARIANTS[doc_type]:
-        raise ValueError(f"{doc_type} has variants 0..{VARIANTS[doc_type] - 1}, not {v}")
-    f = _pick_font(choice, None) if font is None else font
+def _resolve(doc_type: str, seed: int, variant: int | None, font: str | None, fam: str = "a") -> tuple[int, str]:
+    """The variant and font asked for, or the seed's choice of them (``fam``: the layout family)."""
+    choice = random.Random(sub_seed(seed, "choice", doc_type) if fam == "a" else sub_seed(seed, "choice-b", doc_type))
+    count = _counts(fam)[doc_type]
+    v = _pick_variant(choice, doc_type, None, fam) if variant is None else variant
+    if not 0 <= v < count:
+        raise ValueError(f"{doc_type} has variants 0..{count - 1} in family {fam!r}, not {v}")
+    f = _pick_font(choice, None, fam) if font is None else font
     family(f)  # raises for a font that is not installed
     return v, f
 
 
 def _plan(doc_type: str, seed: int, *, variant: int, seal: bool, world: World | None = None,
-          role: int = 0) -> DocPlan:
-    data = random.Random(sub_seed(seed, "data", doc_type))
+          role: int = 0, family: str = "a") -> DocPlan:
+    data = random.Random(sub_seed(seed, "data", doc_type) if family == "a" else sub_seed(seed, "data-b", doc_type))
     if world is None:
         world = make_world(random.Random(sub_seed(seed, "world")))
-    builder = REGISTRY[doc_type][0]
+    builder = REGISTRY[doc_type][0] if family == "a" else REGISTRY_B[doc_type][0]
     return builder(world, data, variant, seal, role)
 
 
@@ -93,11 +120,13 @@ def _render(plan: DocPlan, page_no: int, *, seed: int, dpi: int, font: str, skew
 
 def make_document(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float = 0.0, rotation: int = 0,
                   seal: bool = True, defects: str = "scan", variant: int | None = None,
-                  font: str | None = None) -> tuple[GeneratedDocument, tuple[GeneratedPage, ...]]:
-    """All pages of one document with its field truth (the same seed gives the same person and values)."""
-    _check(doc_type, dpi, defects)
-    v, f = _resolve(doc_type, seed, variant, font)
-    plan = _plan(doc_type, seed, variant=v, seal=seal)
+                  font: str | None = None, family: str = "a") -> tuple[GeneratedDocument, tuple[GeneratedPage, ...]]:
+    """All pages of one document with its field truth (the same seed gives the same person and values).
+
+    ``family`` "b" draws the document in the second layout family (``synth/family_b``)."""
+    _check(doc_type, dpi, defects, family)
+    v, f = _resolve(doc_type, seed, variant, font, family)
+    plan = _plan(doc_type, seed, variant=v, seal=seal, family=family)
     pages = tuple(_render(plan, i, seed=seed, dpi=dpi, font=f, skew_deg=skew_deg, rotation=rotation,
                           defects=defects, doc_index=0) for i in range(len(plan.pages)))
     doc = GeneratedDocument(doc_type, tuple(range(len(pages))), plan.fields)
@@ -106,17 +135,19 @@ def make_document(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float =
 
 def make_page(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float = 0.0, rotation: int = 0,
               seal: bool = True, defects: str = "scan", variant: int | None = None, font: str | None = None,
-              page: int = 0) -> GeneratedPage:
-    """One page (``page``, default the first) of a document of ``doc_type``; also "receipt" and "blank"."""
+              page: int = 0, family: str = "a") -> GeneratedPage:
+    """One page (``page``, default the first) of a document of ``doc_type``; also "receipt" and "blank"
+    (the same in both layout families)."""
+    _counts(family)  # raises for an unknown family
     if doc_type == "receipt":
         code = _receipt.dossier_code(random.Random(sub_seed(seed, "code")))
         return make_receipt_sheet(code, seed=seed, dpi=dpi, skew_deg=skew_deg, rotation=rotation, defects=defects,
                                   font=font)
     if doc_type == "blank":
         return make_blank_page(seed=seed, dpi=dpi)
-    _check(doc_type, dpi, defects)
-    v, f = _resolve(doc_type, seed, variant, font)
-    plan = _plan(doc_type, seed, variant=v, seal=seal)
+    _check(doc_type, dpi, defects, family)
+    v, f = _resolve(doc_type, seed, variant, font, family)
+    plan = _plan(doc_type, seed, variant=v, seal=seal, family=family)
     if not 0 <= page < len(plan.pages):
         raise ValueError(f"this {doc_type} has {len(plan.pages)} pages; page {page} does not exist")
     return _render(plan, page, seed=seed, dpi=dpi, font=f, skew_deg=skew_deg, rotation=rotation, defects=defects,
@@ -194,9 +225,12 @@ def _dossier_entries(rng: random.Random, world: World, n: int | None,
 def make_dossier(seed: int, *, n_documents: int | None = None, doc_types: Sequence[str] | None = None,
                  dpi: int = 300, max_skew: float = 3.0, rotations: Sequence[int] = (0,), blank_backs: bool = False,
                  receipt: bool = False, variants: Sequence[int] | None = None,
-                 fonts: Sequence[str] | None = None) -> GeneratedDossier:
+                 fonts: Sequence[str] | None = None, family: str = "a") -> GeneratedDossier:
     """A dossier as scanned: optional receipt sheet first, then the documents in order, each sheet optionally
-    followed by its blank back. The papers agree with each other (one applicant, spouse, child, place)."""
+    followed by its blank back. The papers agree with each other (one applicant, spouse, child, place).
+
+    ``family`` "b" draws the documents in the second layout family (the same world, so they still agree)."""
+    _counts(family)  # raises for an unknown family
     rotations = tuple(rotations) or (0,)
     for r in rotations:
         if r not in ROTATIONS:
@@ -221,12 +255,12 @@ def make_dossier(seed: int, *, n_documents: int | None = None, doc_types: Sequen
             pages.append(make_blank_page(seed=sub_seed(seed, "receipt-back"), dpi=dpi, bleed=sheet))
     for i, (doc_type, role, preferred) in enumerate(entries):
         doc_seed = sub_seed(seed, "doc", i)
-        if preferred is not None and (variants is None or preferred in variants):
+        if family == "a" and preferred is not None and (variants is None or preferred in variants):
             variant = preferred
         else:
-            variant = _pick_variant(rng, doc_type, variants)
-        font = _pick_font(rng, fonts)
-        builder = REGISTRY[doc_type][0]
+            variant = _pick_variant(rng, doc_type, variants, family)
+        font = _pick_font(rng, fonts, family)
+        builder = _builder(doc_type, family)[0]
         plan = builder(world, random.Random(sub_seed(doc_seed, "data")), variant, True, role)
         if doc_type == "cccd" or (doc_type in _COPIED and rng.random() < 0.35):
             defects = "photocopy"

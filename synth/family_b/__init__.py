@@ -1,0 +1,17 @@
+"""Family b: a second set of layouts and wordings, written apart from ``synth/docs`` (family a), so that field
+extraction can be tuned on one family and measured on the other. ``build(world, rng, variant, seal, role)``
+per type, as in family a; each returns a ``PlanB`` that also names the label printed for each field."""
+
+from __future__ import annotations
+
+from ..docs import Builder
+from . import cccd, civil
+from .parts import PlanB
+
+REGISTRY_B: dict[str, tuple[Builder, int]] = {
+    "cccd": (cccd.build, cccd.VARIANTS),
+    "birth_certificate": (civil.build_birth, civil.BIRTH_VARIANTS),
+    "marriage_certificate": (civil.build_marriage, civil.MARRIAGE_VARIANTS),
+}
+
+__all__ = ["REGISTRY_B", "PlanB"]
