@@ -5,13 +5,17 @@ per type, as in family a; each returns a ``PlanB`` that also names the label pri
 from __future__ import annotations
 
 from ..docs import Builder
-from . import cccd, civil
+from . import cccd, civil, diploma, forms, land, other
 from .parts import PlanB
 
 REGISTRY_B: dict[str, tuple[Builder, int]] = {
     "cccd": (cccd.build, cccd.VARIANTS),
     "birth_certificate": (civil.build_birth, civil.BIRTH_VARIANTS),
     "marriage_certificate": (civil.build_marriage, civil.MARRIAGE_VARIANTS),
+    "land_use_certificate": (land.build, land.VARIANTS),
+    "diploma": (diploma.build, diploma.VARIANTS),
+    "application_form": (forms.build, forms.VARIANTS),
+    "other": (other.build, other.VARIANTS),
 }
 
 __all__ = ["REGISTRY_B", "PlanB"]

@@ -26,8 +26,7 @@ class Side:
 
     def __init__(self, cv: Canvas, x: float, y: float, scale: float, tone: int):
         self.cv, self.x, self.y, self.s = cv, x, y, scale
-        cv.rect(x, y, W * scale, H * scale, radius=2.8 * scale, fill=(tone, tone, tone), color=(70, 70, 70),
-                width=0.35)
+        cv.rect(x, y, W * scale, H * scale, radius=2.8 * scale, fill=(tone, tone, tone), color=(70, 70, 70), width=0.35)
         rng = cv.rng
         for k in range(7):  # the background pattern as the copier renders it
             pts = []
@@ -43,18 +42,43 @@ class Side:
     def v(self, v: float) -> float:
         return self.y + v * self.s
 
-    def text(self, u: float, v: float, text: str, size: float, style: str = "regular", *, align: str = "left",
-             color: Color = INK, max_w: float | None = None) -> None:
-        self.cv.text(self.u(u), self.v(v), text, size=size * self.s, style=style, align=align, color=color,
-                     max_width=None if max_w is None else max_w * self.s)
+    def text(
+        self,
+        u: float,
+        v: float,
+        text: str,
+        size: float,
+        style: str = "regular",
+        *,
+        align: str = "left",
+        color: Color = INK,
+        max_w: float | None = None,
+    ) -> None:
+        self.cv.text(
+            self.u(u),
+            self.v(v),
+            text,
+            size=size * self.s,
+            style=style,
+            align=align,
+            color=color,
+            max_width=None if max_w is None else max_w * self.s,
+        )
 
     def pair(self, u: float, v: float, label: str, value: str, size: float, *, max_w: float) -> None:
-        inline(self.cv, self.u(u), self.v(v), [T(label + " "), T(value, "bold")], size=size * self.s,
-               max_width=max_w * self.s)
+        inline(
+            self.cv,
+            self.u(u),
+            self.v(v),
+            [T(label + " "), T(value, "bold")],
+            size=size * self.s,
+            max_width=max_w * self.s,
+        )
 
     def wrapped(self, u: float, v: float, text: str, size: float, width: float, pitch: float) -> float:
-        for part in self.cv.wrap(text, size=size * self.s, style="bold", first_width=width * self.s,
-                                 width=width * self.s):
+        for part in self.cv.wrap(
+            text, size=size * self.s, style="bold", first_width=width * self.s, width=width * self.s
+        ):
             self.text(u, v, part, size, "bold")
             v += pitch
         return v
@@ -62,8 +86,13 @@ class Side:
     def mrz(self, lines: tuple[str, str, str]) -> None:
         cv = self.cv
         for i, line in enumerate(lines):
-            cv.draw.text((cv.pxf(self.u(3.5)), cv.pxf(self.v(41.5 + 4.5 * i))), line, font=cv.mono(11.0 * self.s),
-                         fill=INK, anchor="ls")
+            cv.draw.text(
+                (cv.pxf(self.u(3.5)), cv.pxf(self.v(41.5 + 4.5 * i))),
+                line,
+                font=cv.mono(11.0 * self.s),
+                fill=INK,
+                anchor="ls",
+            )
             cv.record(line)
 
 
@@ -88,11 +117,23 @@ def _front_2021(side: Side, p: Person, expiry: str, qr: str | None) -> None:
     side.text(u, 28.0, "Họ và tên/Full name:", 4.5)
     side.text(u, 31.2, p.upper, 6.8, "bold", max_w=w)
     side.pair(u, 34.4, "Ngày sinh/Date of birth:", date_text(p.birth, 0), 4.5, max_w=w)
-    inline(side.cv, side.u(u), side.v(37.4), [T("Giới tính/Sex: "), T(p.sex, "bold"), T("    Quốc tịch/Nationality: "),
-                                             T("Việt Nam", "bold")], size=4.5 * side.s, max_width=w * side.s)
+    inline(
+        side.cv,
+        side.u(u),
+        side.v(37.4),
+        [T("Giới tính/Sex: "), T(p.sex, "bold"), T("    Quốc tịch/Nationality: "), T("Việt Nam", "bold")],
+        size=4.5 * side.s,
+        max_width=w * side.s,
+    )
     side.text(u, 40.4, "Quê quán/Place of origin:", 4.5)
-    side.text(u, 43.2, p.origin.replace("xã ", "").replace("phường ", "").replace("tỉnh ", "")
-              .replace("thành phố ", ""), 5.0, "bold", max_w=w)
+    side.text(
+        u,
+        43.2,
+        p.origin.replace("xã ", "").replace("phường ", "").replace("tỉnh ", "").replace("thành phố ", ""),
+        5.0,
+        "bold",
+        max_w=w,
+    )
     side.text(u, 46.2, "Nơi thường trú/Place of residence:", 4.5)
     side.wrapped(u, 49.0, p.residence.card(), 4.9, w, 2.7)
     side.text(3.5, 45.8, "Có giá trị đến:", 4.1)
@@ -133,12 +174,19 @@ def _front_2024(side: Side, p: Person, qr: str | None) -> None:
     side.text(u, 32.6, "Họ, chữ đệm và tên khai sinh/Full name:", 4.2, max_w=w)
     side.text(u, 36.0, p.upper, 6.8, "bold", max_w=w)
     side.pair(u, 39.6, "Ngày, tháng, năm sinh/Date of birth:", date_text(p.birth, 0), 4.4, max_w=w)
-    inline(side.cv, side.u(u), side.v(43.2), [T("Giới tính/Sex: "), T(p.sex, "bold"), T("    Quốc tịch/Nationality: "),
-                                             T("Việt Nam", "bold")], size=4.4 * side.s, max_width=w * side.s)
+    inline(
+        side.cv,
+        side.u(u),
+        side.v(43.2),
+        [T("Giới tính/Sex: "), T(p.sex, "bold"), T("    Quốc tịch/Nationality: "), T("Việt Nam", "bold")],
+        size=4.4 * side.s,
+        max_width=w * side.s,
+    )
 
 
-def _back_2024(side: Side, p: Person, issued: date, expiry: str, mrz: tuple[str, str, str], qr: str,
-               seal: bool) -> None:
+def _back_2024(
+    side: Side, p: Person, issued: date, expiry: str, mrz: tuple[str, str, str], qr: str, seal: bool
+) -> None:
     cv = side.cv
     w = 58.0
     side.text(3.5, 5.4, "Nơi cư trú/Place of residence:", 4.2)
@@ -156,8 +204,12 @@ def _back_2024(side: Side, p: Person, issued: date, expiry: str, mrz: tuple[str,
     side.mrz(mrz)
 
 
-FEATURES = ("Nốt ruồi cách 1,5cm dưới sau đuôi mắt phải", "Sẹo chấm cách 2cm trên trước cánh mũi trái",
-            "Nốt ruồi cách 1cm trên sau mép trái", "Sẹo chấm cách 2,5cm dưới trước tai trái")
+FEATURES = (
+    "Nốt ruồi cách 1,5cm dưới sau đuôi mắt phải",
+    "Sẹo chấm cách 2cm trên trước cánh mũi trái",
+    "Nốt ruồi cách 1cm trên sau mép trái",
+    "Sẹo chấm cách 2,5cm dưới trước tai trái",
+)
 
 
 def build(world: World, rng: random.Random, variant: int, seal: bool, role: int = 0) -> PlanB:
@@ -181,29 +233,50 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     cert_no = f"{rng.randint(5, 3000)}/{cert_day.year}"
 
     truth = Truth()
-    truth.digits("id_number", person.id_number, "Số định danh cá nhân/Personal identification number" if new
-                 else "Số/No.")
+    truth.digits(
+        "id_number", person.id_number, "Số định danh cá nhân/Personal identification number" if new else "Số/No."
+    )
     truth.name("full_name", person.name, "Họ, chữ đệm và tên khai sinh/Full name" if new else "Họ và tên/Full name")
-    truth.date("date_of_birth", person.birth, "Ngày, tháng, năm sinh/Date of birth" if new
-               else "Ngày sinh/Date of birth")
+    truth.date(
+        "date_of_birth", person.birth, "Ngày, tháng, năm sinh/Date of birth" if new else "Ngày sinh/Date of birth"
+    )
     truth.add("sex", person.sex, "Giới tính/Sex")
-    truth.add("place_of_residence", person.residence.card(), "Nơi cư trú/Place of residence" if new
-              else "Nơi thường trú/Place of residence")
-    truth.add("expiry_date", exp.isoformat() if exp else expiry, "Ngày, tháng, năm hết hạn/Date of expiry" if new
-              else "Có giá trị đến")
+    truth.add(
+        "place_of_residence",
+        person.residence.card(),
+        "Nơi cư trú/Place of residence" if new else "Nơi thường trú/Place of residence",
+    )
+    truth.add(
+        "expiry_date",
+        exp.isoformat() if exp else expiry,
+        "Ngày, tháng, năm hết hạn/Date of expiry" if new else "Có giá trị đến",
+    )
 
     def certification(cv: Canvas, x: float, y: float, w: float) -> float:
         size = cv.rng.uniform(10.5, 12.0)
         lead = size * 0.3528 * 1.35
-        lines = [("SAO Y BẢN CHÍNH", "bold"), (f"Số chứng thực: {cert_no}", "regular"),
-                 (f"Ngày {cert_day.day} tháng {cert_day.month} năm {cert_day.year}", "italic")]
+        lines = [
+            ("SAO Y BẢN CHÍNH", "bold"),
+            (f"Số chứng thực: {cert_no}", "regular"),
+            (f"Ngày {cert_day.day} tháng {cert_day.month} năm {cert_day.year}", "italic"),
+        ]
         cv.stamp_box(x, y - lead, w, lead * len(lines) + 2.5)
         yy = y
         for text, style in lines:
             cv.text(x + w / 2, yy, text, size=size, style=style, align="center", color=PURPLE, max_width=w - 4)
             yy += lead
-        return sign(cv, x + w / 2, yy + lead * 0.6, size=size, when=None, titles=office.titles, name=clerk,
-                    ring=office.ring if seal else None, space=cv.rng.uniform(15.0, 20.0), width=w)
+        return sign(
+            cv,
+            x + w / 2,
+            yy + lead * 0.6,
+            size=size,
+            when=None,
+            titles=office.titles,
+            name=clerk,
+            ring=office.ring if seal else None,
+            space=cv.rng.uniform(15.0, 20.0),
+            width=w,
+        )
 
     def render(cv: Canvas) -> None:
         r = cv.rng

@@ -54,14 +54,31 @@ def build_birth(world: World, rng: random.Random, variant: int, seal: bool, role
     dob, reg_text = date_text(child.birth, style), date_text(reg_date, style)
 
     truth = Truth()
-    name_label = pick(rng, (("Tên khai sinh:", "Họ tên người được khai sinh:", "Họ và tên khai sinh:"),
-                            ("Họ, chữ đệm và tên của người được đăng ký khai sinh", "Tên khai sinh đầy đủ"),
-                            ("1. Họ và tên người được khai sinh", "1. Tên người được khai sinh"))[variant])
-    dob_label = pick(rng, (("Sinh ngày:", "Ngày tháng năm sinh:"), ("Ngày tháng năm sinh (bằng số)", "Sinh ngày"),
-                           ("2. Sinh ngày", "2. Ngày tháng năm sinh"))[variant])
+    name_label = pick(
+        rng,
+        (
+            ("Tên khai sinh:", "Họ tên người được khai sinh:", "Họ và tên khai sinh:"),
+            ("Họ, chữ đệm và tên của người được đăng ký khai sinh", "Tên khai sinh đầy đủ"),
+            ("1. Họ và tên người được khai sinh", "1. Tên người được khai sinh"),
+        )[variant],
+    )
+    dob_label = pick(
+        rng,
+        (
+            ("Sinh ngày:", "Ngày tháng năm sinh:"),
+            ("Ngày tháng năm sinh (bằng số)", "Sinh ngày"),
+            ("2. Sinh ngày", "2. Ngày tháng năm sinh"),
+        )[variant],
+    )
     sex_label = ("Giới tính:", "Nam hay nữ", "3. Nam/Nữ")[variant]
-    id_label = pick(rng, (("Số định danh:", "Mã số định danh cá nhân:"), ("Mã định danh cá nhân", "Số định danh"),
-                          ("4. Mã số định danh", "4. Số định danh"))[variant])
+    id_label = pick(
+        rng,
+        (
+            ("Số định danh:", "Mã số định danh cá nhân:"),
+            ("Mã định danh cá nhân", "Số định danh"),
+            ("4. Mã số định danh", "4. Số định danh"),
+        )[variant],
+    )
     mother_label = ("Họ tên:", "Họ tên", "7. Họ và tên mẹ")[variant]
     father_label = ("Họ tên:", "Họ tên", "8. Họ và tên cha")[variant]
     no_label = ("Vào sổ đăng ký khai sinh số:", "Số vào sổ", "số đăng ký")[variant]
@@ -75,17 +92,28 @@ def build_birth(world: World, rng: random.Random, variant: int, seal: bool, role
     truth.add("registration_number", reg_no, no_label)
     truth.date("registration_date", reg_date, day_label)
     mother_head = pick(rng, ("Thông tin về người mẹ", "PHẦN KHAI VỀ MẸ", "Mẹ"))
-    father_head = {"Thông tin về người mẹ": "Thông tin về người cha", "PHẦN KHAI VỀ MẸ": "PHẦN KHAI VỀ CHA",
-                   "Mẹ": "Cha"}[mother_head]
+    father_head = {
+        "Thông tin về người mẹ": "Thông tin về người cha",
+        "PHẦN KHAI VỀ MẸ": "PHẦN KHAI VỀ CHA",
+        "Mẹ": "Cha",
+    }[mother_head]
     copy_word = rng.random() < 0.5
 
-    def parent_block(cv: Canvas, x: float, y: float, w: float, size: float, lead: float, head: str, label: str,
-                     p: Person) -> float:
+    def parent_block(
+        cv: Canvas, x: float, y: float, w: float, size: float, lead: float, head: str, label: str, p: Person
+    ) -> float:
         cv.text(x, y, head, size=size, style="bolditalic")
         y += lead
         y = cv.field(x + 5, y, w - 5, label, upper(p.name), size=size, leading=lead, value_style="bold")
-        pairs(cv, x + 5, y, w - 5, [("Năm sinh:", str(p.birth.year)), ("Dân tộc:", p.ethnicity),
-                                    ("Quốc tịch:", "Việt Nam")], size=size, value_style="regular")
+        pairs(
+            cv,
+            x + 5,
+            y,
+            w - 5,
+            [("Năm sinh:", str(p.birth.year)), ("Dân tộc:", p.ethnicity), ("Quốc tịch:", "Việt Nam")],
+            size=size,
+            value_style="regular",
+        )
         y += lead
         return cv.field(x + 5, y, w - 5, "Cư trú tại:", p.residence.full(), size=size, leading=lead)
 
@@ -99,8 +127,9 @@ def build_birth(world: World, rng: random.Random, variant: int, seal: bool, role
         y = cv.field(x, y, w, dob_label, f"{dob} ({date_in_words(child.birth)})", size=size, leading=lead)
         inline(cv, x, y, [T(sex_label + " "), *sex_boxes(child.sex)], size=size, max_width=w)
         y += lead
-        pairs(cv, x, y, w, [("Dân tộc:", child.ethnicity), ("Quốc tịch:", "Việt Nam")], size=size,
-              value_style="regular")
+        pairs(
+            cv, x, y, w, [("Dân tộc:", child.ethnicity), ("Quốc tịch:", "Việt Nam")], size=size, value_style="regular"
+        )
         y += lead
         y = cv.field(x, y, w, "Nơi sinh:", born_at, size=size, leading=lead)
         y = cv.field(x, y, w, id_label, child.id_number, size=size, leading=lead, value_style="bold")
@@ -111,9 +140,16 @@ def build_birth(world: World, rng: random.Random, variant: int, seal: bool, role
         y = cv.field(x, y, w, "Nơi đăng ký:", office.name, size=size, leading=lead)
         y = cv.field(x, y, w, no_label, reg_no, size=size, leading=lead)
         y = cv.field(x, y, w, day_label, reg_text, size=size, leading=lead)
-        sign(cv, x + w * 0.7, y + lead * 0.5, size=size - 0.5,
-             when=f"{office.place}, {date_text(copy_day, 4)}", titles=office.titles, name=signer,
-             ring=office.ring if seal else None)
+        sign(
+            cv,
+            x + w * 0.7,
+            y + lead * 0.5,
+            size=size - 0.5,
+            when=f"{office.place}, {date_text(copy_day, 4)}",
+            titles=office.titles,
+            name=signer,
+            ring=office.ring if seal else None,
+        )
 
     def tables(cv: Canvas) -> None:
         g = geometry(cv, 12.0, spacing=(1.25, 1.4))
@@ -121,45 +157,82 @@ def build_birth(world: World, rng: random.Random, variant: int, seal: bool, role
         y = masthead(cv, g, office.lines, f"Quyển số: {book}", style=0)
         y = heading(cv, g, y + lead * 0.3, ["GIẤY KHAI SINH"], size=size + 6)
         cols = [w * 0.33, w * 0.67]
-        rows = [[name_label, upper(child.name)],
-                [dob_label, dob],
-                ["Ngày sinh (bằng chữ)", date_in_words(child.birth)],
-                [sex_label, child.sex],
-                ["Dân tộc / Quốc tịch", f"{child.ethnicity} / Việt Nam"],
-                ["Nơi sinh", born_at],
-                [id_label, child.id_number]]
+        rows = [
+            [name_label, upper(child.name)],
+            [dob_label, dob],
+            ["Ngày sinh (bằng chữ)", date_in_words(child.birth)],
+            [sex_label, child.sex],
+            ["Dân tộc / Quốc tịch", f"{child.ethnicity} / Việt Nam"],
+            ["Nơi sinh", born_at],
+            [id_label, child.id_number],
+        ]
         y = cv.table(x, y, cols, rows, size=size - 0.5) + lead
         for head, label, p in ((mother_head, mother_label, mother), (father_head, father_label, father)):
             cv.text(x, y, upper(head), size=size - 0.5, style="bold")
             y += lead * 0.4
-            rows = [[label, upper(p.name)], ["Năm sinh", str(p.birth.year)], ["Dân tộc", p.ethnicity],
-                    ["Nơi cư trú", p.residence.full()]]
+            rows = [
+                [label, upper(p.name)],
+                ["Năm sinh", str(p.birth.year)],
+                ["Dân tộc", p.ethnicity],
+                ["Nơi cư trú", p.residence.full()],
+            ]
             y = cv.table(x, y, cols, rows, size=size - 0.5) + lead
         rows = [["Nơi đăng ký khai sinh", office.name], [no_label, reg_no], [day_label, reg_text]]
         y = cv.table(x, y - lead * 0.4, cols, rows, size=size - 0.5) + lead
-        sign(cv, x + w * 0.72, y, size=size - 0.5, when=None, titles=office.titles, name=signer,
-             ring=office.ring if seal else None, space=cv.rng.uniform(16.0, 20.0))
+        sign(
+            cv,
+            x + w * 0.72,
+            y,
+            size=size - 0.5,
+            when=None,
+            titles=office.titles,
+            name=signer,
+            ring=office.ring if seal else None,
+            space=cv.rng.uniform(16.0, 20.0),
+        )
 
     def numbered(cv: Canvas) -> None:
         g = geometry(cv, 12.5, spacing=(1.2, 1.35))
         size, lead, x, w = g.size, g.lead, g.left, g.width
         y = masthead(cv, g, office.lines, f"Quyển số: {book}/{reg_date.year}", style=1)
         y = heading(cv, g, y + lead * 0.2, ["GIẤY KHAI SINH"], size=size + 5)
-        items = [(name_label, upper(child.name)), (dob_label, f"{dob}, tức {date_in_words(child.birth).lower()}"),
-                 (sex_label, child.sex), (id_label, child.id_number), ("5. Nơi sinh", born_at),
-                 ("6. Dân tộc, quốc tịch", f"{child.ethnicity}, Việt Nam"),
-                 (mother_label, upper(mother.name)),
-                 ("Năm sinh, nơi cư trú của mẹ", f"{mother.birth.year}, {mother.residence.full()}"),
-                 (father_label, upper(father.name)),
-                 ("Năm sinh, nơi cư trú của cha", f"{father.birth.year}, {father.residence.full()}")]
+        items = [
+            (name_label, upper(child.name)),
+            (dob_label, f"{dob}, tức {date_in_words(child.birth).lower()}"),
+            (sex_label, child.sex),
+            (id_label, child.id_number),
+            ("5. Nơi sinh", born_at),
+            ("6. Dân tộc, quốc tịch", f"{child.ethnicity}, Việt Nam"),
+            (mother_label, upper(mother.name)),
+            ("Năm sinh, nơi cư trú của mẹ", f"{mother.birth.year}, {mother.residence.full()}"),
+            (father_label, upper(father.name)),
+            ("Năm sinh, nơi cư trú của cha", f"{father.birth.year}, {father.residence.full()}"),
+        ]
         for label, value in items:
-            y = above(cv, x, y, w, label, value, size=size, lead=lead,
-                      value_style="bold" if value.isupper() else "regular")
+            y = above(
+                cv, x, y, w, label, value, size=size, lead=lead, value_style="bold" if value.isupper() else "regular"
+            )
         y += lead * 0.2
-        y = cv.paragraph(x, y, w, f"{day_label} {reg_text}, {no_label} {reg_no}, quyển số {book}, tại "
-                                  f"{office.name}.", size=size, leading=lead, indent=6)
-        sign(cv, x + w * 0.7, y + lead * 0.3, size=size - 0.5, when=None, titles=office.titles, name=signer,
-             ring=office.ring if seal else None, space=cv.rng.uniform(16.0, 20.0))
+        y = cv.paragraph(
+            x,
+            y,
+            w,
+            f"{day_label} {reg_text}, {no_label} {reg_no}, quyển số {book}, tại {office.name}.",
+            size=size,
+            leading=lead,
+            indent=6,
+        )
+        sign(
+            cv,
+            x + w * 0.7,
+            y + lead * 0.3,
+            size=size - 0.5,
+            when=None,
+            titles=office.titles,
+            name=signer,
+            ring=office.ring if seal else None,
+            space=cv.rng.uniform(16.0, 20.0),
+        )
 
     return truth.plan("birth_certificate", ((extract, tables, numbered)[variant],))
 
@@ -208,23 +281,43 @@ def build_marriage(world: World, rng: random.Random, variant: int, seal: bool, r
         y = masthead(cv, g, office.lines, f"Quyển số: {book}", style=0)
         y = heading(cv, g, y + lead * 0.4, ["GIẤY CHỨNG NHẬN KẾT HÔN"], size=size + 4)
         cols = [w * 0.26, w * 0.37, w * 0.37]
-        rows = [["", order[0][0], order[1][0]],
-                [name_label, upper(order[0][1].name), upper(order[1][1].name)],
-                [dob_label, dates[id(order[0][1])], dates[id(order[1][1])]],
-                ["Dân tộc", order[0][1].ethnicity, order[1][1].ethnicity],
-                ["Quốc tịch", "Việt Nam", "Việt Nam"],
-                ["Nơi thường trú", order[0][1].residence.full(), order[1][1].residence.full()],
-                ["Giấy tờ tùy thân", ident(order[0][1]), ident(order[1][1])]]
+        rows = [
+            ["", order[0][0], order[1][0]],
+            [name_label, upper(order[0][1].name), upper(order[1][1].name)],
+            [dob_label, dates[id(order[0][1])], dates[id(order[1][1])]],
+            ["Dân tộc", order[0][1].ethnicity, order[1][1].ethnicity],
+            ["Quốc tịch", "Việt Nam", "Việt Nam"],
+            ["Nơi thường trú", order[0][1].residence.full(), order[1][1].residence.full()],
+            ["Giấy tờ tùy thân", ident(order[0][1]), ident(order[1][1])],
+        ]
         y = cv.table(x, y, cols, rows, size=size - 0.5, header_rows=1, pad=1.8) + lead
         y = cv.field(x, y, w, "Nơi đăng ký:", office.name, size=size, leading=lead)
         pairs(cv, x, y, w, [(no_label, reg_no), (day_label, reg_text)], size=size)
         y += lead * 1.6
         small = size - 1.0
         for i, (who, p) in enumerate(order):
-            sign(cv, x + w * (0.13 + 0.26 * i), y + lead, size=small, when=None, titles=[f"Chữ ký {who.lower()}"],
-                 name=p.name, space=14.0, width=w * 0.25)
-        sign(cv, x + w * 0.78, y, size=small, when=None, titles=office.titles, name=signer,
-             ring=office.ring if seal else None, width=w * 0.4)
+            sign(
+                cv,
+                x + w * (0.13 + 0.26 * i),
+                y + lead,
+                size=small,
+                when=None,
+                titles=[f"Chữ ký {who.lower()}"],
+                name=p.name,
+                space=14.0,
+                width=w * 0.25,
+            )
+        sign(
+            cv,
+            x + w * 0.78,
+            y,
+            size=small,
+            when=None,
+            titles=office.titles,
+            name=signer,
+            ring=office.ring if seal else None,
+            width=w * 0.4,
+        )
 
     def blocks(cv: Canvas) -> None:
         g = geometry(cv, 12.5, spacing=(1.25, 1.45))
@@ -235,15 +328,30 @@ def build_marriage(world: World, rng: random.Random, variant: int, seal: bool, r
             cv.text(x, y, upper(who), size=size, style="bold", underline=True)
             y += lead * 1.1
             y = above(cv, x + 4, y, w - 4, name_label, upper(p.name), size=size, lead=lead)
-            pairs(cv, x + 4, y, w - 4, [(dob_label, dates[id(p)]), ("Dân tộc:", p.ethnicity)], size=size,
-                  value_style="regular")
+            pairs(
+                cv,
+                x + 4,
+                y,
+                w - 4,
+                [(dob_label, dates[id(p)]), ("Dân tộc:", p.ethnicity)],
+                size=size,
+                value_style="regular",
+            )
             y += lead
             y = cv.field(x + 4, y, w - 4, "Nơi cư trú:", p.residence.full(), size=size, leading=lead)
             y = cv.field(x + 4, y, w - 4, "Giấy tờ:", ident(p), size=size, leading=lead) + lead * 0.3
         y = cv.field(x, y, w, "Đăng ký tại:", office.name, size=size, leading=lead)
         y = cv.field(x, y, w, no_label, f"{reg_no}, quyển số {book}", size=size, leading=lead)
         y = cv.field(x, y, w, day_label, reg_text, size=size, leading=lead)
-        sign(cv, x + w * 0.7, y + lead * 0.4, size=size - 0.5, when=f"{office.place}, {date_text(copy_day, 3)}",
-             titles=office.titles, name=signer, ring=office.ring if seal else None)
+        sign(
+            cv,
+            x + w * 0.7,
+            y + lead * 0.4,
+            size=size - 0.5,
+            when=f"{office.place}, {date_text(copy_day, 3)}",
+            titles=office.titles,
+            name=signer,
+            ring=office.ring if seal else None,
+        )
 
     return truth.plan("marriage_certificate", ((one_table, blocks)[variant],))

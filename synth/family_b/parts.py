@@ -104,13 +104,24 @@ class Geometry:
         return (self.left + self.right) / 2
 
 
-def geometry(cv: Canvas, size: float, *, spacing: tuple[float, float] = (1.3, 1.6),
-             left: tuple[float, float] = (14.0, 34.0), right: tuple[float, float] = (9.0, 24.0),
-             top: tuple[float, float] = (9.0, 24.0)) -> Geometry:
+def geometry(
+    cv: Canvas,
+    size: float,
+    *,
+    spacing: tuple[float, float] = (1.3, 1.6),
+    left: tuple[float, float] = (14.0, 34.0),
+    right: tuple[float, float] = (9.0, 24.0),
+    top: tuple[float, float] = (9.0, 24.0),
+) -> Geometry:
     rng = cv.rng
     size = size + rng.uniform(-0.75, 0.75)
-    return Geometry(size=size, lead=leading_for(size, rng.uniform(*spacing)), left=rng.uniform(*left),
-                    right=cv.width_mm - rng.uniform(*right), top=rng.uniform(*top))
+    return Geometry(
+        size=size,
+        lead=leading_for(size, rng.uniform(*spacing)),
+        left=rng.uniform(*left),
+        right=cv.width_mm - rng.uniform(*right),
+        top=rng.uniform(*top),
+    )
 
 
 # --- who issues ---------------------------------------------------------------------------------------------
@@ -131,18 +142,25 @@ def commune_office(world: World, rng: random.Random) -> Office:
     level = "PHƯỜNG" if world.ward.startswith("phường") else "XÃ"
     wname = upper(ward_name(world.ward))
     lines = (f"UBND {level} {wname}",) if rng.random() < 0.4 else ("ỦY BAN NHÂN DÂN", f"{level} {wname}")
-    titles = pick(rng, ("TM. UBND|CHỦ TỊCH", "KT. CHỦ TỊCH|PHÓ CHỦ TỊCH", "CHỦ TỊCH",
-                        "TUQ. CHỦ TỊCH|CÔNG CHỨC TƯ PHÁP - HỘ TỊCH")).split("|")
+    titles = pick(
+        rng, ("TM. UBND|CHỦ TỊCH", "KT. CHỦ TỊCH|PHÓ CHỦ TỊCH", "CHỦ TỊCH", "TUQ. CHỦ TỊCH|CÔNG CHỨC TƯ PHÁP - HỘ TỊCH")
+    ).split("|")
     place = pick(rng, (ward_name(world.ward), world.loc.short))
-    return Office(lines, tuple(titles), f"ỦY BAN NHÂN DÂN {level} {wname} * {upper(world.loc.short)} *", place,
-                  f"UBND {world.ward}, {world.loc.province}")
+    return Office(
+        lines,
+        tuple(titles),
+        f"ỦY BAN NHÂN DÂN {level} {wname} * {upper(world.loc.short)} *",
+        place,
+        f"UBND {world.ward}, {world.loc.province}",
+    )
 
 
 # --- mastheads, titles, signatures -----------------------------------------------------------------------------
 
 
-def masthead(cv: Canvas, g: Geometry, lines: Sequence[str], number: str | None, *, style: int,
-             code: str | None = None) -> float:
+def masthead(
+    cv: Canvas, g: Geometry, lines: Sequence[str], number: str | None, *, style: int, code: str | None = None
+) -> float:
     """The top of the page; returns the baseline below it.
 
     style 0: body and number left, motto right, the motto's second line not underlined but followed by a rule;
@@ -174,8 +192,7 @@ def masthead(cv: Canvas, g: Geometry, lines: Sequence[str], number: str | None, 
         return max(yy, y + 2 * lead) + lead * 0.6
     cv.text(g.center, y, MOTTO, size=size, style="bold", align="center", max_width=g.width)
     y += lead
-    w = cv.text(g.center, y, MOTTO_2, size=size + 0.5, style="bolditalic" if style == 2 else "bold",
-                align="center")
+    w = cv.text(g.center, y, MOTTO_2, size=size + 0.5, style="bolditalic" if style == 2 else "bold", align="center")
     cv.hline(g.center - w / 2, g.center + w / 2, y + 1.7, width=0.3)
     y += lead * 1.5
     if style == 1 and (lines or number):
@@ -192,8 +209,16 @@ def masthead(cv: Canvas, g: Geometry, lines: Sequence[str], number: str | None, 
     return y
 
 
-def heading(cv: Canvas, g: Geometry, y: float, lines: Sequence[str], *, size: float | None = None,
-            color: Color = INK, style: str = "bold") -> float:
+def heading(
+    cv: Canvas,
+    g: Geometry,
+    y: float,
+    lines: Sequence[str],
+    *,
+    size: float | None = None,
+    color: Color = INK,
+    style: str = "bold",
+) -> float:
     size = size or g.size + 3.5
     lead = leading_for(size, 1.2)
     for line in lines:
@@ -202,9 +227,20 @@ def heading(cv: Canvas, g: Geometry, y: float, lines: Sequence[str], *, size: fl
     return y + g.lead * 0.2
 
 
-def sign(cv: Canvas, cx: float, y: float, *, size: float, when: str | None, titles: Sequence[str],
-         name: str | None, note: str | None = None, ring: str | None = None, space: float | None = None,
-         width: float = 90.0) -> float:
+def sign(
+    cv: Canvas,
+    cx: float,
+    y: float,
+    *,
+    size: float,
+    when: str | None,
+    titles: Sequence[str],
+    name: str | None,
+    note: str | None = None,
+    ring: str | None = None,
+    space: float | None = None,
+    width: float = 90.0,
+) -> float:
     """Place and date, titles, a signature (and seal), the signer's name; centred on ``cx``."""
     lead = leading_for(size, 1.3)
     width = min(width, 2 * (cv.width_mm - cx) - 6)
@@ -264,7 +300,8 @@ def _piece_width(cv: Canvas, p: Piece, size: float) -> float:
     return cv.width(p.text, size, p.style)
 
 
-def _piece_text(p: Piece) -> str:
+def piece_text(p: Piece) -> str:
+    """How a piece is recorded in the page's lines: boxes as ☒/☐, boxed digits spaced."""
     if p.kind == "box":
         return "☒" if p.text else "☐"
     if p.kind == "digits":
@@ -272,8 +309,17 @@ def _piece_text(p: Piece) -> str:
     return p.text
 
 
-def inline(cv: Canvas, x: float, y: float, pieces: Sequence[Piece], *, size: float,
-           max_width: float | None = None, align: str = "left", record: bool = True) -> float:
+def inline(
+    cv: Canvas,
+    x: float,
+    y: float,
+    pieces: Sequence[Piece],
+    *,
+    size: float,
+    max_width: float | None = None,
+    align: str = "left",
+    record: bool = True,
+) -> float:
     """Draw pieces side by side on one baseline (shrunk to ``max_width``); records one line; returns the width."""
     while max_width is not None and size > 5.0 and sum(_piece_width(cv, p, size) for p in pieces) > max_width:
         size -= 0.25
@@ -289,8 +335,10 @@ def inline(cv: Canvas, x: float, y: float, pieces: Sequence[Piece], *, size: flo
             s = cap * 1.05
             cv.rect(cursor, y - s, s, s, width=0.22)
             if p.text:
-                a, b = (cv.pxf(cursor + s * 0.18), cv.pxf(y - s * 0.82)), (cv.pxf(cursor + s * 0.82),
-                                                                           cv.pxf(y - s * 0.18))
+                a, b = (
+                    (cv.pxf(cursor + s * 0.18), cv.pxf(y - s * 0.82)),
+                    (cv.pxf(cursor + s * 0.82), cv.pxf(y - s * 0.18)),
+                )
                 cv.draw.line([a, b], fill=INK, width=line)
                 cv.draw.line([(a[0], b[1]), (b[0], a[1])], fill=INK, width=line)
         else:
@@ -298,24 +346,66 @@ def inline(cv: Canvas, x: float, y: float, pieces: Sequence[Piece], *, size: flo
             for i, ch in enumerate(p.text):
                 cx = cursor + i * cell
                 cv.rect(cx, y - cap * 1.22, cell, cap * 1.5, width=0.18)
-                cv.text(cx + cell / 2, y, ch, size=size * 0.92, style=p.style, color=p.color or INK,
-                        align="center", record=False)
+                cv.text(
+                    cx + cell / 2,
+                    y,
+                    ch,
+                    size=size * 0.92,
+                    style=p.style,
+                    color=p.color or INK,
+                    align="center",
+                    record=False,
+                )
         cursor += _piece_width(cv, p, size)
     if record:
-        cv.record(" ".join(_piece_text(p) for p in pieces))
+        cv.record(" ".join(piece_text(p) for p in pieces))
     return total
 
 
-def beside(cv: Canvas, x: float, y: float, w: float, label: str, value: str, *, size: float, lead: float,
-           value_style: str = "regular", value_color: Color | None = None, hanging: float = 0.0) -> float:
-    """"Label value" with the value wrapped under it; returns the next baseline."""
-    return cv.field(x, y, w, label, value, size=size, leading=lead, value_style=value_style,
-                    value_color=value_color, hanging=hanging)
+def beside(
+    cv: Canvas,
+    x: float,
+    y: float,
+    w: float,
+    label: str,
+    value: str,
+    *,
+    size: float,
+    lead: float,
+    value_style: str = "regular",
+    value_color: Color | None = None,
+    hanging: float = 0.0,
+) -> float:
+    """ "Label value" with the value wrapped under it; returns the next baseline."""
+    return cv.field(
+        x,
+        y,
+        w,
+        label,
+        value,
+        size=size,
+        leading=lead,
+        value_style=value_style,
+        value_color=value_color,
+        hanging=hanging,
+    )
 
 
-def above(cv: Canvas, x: float, y: float, w: float, label: str, value: str, *, size: float, lead: float,
-          label_style: str = "italic", value_style: str = "bold", indent: float = 4.0,
-          value_color: Color | None = None) -> float:
+def above(
+    cv: Canvas,
+    x: float,
+    y: float,
+    w: float,
+    label: str,
+    value: str,
+    *,
+    size: float,
+    lead: float,
+    label_style: str = "italic",
+    value_style: str = "bold",
+    indent: float = 4.0,
+    value_color: Color | None = None,
+) -> float:
     """The label on its own line, the value on the next (indented); returns the next baseline."""
     cv.text(x, y, label, size=size - 0.5, style=label_style, max_width=w)
     y += lead * 0.95
@@ -326,8 +416,20 @@ def above(cv: Canvas, x: float, y: float, w: float, label: str, value: str, *, s
     return y + lead * 0.15
 
 
-def split_label(cv: Canvas, x: float, y: float, label_w: float, w: float, label: str, value: str, *,
-                size: float, lead: float, value_style: str = "regular", value_color: Color | None = None) -> float:
+def split_label(
+    cv: Canvas,
+    x: float,
+    y: float,
+    label_w: float,
+    w: float,
+    label: str,
+    value: str,
+    *,
+    size: float,
+    lead: float,
+    value_style: str = "regular",
+    value_color: Color | None = None,
+) -> float:
     """The label in a column ``label_w`` wide (wrapped when longer), the value in the column after it; each
     baseline is recorded as one line (label part, value part). Returns the next baseline."""
     labels = cv.wrap(label, size=size, style="regular", first_width=label_w - 2, width=label_w - 2)
@@ -345,8 +447,18 @@ def split_label(cv: Canvas, x: float, y: float, label_w: float, w: float, label:
     return y
 
 
-def pairs(cv: Canvas, x: float, y: float, w: float, items: Sequence[tuple[str, str]], *, size: float,
-          value_style: str = "bold", value_color: Color | None = None, min_gap: float = 5.0) -> None:
+def pairs(
+    cv: Canvas,
+    x: float,
+    y: float,
+    w: float,
+    items: Sequence[tuple[str, str]],
+    *,
+    size: float,
+    value_style: str = "bold",
+    value_color: Color | None = None,
+    min_gap: float = 5.0,
+) -> None:
     """Several "Label: value" pairs on one printed line, spread over ``w``; recorded as one line."""
     runs = [[T(label + " "), T(value, value_style, value_color)] for label, value in items]
     while size > 5.0:
