@@ -6,22 +6,27 @@ Fixed-seed and deterministic: the same arguments give the same pixels. See ``syn
 from .fonts import FONTS
 from .generate import (
     DOC_TYPES,
+    FAMILIES,
     PAGE_TYPES,
     VARIANTS,
+    VARIANTS_B,
     make_blank_page,
     make_document,
     make_dossier,
     make_page,
     make_receipt_sheet,
+    variants,
 )
 from .io import dossier_truth, write_images, write_pdf, write_tiff, write_truth
 from .model import GeneratedDocument, GeneratedDossier, GeneratedPage, TruthField
 
 __all__ = [
     "DOC_TYPES",
+    "FAMILIES",
     "FONTS",
     "PAGE_TYPES",
     "VARIANTS",
+    "VARIANTS_B",
     "GeneratedDocument",
     "GeneratedDossier",
     "GeneratedPage",
@@ -32,6 +37,7 @@ __all__ = [
     "make_dossier",
     "make_page",
     "make_receipt_sheet",
+    "variants",
     "write_images",
     "write_pdf",
     "write_tiff",

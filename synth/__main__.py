@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .generate import DOC_TYPES, PAGE_TYPES, make_dossier, make_page
+from .generate import DOC_TYPES, FAMILIES, PAGE_TYPES, make_dossier, make_page
 from .io import write_images, write_pdf, write_tiff, write_truth
 
 
@@ -32,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     d.add_argument("--receipt", action="store_true", help="put the receipt sheet with the QR code first")
     d.add_argument("--variants", type=_ints, default=None)
     d.add_argument("--fonts", default=None, help="comma-separated font names")
+    d.add_argument("--family", choices=FAMILIES, default="a", help="layout family (b: written apart from a)")
     p = sub.add_parser("page", help="write one page image")
     p.add_argument("type", choices=PAGE_TYPES)
     p.add_argument("--seed", type=int, required=True)
@@ -43,12 +44,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--variant", type=int, default=None)
     p.add_argument("--font", default=None)
     p.add_argument("--page", type=int, default=0)
+    p.add_argument("--family", choices=FAMILIES, default="a", help="layout family (b: written apart from a)")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
     if args.command == "page":
         page = make_page(args.type, seed=args.seed, dpi=args.dpi, skew_deg=args.skew, rotation=args.rotation,
-                         defects=args.defects, variant=args.variant, font=args.font, page=args.page)
+                         defects=args.defects, variant=args.variant, font=args.font, page=args.page,
+                         family=args.family)
         page.image.save(args.out, dpi=(page.dpi, page.dpi))
         print("\n".join(page.lines))
         return 0
@@ -57,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                            doc_types=args.types.split(",") if args.types else None, dpi=args.dpi,
                            max_skew=args.max_skew, rotations=args.rotations, blank_backs=args.blank_backs,
                            receipt=args.receipt, variants=args.variants,
-                           fonts=args.fonts.split(",") if args.fonts else None)
+                           fonts=args.fonts.split(",") if args.fonts else None, family=args.family)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     stem = f"dossier-{args.seed}"

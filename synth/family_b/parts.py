@@ -13,7 +13,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from ..canvas import INK, Canvas, Color, leading_for
 from ..docs.base import DocPlan, PageRender
@@ -22,7 +22,7 @@ from ..vn import World, fold, nfc, upper, ward_name
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
-BOTTOM = 284.0  # the lowest baseline a page may use (mm); tests allow 288
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Truth:
         return PlanB(doc_type, tuple(self.items), tuple(pages), qr_text, tuple(self.labels))
 
 
-def pick(rng: random.Random, options: Sequence[str]) -> str:
+def pick(rng: random.Random, options: Sequence[_T]) -> _T:
     return options[rng.randrange(len(options))]
 
 
