@@ -29,7 +29,7 @@ import numpy as np
 from pipeline.classify import TextClassifier
 from pipeline.documents import needs_review
 from pipeline.extract import values as V
-from pipeline.extract.fields import extract_fields
+from pipeline.extract.resolve import extract_fields
 from pipeline.extract.text import nfc, squash_spaces
 from schemas.corrections import (  # STATUS and TARGETS for callers
     DOCUMENT_TYPE,
@@ -317,6 +317,11 @@ def normalise_value(kind: str, text: str) -> str:
         if area is None:
             raise ValueError("not an area")
         return area.value
+    if kind == "reg_number":
+        reg = V.parse_reg_number(text)
+        if reg is None or reg.span != (0, len(text)):
+            raise ValueError("not a registration number (123, 229/2006)")
+        return reg.value
     if kind in ("name", "serial"):
-        return text.upper() if kind == "name" else text.replace(" ", "").upper()
+        return text.upper()  # a serial as printed, its space kept: "CS 823149"
     return text

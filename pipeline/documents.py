@@ -17,7 +17,8 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.classify import TextClassifier
-from pipeline.extract.fields import Segment, extract_fields, find_labels, segments
+from pipeline.extract.fields import Segment, find_labels, segments
+from pipeline.extract.resolve import extract_fields
 from pipeline.extract.text import fold
 from schemas.doctypes import DocTypeCatalog, DocTypeSpec
 from schemas.record import Document, Field, Page

@@ -18,6 +18,7 @@ ValueKind = Literal[
     "date",  # 12/05/2015, 12-05-2015, ngày 12 tháng 05 năm 2015  -> 2015-05-12
     "id_number",  # 12 digits (CCCD / personal identification number) -> digits
     "digits",  # any run of digits -> digits
+    "reg_number",  # a registration number as printed: 229/2006, 15/2019/QĐ, 123
     "phone",  # 0912 345 678 / +84 912 345 678 -> 0912345678
     "name",  # a person's name in capitals -> NGUYỄN VĂN AN
     "area",  # 1.250,5 m² -> 1250.5
@@ -62,6 +63,11 @@ class FieldSpec(BaseModel):
     )
     mrz: Literal["id_number", "date_of_birth", "sex", "expiry_date", "name"] | None = Field(
         None, description="the same value in an identity card's machine-readable zone (IDVNM…), which confirms it"
+    )
+    cues: list[str] = Field(
+        default_factory=list,
+        description="words that name the field's person or thing inside a label that is not one of `labels` "
+        "(role words, first-person phrases: 'người nộp', 'tôi tên là'); scored as partial label evidence",
     )
     required: bool = True
     review_below: float = Field(0.8, description="the field needs review when its confidence is lower")

@@ -52,7 +52,16 @@ def test_names_are_capitals_nfc_without_trailing_noise() -> None:
 
 
 def test_serials_and_choices() -> None:
-    assert V.parse_serial("Số phát hành: CS 123456").value == "CS123456"  # type: ignore[union-attr]
+    assert V.parse_serial("Số phát hành: CS 123456").value == "CS 123456"  # type: ignore[union-attr]
+    assert V.parse_serial("Số phát hành: CS123456").value == "CS123456"  # type: ignore[union-attr]
+
+
+def test_values_are_kept_as_printed_where_the_contract_says_so() -> None:
+    # a serial keeps its space, a registration number its slash and year
+    assert V.parse_serial("Số seri: CS  823149").value == "CS 823149"  # type: ignore[union-attr]
+    assert V.parse_reg_number("Số: 229/2006").value == "229/2006"  # type: ignore[union-attr]
+    assert V.parse_reg_number("Số đăng ký: 15 / 2019 / QĐ").value == "15/2019/QĐ"  # type: ignore[union-attr]
+    assert V.parse_reg_number("Số: 123   Quyển số: 01/2019").value == "123"  # type: ignore[union-attr]
     assert V.parse_choice("Xếp loại: Giỏi", ["Xuất sắc", "Giỏi", "Khá", "Trung bình"]).value == "Giỏi"  # type: ignore[union-attr]
     assert V.parse_sex("Giới tính / Sex: Nữ").value == "Nữ"  # type: ignore[union-attr]
 

@@ -1,4 +1,5 @@
-"""Fields of a document, found by their printed labels on the OCR lines of its pages.
+"""The label reader: fields found by their printed labels on the OCR lines of its pages (one source of
+candidates and cues for `resolve.extract_fields`, which decides).
 
 1. The OCR words become line segments (a line split where a wide gap separates two columns or two
    label/value pairs), each knowing its page, box and column.
@@ -211,6 +212,11 @@ def find_labels(spec: DocTypeSpec, segs: Sequence[Segment]) -> list[LabelHit]:
     return hits
 
 
+def parse_value(f: FieldSpec, text: str) -> V.Parsed | None:
+    """`text` read as a value of the field's kind (normalised), or None."""
+    return _parse(f.kind, text, f)
+
+
 def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
     if kind == "date":
         # "Có giá trị đến: Không thời hạn" - a card issued after 60 does not expire.
@@ -223,6 +229,8 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
         )
     if kind == "digits":
         return V.parse_digits(text)
+    if kind == "reg_number":
+        return V.parse_reg_number(text)
     if kind == "phone":
         return V.parse_phone(text)
     if kind == "name":
@@ -255,7 +263,7 @@ class Candidate:
     seg: int = -1
 
 
-def _words_conf_box(seg: Segment, start: int, end: int) -> tuple[float, list[int] | None]:
+def words_conf_box(seg: Segment, start: int, end: int) -> tuple[float, list[int] | None]:
     inside = [w for w in seg.words if w.end > start and w.start < end]
     if not inside:
         return 0.0, None
@@ -332,7 +340,7 @@ def _unlabelled(f: FieldSpec, segs: Sequence[Segment], label_segs: set[int]) -> 
         outside = seg.text[: parsed.span[0]] + seg.text[parsed.span[1] :]
         if any(c.isalnum() for c in outside):
             continue
-        conf_ocr, box = _words_conf_box(seg, *parsed.span)
+        conf_ocr, box = words_conf_box(seg, *parsed.span)
         # No label vouches for it: a guess by its shape, for a reviewer to confirm.
         return Candidate(f.key, parsed.value, 0.75 * parsed.quality * _ocr_factor(conf_ocr), seg.page, box, seg.index)
     return None
@@ -357,7 +365,7 @@ def _with_mrz(
         if not value:
             continue
         seg = segs[got.seg]
-        box = _words_conf_box(seg, 0, len(seg.text))[1]
+        box = words_conf_box(seg, 0, len(seg.text))[1]
         front = found.get(f.key)
         if front is not None and front.value == value:
             found[f.key] = replace(front, confidence=max(front.confidence, 0.95))  # two readings agree
@@ -384,7 +392,7 @@ def _name_from_mrz(
             continue
         parsed = V.parse_name(seg.text)
         if parsed is not None and fuzz.ratio(fold(parsed.value).upper(), name) >= 85:
-            conf_ocr, box = _words_conf_box(seg, *parsed.span)
+            conf_ocr, box = words_conf_box(seg, *parsed.span)
             value, _ = fix_family_name(parsed.value)
             found[f.key] = Candidate(f.key, value, 0.6 * _ocr_factor(conf_ocr), seg.page, box, seg.index)
             return
@@ -426,7 +434,8 @@ def _headings(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, str]:
     return found
 
 
-def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]:
+def read_labelled(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]:
+    """The label reader: each field's value after its exact printed label (the rules described above)."""
     segs = segments(pages)
     hits = find_labels(spec, segs)
     headings = _headings(spec, segs)
@@ -487,7 +496,7 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
             if got is None:
                 continue
             seg, start, end, parsed = got
-            conf_ocr, box = _words_conf_box(seg, start, end)
+            conf_ocr, box = words_conf_box(seg, start, end)
             confidence = (h.score / 100.0) * parsed.quality * _ocr_factor(conf_ocr)
             if f.kind == "name":
                 fixed, changed = fix_family_name(parsed.value)
@@ -504,7 +513,7 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]
             dated = _words_in_date(segs)
             if dated:
                 seg, parsed = dated[-1]  # the place-and-date line above the signature
-                conf_ocr, box = _words_conf_box(seg, *parsed.span)
+                conf_ocr, box = words_conf_box(seg, *parsed.span)
                 best = Candidate(f.key, parsed.value, 0.9 * parsed.quality * _ocr_factor(conf_ocr), seg.page, box)
         if best is None and f.unlabelled:
             best = _unlabelled(f, segs, label_starts | set(by_seg))

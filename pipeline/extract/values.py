@@ -1,7 +1,8 @@
 """Values as printed → normalised values, by kind; each parse says how sure it is (0-1).
 
 Normal forms (the record's contract): dates YYYY-MM-DD; ID and phone numbers digits only; names in
-capitals, NFC; areas a decimal with a point; everything else as printed with spaces folded.
+capitals, NFC; areas a decimal with a point; everything else as printed with spaces folded: a serial keeps
+its space ("CS 823149"), a registration number its slash and year ("229/2006").
 """
 
 from __future__ import annotations
@@ -173,14 +174,29 @@ def parse_serial(text: str) -> Parsed | None:
     reg = re.search(r"\b(\d{1,6}\s*/\s*[A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)*)", text)
     if reg is not None and not re.search(r"\b[A-Z]{1,2}\s*[-.]?\s*\d{6,8}\b", text):
         return Parsed(value=re.sub(r"\s+", "", reg.group(1)), quality=0.95, span=reg.span(1))
-    m = re.search(r"\b([A-Z]{1,2})\s*[-.]?\s*(\d{6,8})\b", text)
+    m = re.search(r"\b([A-Z]{1,2})(\s*[-.]?\s*)(\d{6,8})\b", text)
+    quality = 1.0
     if m is None:
         fixed = re.sub(r"(?<=[A-Z ])[O](?=\d)|(?<=\d)[O](?=\d)", "0", text)
-        m = re.search(r"\b([A-Z]{1,2})\s*[-.]?\s*(\d{6,8})\b", fixed)
+        m = re.search(r"\b([A-Z]{1,2})(\s*[-.]?\s*)(\d{6,8})\b", fixed)
         if m is None:
             return None
-        return Parsed(value=m.group(1) + m.group(2), quality=0.6, span=m.span())
-    return Parsed(value=m.group(1) + m.group(2), quality=1.0, span=m.span())
+        quality = 0.6
+    # As printed, spaces folded: "CS 823149" keeps its space, "CS823149" stays without one.
+    sep = m.group(2).strip() or (" " if m.group(2) else "")
+    return Parsed(value=m.group(1) + sep + m.group(3), quality=quality, span=m.span())
+
+
+_REG_NUMBER = re.compile(r"(?<![\d/])(\d{1,6})((?:\s*/\s*(?:\d{2,4}|[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*))*)")
+
+
+def parse_reg_number(text: str) -> Parsed | None:
+    """A registration number as printed: "123", "229/2006", "15/2019/QĐ" (slash, year and symbol kept)."""
+    m = _REG_NUMBER.search(text)
+    if m is None:
+        return None
+    tail = re.sub(r"\s+", "", m.group(2))
+    return Parsed(value=m.group(1) + tail, quality=1.0, span=m.span())
 
 
 def parse_sex(text: str) -> Parsed | None:

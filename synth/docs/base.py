@@ -46,7 +46,7 @@ class FieldSet:
         self.add(key, "".join(c for c in value if c.isdigit()))
 
     def serial(self, key: str, value: str) -> None:
-        self.add(key, "".join(value.split()))
+        self.add(key, value)  # as printed, spaces folded: "CS 823149" keeps its space
 
     def freeze(self) -> tuple[TruthField, ...]:
         return tuple(self.items)

@@ -1,0 +1,445 @@
+"""Fields of a document: candidates by kind, roles by cues, one assignment, calibrated confidence.
+
+1. The layout is built once (`layout.build_layout`): segments, rows, the cell to the left, the line above, the
+   column header of a table.
+2. Candidates: every value that parses as a field's kind, in every slot of every segment (a slot is what
+   follows a colon or a label up to the next one, or the whole segment), plus what the label reader
+   (`fields.read_labelled`: the exact-label rules) chose.
+3. Each (field, candidate) pair gets cues (`FEATURES`): how well the text before it, the cell to its left or the
+   line above reads as one of the field's labels, or as another field's; role words (`cues` in the type data)
+   in that label; the heading or column header over it against the field's sections (wife's or husband's
+   column); parse quality; OCR confidence; whether the label reader chose it. A logistic model
+   (`pipeline/models/fields.json`, learned by `learn.py` from generated papers of one layout family) turns the
+   cues into a probability; an isotonic map fitted on other layouts calibrates it.
+4. One assignment per document: pairs in order of probability, each field one value, each printed value one
+   field (the husband is not given the wife's name), nothing below a floor.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from pipeline.extract import values as V
+from pipeline.extract.fields import Segment, parse_value, read_labelled, words_conf_box
+from pipeline.extract.layout import Layout, build_layout
+from pipeline.extract.places import province_of
+from pipeline.extract.text import fold, squash_spaces
+from pipeline.extract.validate import run_validators
+from schemas.doctypes import DocTypeSpec, FieldSpec
+from schemas.record import Field, Page
+
+MODEL_FILE = Path(__file__).resolve().parents[1] / "models" / "fields.json"
+
+FEATURES = (
+    "bias",
+    "label",  # best similarity of the field's labels to the label context (0-1)
+    "label_exact",  # that similarity is ≥ 0.95
+    "label_other",  # best similarity of another field's labels to it
+    "label_margin",  # label - label_other
+    "cue",  # a role word of the field in the label context
+    "cue_other",  # a role word of another field
+    "section",  # the heading / column header over the value against the field's sections
+    "section_other",  # ... against another field's sections
+    "ctx_same",  # the label context is the text before the value in its segment
+    "ctx_left",  # ... the cell to its left on the row
+    "ctx_above",  # ... the line above (label above its value)
+    "ctx_none",  # no label context
+    "quality",  # parse quality
+    "ocr",  # OCR confidence factor of the value's words
+    "rule",  # the label reader chose this value for this field
+    "rule_other",  # the label reader chose this value for another field
+    "whole",  # the value fills its slot (nothing else printed after it)
+    "continued",  # a text value carried on to the line below
+    "place_end",  # an address that ends in a province's name (a complete address)
+    "completes",  # carried on to the line below, and that made the address complete
+    "completes_rule",  # ... the label reader's own value, completed
+    "rule_conf",  # the label reader's confidence in this value (its checks: the card's zone, cross-checks)
+)
+
+_WRAPPING_KINDS = ("address", "text")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    value: str
+    seg: int
+    start: int
+    end: int
+    quality: float
+    page: int
+    box: list[int] | None
+    ocr: float
+    context: str  # folded label context
+    where: str  # same | left | above | none
+    section: str  # folded heading or column header text, "" if none
+    whole: bool
+    continued: bool = False
+
+
+@dataclass(frozen=True)
+class FieldModel:
+    weights: np.ndarray
+    calib_x: np.ndarray  # isotonic map: raw probability -> calibrated, piecewise linear
+    calib_y: np.ndarray
+    floor: float = 0.2  # below this raw probability a pair is no assignment
+
+    def prob(self, x: np.ndarray) -> np.ndarray:
+        z = np.clip(x @ self.weights, -30, 30)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def calibrate(self, p: float) -> float:
+        if len(self.calib_x) == 0:
+            return p
+        return float(np.interp(p, self.calib_x, self.calib_y))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "weights": [round(float(w), 5) for w in self.weights],
+            "calibration": {"x": [float(v) for v in self.calib_x], "y": [float(v) for v in self.calib_y]},
+            "floor": self.floor,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> FieldModel:
+        names = list(data["features"])
+        weights = np.zeros(len(FEATURES))
+        for name, w in zip(names, data["weights"], strict=True):
+            if name in FEATURES:
+                weights[FEATURES.index(name)] = w
+        cal = data.get("calibration") or {"x": [], "y": []}
+        return cls(weights, np.asarray(cal["x"], float), np.asarray(cal["y"], float), float(data.get("floor", 0.2)))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> FieldModel:
+    return FieldModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def load_model(path: Path = MODEL_FILE) -> FieldModel | None:
+    """The learned scorer, or None when none has been trained (the label reader's values are used as they are)."""
+    if not path.is_file():
+        return None
+    return _load(str(path), path.stat().st_mtime)
+
+
+# --- label contexts ---------------------------------------------------------------------------------------------
+
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}|[a-zđ]|[ivx]{1,4})\s*[.)/]\s*")
+_SLOT_BREAK = re.compile(r":|\s{3,}")
+
+
+def _clean_context(text: str) -> str:
+    text = _NUMBERING.sub("", fold(text)).strip(" :.-…_|;,")
+    return squash_spaces(re.sub(r"[.…_]{2,}", " ", text))
+
+
+def _slots(seg: Segment) -> list[tuple[int, int, str]]:
+    """(start, end, label text before it) for what follows each colon of the segment, and the whole segment."""
+    text = seg.text
+    out: list[tuple[int, int, str]] = []
+    colons = [m.end() for m in re.finditer(r":", text)]
+    prev_end = 0
+    for k, c in enumerate(colons):
+        stop = colons[k + 1] if k + 1 < len(colons) else len(text)
+        if k + 1 < len(colons):
+            # the slot ends where the next label begins: back from the next colon over its label words
+            stop = _label_start(text, c, colons[k + 1])
+        out.append((c, stop, text[prev_end : c - 1]))
+        prev_end = stop
+    out.append((0, len(text), ""))
+    return out
+
+
+def _label_start(text: str, begin: int, colon: int) -> int:
+    """Where the label that ends at `colon` begins, looking back no further than `begin`: after the last run
+    of digits or capitals (the previous value), or at a wide gap."""
+    gap = text.rfind("   ", begin, colon)
+    if gap >= 0:
+        return gap
+    words = list(re.finditer(r"\S+", text[begin : colon - 1]))
+    cut = begin
+    for w in words:
+        token = w.group()
+        if any(c.isdigit() for c in token) or (token.isupper() and len(token) > 1):
+            cut = begin + w.end()
+    return cut
+
+
+def _role_hits(cues: Sequence[str], context: str) -> bool:
+    return any(re.search(r"(?<!\w)" + re.escape(fold(c)) + r"(?!\w)", context) for c in cues)
+
+
+def _label_score(labels: Sequence[str], context: str) -> float:
+    if not context:
+        return 0.0
+    best = 0.0
+    for label in labels:
+        lab = fold(label).strip(" :")
+        if not lab:
+            continue
+        if len(lab) <= 4 or len(context) <= 4:
+            score = 100.0 if context == lab or context.endswith(" " + lab) else 0.0
+        else:
+            score = max(fuzz.ratio(lab, context), fuzz.partial_ratio(lab, context) if len(context) >= len(lab) else 0)
+            if len(context) > 2.5 * len(lab):
+                score *= 0.85  # a long running text that happens to contain the label
+        best = max(best, score)
+    return best / 100.0
+
+
+# --- candidates ---------------------------------------------------------------------------------------------------
+
+
+def _section(layout: Layout, i: int, box: Sequence[int] | None, headings: dict[int, str]) -> str:
+    """The nearest heading above the value that stands over it (their horizontal extents overlap): the column
+    header of a table, or a section's heading ("Thông tin người vợ")."""
+    seg = layout.segs[i]
+    x0, x1 = (box[0], box[2]) if box is not None else (seg.box[0], seg.box[2])
+    for j in range(i - 1, -1, -1):
+        other = layout.segs[j]
+        if other.page != seg.page:
+            break
+        if j in headings and min(x1, other.box[2]) - max(x0, other.box[0]) > 0:
+            return headings[j]
+    return ""
+
+
+def _headings(layout: Layout, names: set[str]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for seg in layout.segs:
+        text = _clean_context(seg.text)
+        if not text or len(text) > 40 or any(c.isdigit() for c in text):
+            continue
+        best = max((fuzz.ratio(n, text) for n in names), default=0.0)
+        if best >= 80 or any(n in text for n in names if len(n) >= 6):
+            found[seg.index] = text
+    return found
+
+
+def _outer_context(layout: Layout, i: int, start: int, labels: Sequence[str]) -> tuple[str, str]:
+    """The label of a value alone in its cell: the cell to its left or the line above, whichever reads more like
+    a label of the type (a table's left column; a label printed above its value)."""
+    options: list[tuple[float, str, str]] = []
+    left = layout.left_of(i)
+    if left is not None:
+        text = _clean_context(layout.segs[left].text)
+        options.append((_label_score(labels, text), text, "left"))
+    above = layout.above(i)
+    if above is not None and start <= 2:
+        text = _clean_context(layout.segs[above].text)
+        options.append((_label_score(labels, text) + 0.01, text, "above"))
+    if not options:
+        return "", "none"
+    _, text, where = max(options)
+    return text, where
+
+
+def candidates(f: FieldSpec, layout: Layout, headings: dict[int, str], labels: Sequence[str] = ()) -> list[Candidate]:
+    out: list[Candidate] = []
+    seen: set[tuple[int, int, str]] = set()
+    for seg in layout.segs:
+        for start, end, before in _slots(seg):
+            piece = seg.text[start:end]
+            parsed = parse_value(f, V.strip_leaders(piece))
+            if parsed is None:
+                continue
+            lead = len(piece) - len(V.strip_leaders(piece))
+            s, e = start + lead + parsed.span[0], start + lead + parsed.span[1]
+            key = (seg.index, s, parsed.value)
+            if key in seen:
+                continue
+            seen.add(key)
+            context, where = _clean_context(before), "same"
+            if not context and start == 0 and s > 0:
+                context = _clean_context(seg.text[:s])
+            if not context:
+                context, where = _outer_context(layout, seg.index, s, labels)
+            rest = seg.text[e:end]
+            ocr, box = words_conf_box(seg, s, e)
+            cand = Candidate(
+                value=parsed.value,
+                seg=seg.index,
+                start=s,
+                end=e,
+                quality=parsed.quality,
+                page=seg.page,
+                box=box,
+                ocr=_ocr_factor(ocr),
+                context=context,
+                where=where,
+                section=_section(layout, seg.index, box, headings),
+                whole=sum(c.isalnum() for c in rest) <= 1,
+            )
+            out.append(cand)
+            if f.kind in _WRAPPING_KINDS and cand.whole:
+                wrapped = _continued(f, cand, layout)
+                if wrapped is not None:
+                    out.append(wrapped)
+    return out
+
+
+def _continued(f: FieldSpec, cand: Candidate, layout: Layout) -> Candidate | None:
+    """The value carried on to the line below (an address wrapped on a card): that line has no label."""
+    nxt = layout.below(cand.seg)
+    if nxt is None:
+        return None
+    seg = layout.segs[nxt]
+    if ":" in seg.text or len(seg.text) > 60:
+        return None
+    parsed = parse_value(f, f"{cand.value} {seg.text}")
+    if parsed is None or sum(c.isalnum() for c in seg.text) < 2:
+        return None
+    box = cand.box
+    if box is not None:
+        box = [min(box[0], seg.box[0]), min(box[1], seg.box[1]), max(box[2], seg.box[2]), max(box[3], seg.box[3])]
+    ocr, _ = words_conf_box(seg, 0, len(seg.text))
+    return replace(cand, value=parsed.value, box=box, ocr=min(cand.ocr, _ocr_factor(ocr)), continued=True)
+
+
+def _ocr_factor(conf: float) -> float:
+    return float(np.clip((conf - 45.0) / 45.0, 0.0, 1.0))
+
+
+def features(
+    f: FieldSpec, spec: DocTypeSpec, cand: Candidate, rule: dict[str, str], rule_conf: dict[str, float]
+) -> np.ndarray:
+    others = [o for o in spec.fields if o.key != f.key]
+    lab = _label_score(f.labels, cand.context)
+    lab_other = max((_label_score(o.labels, cand.context) for o in others), default=0.0)
+    sections = [fold(s) for s in f.sections]
+    other_sections = [fold(s) for o in others for s in o.sections if fold(s) not in sections]
+    sec = _section_score(sections, cand.section)
+    sec_other = _section_score(other_sections, cand.section)
+    agrees = _agrees(rule.get(f.key), cand)
+    place_end = float(f.kind == "address" and province_of(cand.value.rsplit(",", 1)[-1].strip()) is not None)
+    x = np.array(
+        [
+            1.0,
+            lab,
+            float(lab >= 0.95),
+            lab_other,
+            lab - lab_other,
+            float(_role_hits(f.cues, cand.context)),
+            float(any(_role_hits(o.cues, cand.context) for o in others)),
+            sec,
+            sec_other,
+            float(cand.where == "same"),
+            float(cand.where == "left"),
+            float(cand.where == "above"),
+            float(cand.where == "none"),
+            cand.quality,
+            cand.ocr,
+            agrees,
+            float(any(v == cand.value for k, v in rule.items() if k != f.key)),
+            float(cand.whole),
+            float(cand.continued),
+            place_end,
+            float(cand.continued and place_end > 0),
+            float(cand.continued and place_end > 0 and agrees > 0),
+            rule_conf.get(f.key, 0.0) if agrees > 0 else 0.0,
+        ]
+    )
+    return x
+
+
+def _agrees(rule_value: str | None, cand: Candidate) -> float:
+    """1 when the label reader chose this value; also when this is its value carried on to the next line."""
+    if rule_value is None:
+        return 0.0
+    if cand.value == rule_value or (cand.continued and cand.value.startswith(rule_value)):
+        return 1.0
+    return 0.0
+
+
+def _section_score(names: Sequence[str], section: str) -> float:
+    """1 when a section name is printed in the heading as whole words ("nguoi vo" in "thong tin nguoi vo"),
+    else half the fuzzy similarity (headings differ by one word: "nguoi vo" / "nguoi chong")."""
+    if not section or not names:
+        return 0.0
+    if any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", section) for n in names):
+        return 1.0
+    return 0.5 * max(fuzz.ratio(n, section) for n in names) / 100.0
+
+
+def pairs(spec: DocTypeSpec, pages: Sequence[Page]) -> tuple[list[tuple[FieldSpec, Candidate, np.ndarray]], dict]:
+    """Every (field, candidate, cues) of a document, and the label reader's fields."""
+    layout = build_layout(pages)
+    rule_fields = read_labelled(spec, pages)
+    rule = {k: v.value for k, v in rule_fields.items()}
+    rule_conf = {k: v.confidence for k, v in rule_fields.items()}
+    names = {fold(s) for f in spec.fields for s in f.sections}
+    headings = _headings(layout, names) if names else {}
+    all_labels = [lab for f in spec.fields for lab in f.labels]
+    out: list[tuple[FieldSpec, Candidate, np.ndarray]] = []
+    for f in spec.fields:
+        cands = candidates(f, layout, headings, all_labels)
+        chosen = rule_fields.get(f.key)
+        if chosen is not None and not any(c.value == chosen.value for c in cands):
+            # the label reader found it where slots do not look (the line under a card's label, the zone)
+            cands.append(
+                Candidate(chosen.value, -1, 0, 0, 1.0, chosen.page or 0, chosen.box, 1.0, "", "none", "", True)
+            )
+        for c in cands:
+            out.append((f, c, features(f, spec, c, rule, rule_conf)))
+    return out, rule_fields
+
+
+def assign(
+    spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel
+) -> tuple[dict[str, tuple[Candidate, float]], dict[str, Field]]:
+    """One assignment: (candidate, raw probability) per field, and the label reader's fields."""
+    scored, rule_fields = pairs(spec, pages)
+    if not scored:
+        return {}, rule_fields
+    probs = model.prob(np.stack([s[2] for s in scored]))
+    taken: dict[str, tuple[Candidate, float]] = {}
+    used: set[tuple[int, int]] = set()
+    for idx in np.argsort(-probs, kind="stable"):
+        f, cand, _ = scored[int(idx)]
+        p = float(probs[idx])
+        if p < model.floor:
+            break
+        span = (cand.seg, cand.start)
+        if f.key in taken or (cand.seg >= 0 and span in used):
+            continue
+        taken[f.key] = (cand, p)
+        if cand.seg >= 0:
+            used.add(span)
+    return taken, rule_fields
+
+
+def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel | None = None) -> dict[str, Field]:
+    """The document's fields: the label reader's alone without a model, else the scored assignment."""
+    model = model if model is not None else load_model()
+    if model is None or not spec.fields:
+        return read_labelled(spec, pages)
+    taken, rule_fields = assign(spec, pages, model)
+    values = {k: c.value for k, (c, _) in taken.items()}
+    fields: dict[str, Field] = {}
+    for f in spec.fields:
+        if f.key not in taken:
+            continue
+        cand, p = taken[f.key]
+        conf = model.calibrate(p)
+        rule = rule_fields.get(f.key)
+        if rule is not None and rule.value == cand.value and rule.confidence < 0.6:
+            conf = min(conf, 0.25 + rule.confidence)  # the label reader's own checks doubt it (the zone, cross-checks)
+        if (
+            f.validators
+            and cand.value not in f.choices
+            and run_validators(f.key, cand.value, list(f.validators), values)
+        ):
+            conf *= 0.4
+        box = cand.box if cand.box is not None else (rule.box if rule is not None else None)
+        page = cand.page if cand.seg >= 0 else (rule.page if rule is not None else None)
+        fields[f.key] = Field(value=cand.value, confidence=round(float(np.clip(conf, 0, 1)), 3), page=page, box=box)
+    return fields
