@@ -5,6 +5,8 @@ numbered as a continuation ("Trang 2/3"), stays with the document before it whil
 otherwise it starts a document of the type its text suggests. A page after one numbered as the last
 ("Trang 3/3") starts a document unless it is numbered as a continuation itself. Blank pages and receipt
 sheets belong to no document. A photocopy of both sides of a card on one page is one page, hence one document.
+A page on which nothing legible was read (a photo, a scan too faint) goes with the paper before it; alone, it
+is a paper of type `other` for a reviewer to look at, and the record names it among its problems.
 """
 
 from __future__ import annotations
@@ -21,11 +23,42 @@ from pipeline.extract.fields import Segment, find_labels, segments
 from pipeline.extract.resolve import extract_fields
 from pipeline.extract.text import fold
 from schemas.doctypes import DocTypeCatalog, DocTypeSpec
-from schemas.record import Document, Field, Page
+from schemas.record import Document, Field, FileProblem, Page
 
 _TITLE_CUTOFF = 86.0
 _TITLE_ZONE = 0.5  # titles are printed in the upper half of a first page
 _CONTINUATION = re.compile(r"\btrang\s*(\d{1,2})\s*/\s*(\d{1,2})\b")
+_LEGIBLE_CONF = 50.0  # Tesseract reads specks and picture edges as "words" of low confidence
+_LEGIBLE_WORDS = 3
+
+
+def has_no_text(page: Page) -> bool:
+    """Nothing legible on a page that is not blank: a photo, a drawing, a scan too faint or too dark to read.
+
+    Fewer than three words of two letters or more read with some confidence; what OCR makes of a picture's
+    edges ("—", "ii", "|") does not count."""
+    if page.blank or page.separator:
+        return False
+    legible = [w for w in page.words if w.conf >= _LEGIBLE_CONF and sum(c.isalnum() for c in w.text) >= 2]
+    return len(legible) < _LEGIBLE_WORDS
+
+
+def no_text_problems(pages: Sequence[Page]) -> list[FileProblem]:
+    """A problem for each page with no text, saying what the clerk should do."""
+    return [
+        FileProblem(
+            file=p.source.file,
+            sha256=p.sha256,
+            page=p.number,
+            error="NoText",
+            message=(
+                f"Trang {p.number} (trang {p.source.page} của tệp) không đọc được chữ nào: có thể là ảnh chụp "
+                "hoặc bản quét quá mờ. Hãy kiểm tra trang này và quét lại nếu đó là giấy tờ cần có trong hồ sơ."
+            ),
+        )
+        for p in pages
+        if has_no_text(p)
+    ]
 
 
 @dataclass(frozen=True)
@@ -102,7 +135,7 @@ def split(pages: Sequence[Page], classes: Sequence[PageClass], catalog: DocTypeC
     for page, cls in zip(pages, classes, strict=True):
         if page.blank or page.separator:
             continue
-        if not page.text.strip() and groups:
+        if has_no_text(page) and groups:
             groups[-1].append(page.number)  # nothing read (a photo, a drawing): it goes with its paper
             continue
         top = max(cls.probs, key=lambda k: cls.probs[k])
@@ -138,6 +171,10 @@ def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTy
     page_by_number = {p.number: p for p in pages}
     documents: list[Document] = []
     for group in split(pages, classes, catalog):
+        if all(has_no_text(page_by_number[n]) for n in group):
+            # Nothing to type it by: the model's guess on no words is its prior, not a reading.
+            documents.append(Document(type="other", type_confidence=0.0, pages=group, needs_review=True))
+            continue
         probs = {k: float(np.mean([by_number[n].probs.get(k, 0.0) for n in group])) for k in model.labels}
         title = by_number[group[0]].title
         if title is not None:

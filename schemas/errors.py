@@ -70,6 +70,14 @@ class PagesNotRead(InputError):
     advice = "The rest of the file is recorded: rescan the pages named and put the new file in the watch folder."
 
 
+class NoText(InputError):
+    """Recorded, not raised: a page was read and nothing legible was on it."""
+
+    advice = (
+        "Nothing could be read on the page (a photo, or a scan too faint): check it and rescan it if it is a paper."
+    )
+
+
 class DuplicateFile(InputError):
     advice = "Nothing to do: the same file (same SHA-256) was taken before and its record exists."
 

@@ -19,7 +19,7 @@ from .scan import DEFECTS, ROTATIONS, apply_defects, apply_geometry, blank_page
 from .vn import World, make_world
 
 DOC_TYPES: list[str] = ["cccd", "birth_certificate", "marriage_certificate", "land_use_certificate", "diploma",
-                        "application_form", "other"]
+                        "application_form", "other", "official_document"]
 PAGE_TYPES: list[str] = [*DOC_TYPES, "receipt", "blank"]
 VARIANTS: dict[str, int] = {t: REGISTRY[t][1] for t in DOC_TYPES}
 """How many layout variants each document type has (variant indexes 0..n-1)."""

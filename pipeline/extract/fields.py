@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 from pipeline.extract import values as V
 from pipeline.extract.mrz import read_mrz
 from pipeline.extract.names import fix_family_name
+from pipeline.extract.official import extract_official
 from pipeline.extract.places import fix_province
 from pipeline.extract.text import fold, squash_spaces
 from pipeline.extract.validate import check_cccd, run_validators
@@ -436,6 +437,8 @@ def _headings(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, str]:
 
 def read_labelled(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]:
     """The label reader: each field's value after its exact printed label (the rules described above)."""
+    if spec.key == "official_document":
+        return extract_official(spec, pages)  # found by layout, not by labels
     segs = segments(pages)
     hits = find_labels(spec, segs)
     headings = _headings(spec, segs)

@@ -420,8 +420,8 @@ def assign(
 def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel | None = None) -> dict[str, Field]:
     """The document's fields: the label reader's alone without a model, else the scored assignment."""
     model = model if model is not None else load_model()
-    if model is None or not spec.fields:
-        return read_labelled(spec, pages)
+    if model is None or not spec.fields or spec.key == "official_document":
+        return read_labelled(spec, pages)  # an official paper's fields are found by its layout
     taken, rule_fields = assign(spec, pages, model)
     values = {k: c.value for k, (c, _) in taken.items()}
     fields: dict[str, Field] = {}

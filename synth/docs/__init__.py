@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 
 from ..vn import World
-from . import cccd, civil, diploma, forms, land, other, receipt
+from . import cccd, civil, diploma, forms, land, official, other, receipt
 from .base import DocPlan
 
 Builder = Callable[[World, random.Random, int, bool, int], DocPlan]
@@ -19,6 +19,7 @@ REGISTRY: dict[str, tuple[Builder, int]] = {
     "diploma": (diploma.build, diploma.VARIANTS),
     "application_form": (forms.build, forms.VARIANTS),
     "other": (other.build, other.VARIANTS),
+    "official_document": (official.build, official.VARIANTS),
 }
 
 __all__ = ["REGISTRY", "Builder", "DocPlan", "receipt"]

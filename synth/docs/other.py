@@ -1,4 +1,4 @@
-"""Other papers found in dossiers (no fields): residence confirmation, hospital discharge, official letter,
+"""Other papers found in dossiers (no fields): residence confirmation, hospital discharge, power of attorney,
 medical birth notice."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from ..canvas import Canvas
 from ..vn import World, date_line, dmy, official_name, upper, ward_name
 from .base import DocPlan, header, layout, sign_block, tabbed, title, ward_committee
 
-VARIANTS = 4  # 0: Xác nhận thông tin về cư trú, 1: Giấy ra viện, 2: Thông báo, 3: Giấy chứng sinh
+VARIANTS = 4  # 0: Xác nhận thông tin về cư trú, 1: Giấy ra viện, 2: Giấy ủy quyền, 3: Giấy chứng sinh
 
 DIAGNOSES = ("Viêm phổi", "Sốt xuất huyết Dengue", "Viêm ruột thừa cấp đã phẫu thuật", "Tăng huyết áp",
              "Viêm dạ dày cấp", "Gãy kín xương cẳng tay trái")
@@ -24,7 +24,7 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     day = world.today - timedelta(days=rng.randint(1, 90))
     number = rng.randint(10, 999)
     signer = official_name(rng)
-    committee = ward_committee(world, rng)
+    ward_committee(world, rng)  # drawn still, so that the seeds give the other papers as before
     members = [(world.applicant, "Chủ hộ"), (world.spouse, "Vợ" if world.spouse.sex == "Nữ" else "Chồng"),
                (world.child, "Con")]
     admitted = day - timedelta(days=rng.randint(2, 12))
@@ -89,31 +89,33 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
                    office=["GIÁM ĐỐC"], name=signer,
                    seal_ring=f"{upper(loc.hospital)} *" if seal else None)
 
-    def letter(cv: Canvas) -> None:
+    def attorney(cv: Canvas) -> None:
+        # A citizen's paper (the notice that was here is an official_document now: synth/docs/official.py).
         lay = layout(cv, 13.0)
         x, w, size, lead = lay.left, lay.width, lay.size, lay.lead
-        y = header(cv, lay, issuer=committee.header, number=f"Số: {number}/TB-UBND", sub=("V/v bổ sung hồ sơ",))
-        cv.text(lay.right, y, date_line(committee.place, day), size=size - 0.5, style="italic", align="right")
-        y += lead * 1.5
-        y = title(cv, lay, y, ["THÔNG BÁO", "Về việc bổ sung thành phần hồ sơ"], size=size + 1)
-        y += lead * 0.3
-        body = (f"Ngày {dmy(day - timedelta(days=5))}, Trung tâm Phục vụ hành chính công {world.ward} tiếp "
-                f"nhận hồ sơ của Ông/Bà {upper(p.name)}, nơi cư trú: {p.residence.full()}.",
-                "Qua kiểm tra, hồ sơ chưa đầy đủ thành phần theo quy định. Đề nghị Ông/Bà bổ sung các giấy tờ "
-                "sau: bản sao Giấy chứng nhận kết hôn; bản sao Căn cước công dân còn hiệu lực.",
-                "Thời hạn bổ sung hồ sơ trong vòng 10 ngày làm việc kể từ ngày nhận được Thông báo này. Quá thời "
-                "hạn trên, hồ sơ sẽ được trả lại theo quy định.",
-                "Ủy ban nhân dân thông báo để Ông/Bà biết và thực hiện.")
-        for para in body:
-            y = cv.paragraph(x, y, w, para, size=size, leading=lead, indent=10)
+        agent = world.spouse if p is world.applicant else world.applicant
+        y = header(cv, lay, issuer=(), number=None, motto="center")
         y += lead * 0.5
-        yl = y
-        cv.text(x, yl, "Nơi nhận:", size=size - 1.5, style="bolditalic")
-        for item in ("- Như trên;", "- Lưu: VT, TPHT."):
-            yl += lead * 0.85
-            cv.text(x, yl, item, size=size - 2)
-        sign_block(cv, x + w * 0.68, y, size=size - 0.5, date_text=None, office=committee.office, name=signer,
-                   seal_ring=committee.seal_ring if seal else None)
+        y = title(cv, lay, y, ["GIẤY ỦY QUYỀN"], size=size + 3)
+        y += lead * 0.3
+        cv.text(x, y, "Bên ủy quyền:", size=size, style="bold")
+        y += lead
+        y = cv.field(x, y, w, "Họ và tên:", upper(p.name), size=size, leading=lead, value_style="bold")
+        y = cv.field(x, y, w, "Số định danh cá nhân:", p.id_number, size=size, leading=lead)
+        y = cv.field(x, y, w, "Nơi cư trú:", p.residence.full(), size=size, leading=lead)
+        cv.text(x, y, "Bên được ủy quyền:", size=size, style="bold")
+        y += lead
+        y = cv.field(x, y, w, "Họ và tên:", upper(agent.name), size=size, leading=lead, value_style="bold")
+        y = cv.field(x, y, w, "Số định danh cá nhân:", agent.id_number, size=size, leading=lead)
+        y = cv.paragraph(x, y, w, "Nội dung ủy quyền: thay mặt bên ủy quyền nộp hồ sơ, nhận kết quả giải quyết thủ "
+                         "tục hành chính tại Trung tâm Phục vụ hành chính công.", size=size, leading=lead, indent=8)
+        y = cv.paragraph(x, y, w, f"Thời hạn ủy quyền: từ ngày {dmy(day)} đến khi hoàn thành công việc.", size=size,
+                         leading=lead, indent=8)
+        y += lead * 0.5
+        sign_block(cv, x + w * 0.22, y + lead, size=size - 0.5, date_text=None, office=["BÊN ĐƯỢC ỦY QUYỀN"],
+                   note="(Ký, ghi rõ họ tên)", name=upper(agent.name))
+        sign_block(cv, x + w * 0.72, y, size=size - 0.5, date_text=date_line(loc.short, day),
+                   office=["BÊN ỦY QUYỀN"], note="(Ký, ghi rõ họ tên)", name=upper(p.name))
 
     def birth_notice(cv: Canvas) -> None:
         lay = layout(cv, 12.5)
@@ -147,5 +149,5 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
 
     rng_id = f"{rng.randint(1000, 99999)}"
     rng_code = f"{rng.randint(10000000, 99999999)}"
-    render = (residence, discharge, letter, birth_notice)[variant]
+    render = (residence, discharge, attorney, birth_notice)[variant]
     return DocPlan("other", (), (render,))

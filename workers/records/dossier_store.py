@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from pipeline.documents import no_text_problems
 from schemas.errors import DossierNotFound
 from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
 from workers.records.base import RecordsBase
@@ -214,10 +215,12 @@ class DossierStore(RecordsBase):
             )
             for number, source_page, error, name, sha in failed
         ]
+        record_pages = [Page.model_validate(r) for (r,) in page_rows]
+        problems += no_text_problems(record_pages)
         record = Dossier(
             code=row["code"],
             status=DossierStatus(row["status"]),
-            pages=[Page.model_validate(r) for (r,) in page_rows],
+            pages=record_pages,
             documents=[Document.model_validate(d) for d in row["documents"] or []],
             problems=problems,
             source=(row["meta"] or {}).get("source"),
