@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pipeline.extract.resolve import FEATURES, FieldModel
+from pipeline.extract.resolve import FEATURES, FieldModel, boosted_margin
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, iterations: int = 50) -> np.ndarray:
@@ -51,6 +51,80 @@ def isotonic(scores: Sequence[float], right: Sequence[bool], *, bins: int = 20) 
     return np.asarray(xs), np.asarray(ys)
 
 
-def train_model(x: np.ndarray, y: np.ndarray, *, l2: float = 0.3) -> FieldModel:
+def train_model(x: np.ndarray, y: np.ndarray, *, l2: float = 0.3, boosted: bool = True) -> FieldModel:
     assert x.shape[1] == len(FEATURES)
-    return FieldModel(weights=fit_logistic(x, y, l2=l2), calib_x=np.array([]), calib_y=np.array([]))
+    weights = fit_logistic(x, y, l2=l2)
+    if not boosted:
+        return FieldModel(weights=weights, calib_x=np.array([]), calib_y=np.array([]))
+    base, trees = fit_boosted(x, y)
+    return FieldModel(weights=weights, calib_x=np.array([]), calib_y=np.array([]), base=base, trees=tuple(trees))
+
+
+def fit_boosted(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    trees: int = 120,
+    depth: int = 3,
+    rate: float = 0.15,
+    bins: int = 32,
+    min_leaf: float = 20.0,
+    l2: float = 1.0,
+) -> tuple[float, list[dict[str, list[float]]]]:
+    """Gradient-boosted regression trees on the logistic loss (histograms of `bins` quantiles per cue), so that
+    cues can count together (a completed address the label reader chose; a label shared by two fields under a
+    heading). Returns the base score and the trees as flat arrays (see `boosted_margin`)."""
+    n, d = x.shape
+    edges = [np.unique(np.quantile(x[:, j], np.linspace(0, 1, bins + 1)[1:-1])) for j in range(d)]
+    binned = np.stack([np.searchsorted(edges[j], x[:, j], side="right") for j in range(d)], axis=1)
+    prior = float(np.clip(y.mean(), 1e-4, 1 - 1e-4))
+    base = float(np.log(prior / (1 - prior)))
+    margin = np.full(n, base)
+    out: list[dict[str, list[float]]] = []
+    for _ in range(trees):
+        p = 1.0 / (1.0 + np.exp(-margin))
+        g, h = p - y, np.maximum(p * (1 - p), 1e-6)
+        feature, threshold, left, right, value = [], [], [], [], []
+
+        def grow(rows: np.ndarray, level: int) -> int:
+            node = len(feature)
+            feature.append(-1)
+            threshold.append(0.0)
+            left.append(-1)
+            right.append(-1)
+            gs, hs = g[rows].sum(), h[rows].sum()
+            value.append(float(-gs / (hs + l2) * rate))
+            if level >= depth or hs < 2 * min_leaf:
+                return node
+            best = (0.0, -1, 0)
+            parent = gs * gs / (hs + l2)
+            for j in range(d):
+                nb = len(edges[j]) + 1
+                if nb < 2:
+                    continue
+                gb = np.bincount(binned[rows, j], weights=g[rows], minlength=nb)
+                hb = np.bincount(binned[rows, j], weights=h[rows], minlength=nb)
+                gl, hl = np.cumsum(gb)[:-1], np.cumsum(hb)[:-1]
+                gr, hr = gs - gl, hs - hl
+                ok = (hl >= min_leaf) & (hr >= min_leaf)
+                if not ok.any():
+                    continue
+                gain = np.where(ok, gl * gl / (hl + l2) + gr * gr / (hr + l2) - parent, 0.0)
+                k = int(np.argmax(gain))
+                if gain[k] > best[0]:
+                    best = (float(gain[k]), j, k)
+            if best[1] < 0:
+                return node
+            _, j, k = best
+            feature[node] = j
+            threshold[node] = float(edges[j][k])  # go right when x >= threshold
+            mask = binned[rows, j] <= k
+            left[node] = grow(rows[mask], level + 1)
+            right[node] = grow(rows[~mask], level + 1)
+            return node
+
+        grow(np.arange(n), 0)
+        tree = {"feature": feature, "threshold": threshold, "left": left, "right": right, "value": value}
+        margin += boosted_margin(x, 0.0, [tree])
+        out.append({k: [float(v) for v in vals] for k, vals in tree.items()})
+    return base, out

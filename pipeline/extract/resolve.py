@@ -84,16 +84,40 @@ class Candidate:
     continued: bool = False
 
 
+def boosted_margin(x: np.ndarray, base: float, trees: Sequence[dict[str, list[float]]]) -> np.ndarray:
+    """The summed leaf values of boosted trees for each row of cues (a node goes right when x >= threshold;
+    a leaf's value is what the walk adds; inner nodes add nothing but are walked through)."""
+    margin = np.full(len(x), base, dtype=float)
+    rows = np.arange(len(x))
+    for tree in trees:
+        feature = np.asarray(tree["feature"], dtype=int)
+        threshold = np.asarray(tree["threshold"], dtype=float)
+        left = np.asarray(tree["left"], dtype=int)
+        right = np.asarray(tree["right"], dtype=int)
+        value = np.asarray(tree["value"], dtype=float)
+        node = np.zeros(len(x), dtype=int)
+        while True:
+            inner = feature[node] >= 0
+            if not inner.any():
+                break
+            go_right = x[rows, np.maximum(feature[node], 0)] >= threshold[node]
+            node = np.where(inner, np.where(go_right, right[node], left[node]), node)
+        margin += value[node]
+    return margin
+
+
 @dataclass(frozen=True)
 class FieldModel:
     weights: np.ndarray
     calib_x: np.ndarray  # isotonic map: raw probability -> calibrated, piecewise linear
     calib_y: np.ndarray
     floor: float = 0.2  # below this raw probability a pair is no assignment
+    base: float = 0.0  # boosted trees, when trained so: the log-odds before the first tree
+    trees: tuple[dict[str, list[float]], ...] = ()
 
     def prob(self, x: np.ndarray) -> np.ndarray:
-        z = np.clip(x @ self.weights, -30, 30)
-        return 1.0 / (1.0 + np.exp(-z))
+        z = boosted_margin(x, self.base, self.trees) if self.trees else x @ self.weights
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def calibrate(self, p: float) -> float:
         if len(self.calib_x) == 0:
@@ -106,6 +130,8 @@ class FieldModel:
             "weights": [round(float(w), 5) for w in self.weights],
             "calibration": {"x": [float(v) for v in self.calib_x], "y": [float(v) for v in self.calib_y]},
             "floor": self.floor,
+            "base": self.base,
+            "trees": list(self.trees),
         }
 
     @classmethod
@@ -116,7 +142,16 @@ class FieldModel:
             if name in FEATURES:
                 weights[FEATURES.index(name)] = w
         cal = data.get("calibration") or {"x": [], "y": []}
-        return cls(weights, np.asarray(cal["x"], float), np.asarray(cal["y"], float), float(data.get("floor", 0.2)))
+        if data.get("trees") and names != list(FEATURES):
+            raise ValueError("the field model's trees were learned on other cues: run bench/fields.py --fit")
+        return cls(
+            weights,
+            np.asarray(cal["x"], float),
+            np.asarray(cal["y"], float),
+            float(data.get("floor", 0.2)),
+            float(data.get("base", 0.0)),
+            tuple(data.get("trees") or ()),
+        )
 
 
 @lru_cache(maxsize=4)
