@@ -26,7 +26,18 @@ from synth.vn import area_value
 from tests.test_synth import FIELD_KEYS
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "schemas" / "doctypes.json"
-CASES = [(t, v) for t in synth.DOC_TYPES for v in range(synth.VARIANTS_B[t])]
+# the seven types family b draws; a type added to family a later (official_document) is not among them yet
+SEVEN = {
+    "cccd",
+    "birth_certificate",
+    "marriage_certificate",
+    "land_use_certificate",
+    "diploma",
+    "application_form",
+    "other",
+}
+B_TYPES = [t for t in synth.DOC_TYPES if t in synth.VARIANTS_B]
+CASES = [(t, v) for t in B_TYPES for v in range(synth.VARIANTS_B[t])]
 
 
 def _pixels(img: object) -> str:
@@ -165,7 +176,7 @@ def test_a_family_b_dossier_agrees_with_itself() -> None:
 
 def test_family_api_and_command_line(tmp_path: Path) -> None:
     assert synth.variants("b") == synth.VARIANTS_B and synth.variants() == synth.VARIANTS
-    assert set(synth.VARIANTS_B) == set(synth.DOC_TYPES) and all(n >= 2 for n in synth.VARIANTS_B.values())
+    assert set(synth.VARIANTS_B) >= SEVEN and all(n >= 2 for n in synth.VARIANTS_B.values())
     assert synth.VARIANTS_B["application_form"] >= 3 and synth.FAMILIES == ("a", "b")
     with pytest.raises(ValueError):
         synth.make_page("cccd", seed=1, dpi=20, family="c")

@@ -3,7 +3,7 @@
 0: "TỜ KHAI …" with numbered items naming the person by role ("3. Họ, chữ đệm, tên người nộp hồ sơ: …");
 1: "ĐƠN …" in the first person ("Tôi tên là: …" with pairs and checkboxes, or one "Tôi là …" paragraph);
 2: a boxed form: ruled grid, long labels wrapped in the left column, sex as checkboxes, the identity number
-   as digits in boxes.
+   as digits in the cells of a comb.
 """
 
 from __future__ import annotations

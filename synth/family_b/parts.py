@@ -271,7 +271,7 @@ def sign(
 
 class Piece(NamedTuple):
     """Part of a printed line: text (``kind`` "text"), a checkbox ("box", ticked when ``text`` is "x") or a row
-    of digits each in its own box ("digits")."""
+    of digits each in its own cell of a comb ("digits")."""
 
     kind: str
     text: str
@@ -296,7 +296,7 @@ def _piece_width(cv: Canvas, p: Piece, size: float) -> float:
     if p.kind == "box":
         return cap * 1.05 + cv.width(" ", size)
     if p.kind == "digits":
-        return len(p.text) * cap * 1.25 + cv.width(" ", size)
+        return len(p.text) * cap * 1.7 + cv.width(" ", size)
     return cv.width(p.text, size, p.style)
 
 
@@ -342,15 +342,21 @@ def inline(
                 cv.draw.line([a, b], fill=INK, width=line)
                 cv.draw.line([(a[0], b[1]), (b[0], a[1])], fill=INK, width=line)
         else:
-            cell = cap * 1.25
+            cell = cap * 1.7
+            floor = y + cap * 0.3  # a comb: a rule under the digits with a short tick between cells
+            cv.hline(cursor, cursor + cell * len(p.text), floor, width=0.2)
             for i, ch in enumerate(p.text):
                 cx = cursor + i * cell
-                cv.rect(cx, y - cap * 1.22, cell, cap * 1.5, width=0.18)
+                cv.draw.line(
+                    [(cv.pxf(cx), cv.pxf(floor)), (cv.pxf(cx), cv.pxf(floor - cap * 0.45))],
+                    fill=INK,
+                    width=max(1, cv.px(0.2)),
+                )
                 cv.text(
                     cx + cell / 2,
                     y,
                     ch,
-                    size=size * 0.92,
+                    size=size * 0.85,
                     style=p.style,
                     color=p.color or INK,
                     align="center",
