@@ -11,6 +11,7 @@ is a paper of type `other` for a reviewer to look at, and the record names it am
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -75,17 +76,34 @@ def _upper_share(text: str) -> float:
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
 
+def _title_lines(segs: Sequence[Segment], page: Page) -> list[str]:
+    """The capitalised lines of the page's upper half, folded, and each joined with the one under it: a title
+    wraps ("GIẤY CHỨNG NHẬN" / "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở …")."""
+    lines = [
+        s
+        for s in segs
+        if s.page == page.number and s.box[1] <= _TITLE_ZONE * page.height and _upper_share(s.text) >= 0.7
+    ]
+    out = [s.folded for s in lines]
+    for a, b in itertools.pairwise(lines):
+        height = a.box[3] - a.box[1]
+        if (
+            -0.3 * height <= b.box[1] - a.box[3] <= 1.5 * height
+            and abs((a.box[0] + a.box[2]) - (b.box[0] + b.box[2])) < 8 * height
+        ):
+            out.append(f"{a.folded} {b.folded}")
+    return out
+
+
 def find_title(segs: Sequence[Segment], page: Page, catalog: DocTypeCatalog) -> tuple[str, float] | None:
     best: tuple[str, float, int] | None = None
-    for seg in segs:
-        if seg.page != page.number or seg.box[1] > _TITLE_ZONE * page.height or _upper_share(seg.text) < 0.7:
-            continue
+    for folded in _title_lines(segs, page):
         for spec in catalog.types:
             for title in spec.titles:
                 t = fold(title)
-                whole = fuzz.ratio(t, seg.folded)
+                whole = fuzz.ratio(t, folded)
                 # "TỜ KHAI YÊU CẦU CHỨNG THỰC …" starts with the title "TỜ KHAI".
-                prefix = fuzz.ratio(t, seg.folded[: len(t)]) if len(seg.folded) > len(t) else 0.0
+                prefix = fuzz.ratio(t, folded[: len(t)]) if len(folded) > len(t) else 0.0
                 score = max(whole, prefix)
                 if score >= _TITLE_CUTOFF and (best is None or (len(t), score) > (best[2], best[1])):
                     best = (spec.key, float(score), len(t))
@@ -213,38 +231,77 @@ def _kind(catalog: DocTypeCatalog, doc_type: str, key: str) -> str:
     return next((f.kind for f in spec.fields if f.key == key), "text")
 
 
-def cross_check(documents: list[Document], catalog: DocTypeCatalog) -> list[Document]:
-    """The papers of one dossier name the same people: readings that nearly agree cannot both be right.
+_PERSON_KINDS = ("name", "id_number")
+_ANCHOR_CONFIDENCE = 0.9  # a card's number this sure has passed its checks (the zone's check digits, the rules)
 
-    A name read with different marks on two papers (NGUYỄN / NGUYÊN), or an ID number differing in one or
-    two digits, marks both readings for review.
+
+def _near(kind: str, a: str, b: str) -> bool:
+    """Two readings of one person's value that differ as OCR makes them differ."""
+    if kind == "name":
+        return fold(a) == fold(b) or (len(a) > 6 and fuzz.ratio(a, b) >= 88)
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 2
+
+
+def cross_check(documents: list[Document], catalog: DocTypeCatalog) -> list[Document]:
+    """The papers of one dossier name the same people: the dossier agrees with itself.
+
+    A citizen's card whose number is sure (its machine-readable zone checks out) anchors that person's name
+    and number: a reading on another paper that equals it gains confidence; one that nearly equals it (marks
+    or a digit or two apart) is marked for review with the card's reading as the suggestion. Two readings that
+    nearly agree with no sure card behind either are both marked, each offered the other's reading.
     """
-    suspect: set[tuple[int, str]] = set()
     items = [
-        (i, key, field.value, _kind(catalog, doc.type, key))
+        (i, key, field, _kind(catalog, doc.type, key))
         for i, doc in enumerate(documents)
         for key, field in doc.fields.items()
+        if _kind(catalog, doc.type, key) in _PERSON_KINDS
     ]
+    anchors: set[tuple[int, str]] = set()
+    for i, doc in enumerate(documents):
+        number = doc.fields.get("id_number")
+        if doc.type == "cccd" and number is not None and number.confidence >= _ANCHOR_CONFIDENCE:
+            anchors |= {(i, k) for k in doc.fields if _kind(catalog, doc.type, k) in _PERSON_KINDS}
+    vouched = {(kind, f.value) for (i, key, f, kind) in items if (i, key) in anchors}
+    # a reading equal to the card's is as sure as the card's, against a third that nearly agrees
+    sure = {(i, key) for (i, key, f, kind) in items if (i, key) in anchors or (kind, f.value) in vouched}
+    updates: dict[tuple[int, str], Field] = {}
+    review: set[int] = set()
+
+    def current(i: int, key: str, field: Field) -> Field:
+        return updates.get((i, key), field)
+
     for a in range(len(items)):
         for b in range(a + 1, len(items)):
-            (i, ka, va, kind_a), (j, kb, vb, kind_b) = items[a], items[b]
-            if kind_a != kind_b or va == vb:
+            (i, ka, fa, kind), (j, kb, fb, kind_b) = items[a], items[b]
+            if kind != kind_b or i == j:
                 continue
-            if kind_a == "name" and fold(va) == fold(vb):
-                suspect |= {(i, ka), (j, kb)}
-            if kind_a == "id_number" and len(va) == len(vb) and sum(x != y for x, y in zip(va, vb, strict=True)) <= 2:
-                suspect |= {(i, ka), (j, kb)}
-    if not suspect:
+            a_anchor, b_anchor = (i, ka) in sure, (j, kb) in sure
+            if fa.value == fb.value:
+                a_card, b_card = (i, ka) in anchors, (j, kb) in anchors
+                if a_card != b_card:  # the card vouches for the other paper's reading
+                    k, key, f = (j, kb, fb) if a_card else (i, ka, fa)
+                    f = current(k, key, f)
+                    updates[(k, key)] = f.model_copy(update={"confidence": round(max(f.confidence, 0.97), 3)})
+                continue
+            if not _near(kind, fa.value, fb.value):
+                continue
+            for k, key, f, other, mine_sure, other_sure in (
+                (i, ka, fa, fb, a_anchor, b_anchor),
+                (j, kb, fb, fa, b_anchor, a_anchor),
+            ):
+                if mine_sure and not other_sure:
+                    continue  # the card's own reading stands
+                f = current(k, key, f)
+                updates[(k, key)] = f.model_copy(
+                    update={"confidence": round(f.confidence * 0.6, 3), "suggestion": other.value}
+                )
+                review.add(k)
+    if not updates:
         return documents
     out = []
     for i, doc in enumerate(documents):
-        keys = {k for (d, k) in suspect if d == i}
-        if not keys:
-            out.append(doc)
-            continue
-        fields = {
-            k: f.model_copy(update={"confidence": round(f.confidence * 0.6, 3)}) if k in keys else f
-            for k, f in doc.fields.items()
-        }
-        out.append(doc.model_copy(update={"fields": fields, "needs_review": True}))
+        fields = {k: updates.get((i, k), f) for k, f in doc.fields.items()}
+        spec = catalog.get(doc.type)
+        flagged = i in review or needs_review(spec, doc.type_confidence, fields)
+        out.append(doc.model_copy(update={"fields": fields, "needs_review": flagged}))
     return out

@@ -44,6 +44,8 @@ class FieldSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
+    name_vi: str = Field("", description="the field's name on screen, in Vietnamese")
+    name_en: str = Field("", description="the field's name on screen, in English")
     labels: list[str] = Field(description="printed labels, Vietnamese and English, as on the paper")
     kind: ValueKind = "text"
     choices: list[str] = Field(

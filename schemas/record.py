@@ -81,6 +81,7 @@ class Field(_Frozen):
     confidence: float = PydField(ge=0, le=1)
     page: int | None = None
     box: Box | None = None
+    suggestion: str | None = None  # another paper of the dossier reads this person's value so: for the reviewer
 
 
 class Document(_Frozen):

@@ -60,17 +60,74 @@ def train_model(x: np.ndarray, y: np.ndarray, *, l2: float = 0.3, boosted: bool 
     return FieldModel(weights=weights, calib_x=np.array([]), calib_y=np.array([]), base=base, trees=tuple(trees))
 
 
+class _Tree:
+    """One regression tree grown on gradient statistics over binned cues (flat arrays, see `boosted_margin`)."""
+
+    def __init__(self, binned: np.ndarray, edges: list[np.ndarray], g: np.ndarray, h: np.ndarray, *,
+                 depth: int, rate: float, min_leaf: float, l2: float) -> None:  # fmt: skip
+        self.binned, self.edges, self.g, self.h = binned, edges, g, h
+        self.depth, self.rate, self.min_leaf, self.l2 = depth, rate, min_leaf, l2
+        self.feature: list[int] = []
+        self.threshold: list[float] = []
+        self.left: list[int] = []
+        self.right: list[int] = []
+        self.value: list[float] = []
+
+    def as_dict(self) -> dict[str, list[float]]:
+        return {
+            "feature": [float(v) for v in self.feature],
+            "threshold": self.threshold,
+            "left": [float(v) for v in self.left],
+            "right": [float(v) for v in self.right],
+            "value": self.value,
+        }
+
+    def grow(self, rows: np.ndarray, level: int = 0) -> int:
+        node = len(self.feature)
+        self.feature.append(-1)
+        self.threshold.append(0.0)
+        self.left.append(-1)
+        self.right.append(-1)
+        gs, hs = float(self.g[rows].sum()), float(self.h[rows].sum())
+        self.value.append(-gs / (hs + self.l2) * self.rate)
+        if level >= self.depth or hs < 2 * self.min_leaf:
+            return node
+        split = self._best_split(rows, gs, hs)
+        if split is None:
+            return node
+        j, k = split
+        self.feature[node] = j
+        self.threshold[node] = float(self.edges[j][k])  # go right when x >= threshold
+        mask = self.binned[rows, j] <= k
+        self.left[node] = self.grow(rows[mask], level + 1)
+        self.right[node] = self.grow(rows[~mask], level + 1)
+        return node
+
+    def _best_split(self, rows: np.ndarray, gs: float, hs: float) -> tuple[int, int] | None:
+        best_gain, best = 0.0, None
+        parent = gs * gs / (hs + self.l2)
+        for j, edges in enumerate(self.edges):
+            nb = len(edges) + 1
+            if nb < 2:
+                continue
+            gb = np.bincount(self.binned[rows, j], weights=self.g[rows], minlength=nb)
+            hb = np.bincount(self.binned[rows, j], weights=self.h[rows], minlength=nb)
+            gl, hl = np.cumsum(gb)[:-1], np.cumsum(hb)[:-1]
+            gr, hr = gs - gl, hs - hl
+            ok = (hl >= self.min_leaf) & (hr >= self.min_leaf)
+            if not ok.any():
+                continue
+            gain = np.where(ok, gl * gl / (hl + self.l2) + gr * gr / (hr + self.l2) - parent, 0.0)
+            k = int(np.argmax(gain))
+            if gain[k] > best_gain:
+                best_gain, best = float(gain[k]), (j, k)
+        return best
+
+
 def fit_boosted(
-    x: np.ndarray,
-    y: np.ndarray,
-    *,
-    trees: int = 120,
-    depth: int = 3,
-    rate: float = 0.15,
-    bins: int = 32,
-    min_leaf: float = 20.0,
-    l2: float = 1.0,
-) -> tuple[float, list[dict[str, list[float]]]]:
+    x: np.ndarray, y: np.ndarray, *, trees: int = 120, depth: int = 3, rate: float = 0.15, bins: int = 32,
+    min_leaf: float = 20.0, l2: float = 1.0,
+) -> tuple[float, list[dict[str, list[float]]]]:  # fmt: skip
     """Gradient-boosted regression trees on the logistic loss (histograms of `bins` quantiles per cue), so that
     cues can count together (a completed address the label reader chose; a label shared by two fields under a
     heading). Returns the base score and the trees as flat arrays (see `boosted_margin`)."""
@@ -83,48 +140,9 @@ def fit_boosted(
     out: list[dict[str, list[float]]] = []
     for _ in range(trees):
         p = 1.0 / (1.0 + np.exp(-margin))
-        g, h = p - y, np.maximum(p * (1 - p), 1e-6)
-        feature, threshold, left, right, value = [], [], [], [], []
-
-        def grow(rows: np.ndarray, level: int) -> int:
-            node = len(feature)
-            feature.append(-1)
-            threshold.append(0.0)
-            left.append(-1)
-            right.append(-1)
-            gs, hs = g[rows].sum(), h[rows].sum()
-            value.append(float(-gs / (hs + l2) * rate))
-            if level >= depth or hs < 2 * min_leaf:
-                return node
-            best = (0.0, -1, 0)
-            parent = gs * gs / (hs + l2)
-            for j in range(d):
-                nb = len(edges[j]) + 1
-                if nb < 2:
-                    continue
-                gb = np.bincount(binned[rows, j], weights=g[rows], minlength=nb)
-                hb = np.bincount(binned[rows, j], weights=h[rows], minlength=nb)
-                gl, hl = np.cumsum(gb)[:-1], np.cumsum(hb)[:-1]
-                gr, hr = gs - gl, hs - hl
-                ok = (hl >= min_leaf) & (hr >= min_leaf)
-                if not ok.any():
-                    continue
-                gain = np.where(ok, gl * gl / (hl + l2) + gr * gr / (hr + l2) - parent, 0.0)
-                k = int(np.argmax(gain))
-                if gain[k] > best[0]:
-                    best = (float(gain[k]), j, k)
-            if best[1] < 0:
-                return node
-            _, j, k = best
-            feature[node] = j
-            threshold[node] = float(edges[j][k])  # go right when x >= threshold
-            mask = binned[rows, j] <= k
-            left[node] = grow(rows[mask], level + 1)
-            right[node] = grow(rows[~mask], level + 1)
-            return node
-
-        grow(np.arange(n), 0)
-        tree = {"feature": feature, "threshold": threshold, "left": left, "right": right, "value": value}
-        margin += boosted_margin(x, 0.0, [tree])
-        out.append({k: [float(v) for v in vals] for k, vals in tree.items()})
+        tree = _Tree(binned, edges, p - y, np.maximum(p * (1 - p), 1e-6), depth=depth, rate=rate,
+                     min_leaf=min_leaf, l2=l2)  # fmt: skip
+        tree.grow(np.arange(n))
+        margin += boosted_margin(x, 0.0, [tree.as_dict()])
+        out.append(tree.as_dict())
     return base, out

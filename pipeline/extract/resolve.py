@@ -265,9 +265,11 @@ def _outer_context(layout: Layout, i: int, start: int, labels: Sequence[str]) ->
     a label of the type (a table's left column; a label printed above its value)."""
     options: list[tuple[float, str, str]] = []
     left = layout.left_of(i)
-    if left is not None:
-        text = _clean_context(layout.segs[left].text)
-        options.append((_label_score(labels, text), text, "left"))
+    row = layout.cells(i)
+    for cell in {left, row[0] if row[0] != i else None} - {None}:
+        assert cell is not None
+        text = _clean_context(layout.segs[cell].text)
+        options.append((_label_score(labels, text), text, "left"))  # the cell before, or the row's label cell
     above = layout.above(i)
     if above is not None and start <= 2:
         text = _clean_context(layout.segs[above].text)

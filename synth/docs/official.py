@@ -35,7 +35,7 @@ def _issuer(world: World, rng: random.Random) -> tuple[Issuer, str]:
         return ward_committee(world, rng), "UBND"
     province = upper(loc.province)
     if pick < 0.75:
-        office = rng.choice((("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+        office: tuple[str, ...] = rng.choice((("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
                              ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")))
         ring = f"ỦY BAN NHÂN DÂN {province} *"
         body = Issuer(("ỦY BAN NHÂN DÂN", province), office, ring, loc.short, f"Ủy ban nhân dân {loc.province}")
@@ -188,7 +188,7 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
             ward = ward_name(world.ward)
             cv.text(lay.center, y, f"Kính gửi: Ông/Bà {upper(p.name)}", size=size, align="center")
             y += lead * 1.4
-            body = (f"{issuer.name} nhận được đơn của Ông/Bà {upper(p.name)}, nơi cư trú: {p.residence.full()}, "
+            body: tuple[str, ...] = (f"{issuer.name} nhận được đơn của Ông/Bà {upper(p.name)}, nơi cư trú: {p.residence.full()}, "
                     f"đề nghị về thửa đất số {parcel}, tờ bản đồ số {sheet} tại {ward}.",
                     "Sau khi xem xét hồ sơ và đối chiếu quy định của pháp luật đất đai, đề nghị Ông/Bà liên hệ "
                     "Bộ phận tiếp nhận và trả kết quả để được hướng dẫn hoàn thiện hồ sơ theo quy định.",

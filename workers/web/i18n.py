@@ -257,38 +257,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 # Field names as staff say them; the printed labels in doctypes.json are for finding values, not for display.
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "id_number": ("Số CCCD", "ID card number"),
-    "full_name": ("Họ và tên", "Full name"),
-    "date_of_birth": ("Ngày sinh", "Date of birth"),
-    "sex": ("Giới tính", "Sex"),
-    "place_of_residence": ("Nơi thường trú", "Place of residence"),
-    "expiry_date": ("Có giá trị đến", "Date of expiry"),
-    "personal_id": ("Số định danh cá nhân", "Personal identification number"),
-    "mother_name": ("Họ tên người mẹ", "Mother's name"),
-    "father_name": ("Họ tên người cha", "Father's name"),
-    "registration_number": ("Số đăng ký", "Registration number"),
-    "registration_date": ("Ngày đăng ký", "Registration date"),
-    "wife_name": ("Họ tên người vợ", "Wife's name"),
-    "husband_name": ("Họ tên người chồng", "Husband's name"),
-    "wife_date_of_birth": ("Ngày sinh người vợ", "Wife's date of birth"),
-    "husband_date_of_birth": ("Ngày sinh người chồng", "Husband's date of birth"),
-    "holder_name": ("Người sử dụng đất", "Land user"),
-    "parcel_number": ("Thửa đất số", "Parcel number"),
-    "map_sheet_number": ("Tờ bản đồ số", "Map sheet number"),
-    "area_m2": ("Diện tích (m²)", "Area (m²)"),
-    "land_use_purpose": ("Mục đích sử dụng", "Land-use purpose"),
-    "serial_number": ("Số seri / Số hiệu", "Serial number"),
-    "issue_date": ("Ngày cấp", "Date of issue"),
-    "school": ("Trường", "School"),
-    "graduation_year": ("Năm tốt nghiệp", "Year of graduation"),
-    "classification": ("Xếp loại", "Classification"),
-    "applicant_name": ("Họ tên người đề nghị", "Applicant's name"),
-    "applicant_id_number": ("Số định danh người đề nghị", "Applicant's ID number"),
-    "phone": ("Số điện thoại", "Phone number"),
-    "request_date": ("Ngày làm đơn", "Date of the request"),
-}
-
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -313,9 +281,16 @@ def doc_type_choices(lang: str) -> list[tuple[str, str]]:
     return [(s.key, s.name_en if lang == "en" else s.name_vi) for s in load_catalog().types]
 
 
-def field_label(lang: str, key: str) -> str:
-    vi, en = FIELD_LABELS.get(key, (key.replace("_", " ").capitalize(),) * 2)
-    return en if lang == "en" else vi
+def field_label(lang: str, key: str, doc_type: str | None = None) -> str:
+    """A field's name on screen, from the type data (schemas/doctypes.json): the document type's own name for
+    it ("Ngày ban hành" on an official paper, "Ngày cấp" on a land certificate), else the first type's."""
+    catalog = load_catalog()
+    types = [catalog.get(doc_type)] if doc_type and doc_type in {s.key for s in catalog.types} else []
+    for spec in [*types, *catalog.types]:
+        for f in spec.fields:
+            if f.key == key and f.name_vi:
+                return f.name_en if lang == "en" and f.name_en else f.name_vi
+    return key.replace("_", " ").capitalize()
 
 
 # --- dates and numbers as Vietnamese write them ------------------------------------------------------------

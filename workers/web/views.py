@@ -137,7 +137,7 @@ def _doc_view(lang: str, index: int, doc: Document, fixed: set[tuple[int, str]],
         fields.append(
             FieldView(
                 key=f.key,
-                label=field_label(lang, f.key),
+                label=field_label(lang, f.key, doc.type),
                 kind=f.kind,
                 value=got.value if got else "",
                 shown=fmt_value(f.kind, got.value) if got else "",
@@ -154,7 +154,7 @@ def _doc_view(lang: str, index: int, doc: Document, fixed: set[tuple[int, str]],
             fields.append(
                 FieldView(
                     key=key,
-                    label=field_label(lang, key),
+                    label=field_label(lang, key, doc.type),
                     kind="text",
                     value=got.value,
                     shown=got.value,
@@ -226,8 +226,10 @@ def audit_views(lang: str, rows: Sequence[CorrectionRow], record: Dossier) -> li
         old, new = r.old or "", r.new or ""
         if r.target == C.FIELD:
             i = C.anchor(record.documents, r)
-            doc = doc_type_name(lang, record.documents[i].type) if i is not None else ""
-            what = f"{doc} · {field_label(lang, r.key or '')}" if doc else field_label(lang, r.key or "")
+            doc_type = record.documents[i].type if i is not None else None
+            doc = doc_type_name(lang, doc_type) if doc_type else ""
+            name = field_label(lang, r.key or "", doc_type)
+            what = f"{doc} · {name}" if doc else name
             spec = _spec(record.documents[i].type) if i is not None else None
             kind = next((f.kind for f in spec.fields if f.key == r.key), "text") if spec else "text"
             old, new = fmt_value(kind, old), fmt_value(kind, new)
