@@ -114,6 +114,9 @@ class EmbeddedRunner:
 
     def _pool_for(self, pages: int) -> ProcessPoolExecutor | None:
         """The pool, started on first need; None when one process does (one page, or one core)."""
+        if self._pool is not None and getattr(self._pool, "_broken", False):  # a page process died: a new pool
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
         if self._pool is None and (self.settings.workers <= 1 or pages <= 1):
             return None
         if self._pool is None:

@@ -71,6 +71,7 @@ def worker_process(config: WorkerConfig, index: int) -> None:
     broker = build_broker(config.settings, config.options)
     from workers import actors
 
+    actors.current()  # the actors declared on this process's broker, before the worker consumes
     actors.configure(config.settings, warm=True)
     worker = dramatiq.Worker(
         broker,
