@@ -96,6 +96,50 @@ def load_page(path: Path, kind: Kind, index: int, settings: PipelineSettings, *,
     return _load_image_frame(path, index, label, settings)
 
 
+def load_preview(
+    path: Path, kind: Kind, index: int, settings: PipelineSettings, *, dpi: int = 100, name: str | None = None
+) -> PageImage:
+    """Page `index` decoded cheaply at about `dpi` (never finer than the scan): enough to read a receipt
+    sheet's QR code before the page is rendered in full for OCR. JPEG is decoded at a reduced scale, a PDF
+    page rendered at `dpi`; other images are decoded and reduced."""
+    label = name or path.name
+    if kind == "pdf":
+        with _open_pdf(path, label) as doc:
+            page = doc[index]
+            stated, _gray = _pdf_page_dpi(page)
+            render_dpi = min(dpi, stated or settings.default_dpi)
+            try:
+                bitmap = page.render(scale=render_dpi / 72, grayscale=True)
+            except pdfium.PdfiumError as exc:
+                raise TruncatedFile(f"a page cannot be rendered ({exc})", file=label) from exc
+            arr = bitmap.to_numpy()
+            if arr.ndim == 3:
+                arr = arr[:, :, 0]
+            return PageImage(pixels=np.ascontiguousarray(arr), dpi=render_dpi, dpi_stated=stated is not None)
+    im = _open_image(path, label, settings)
+    with im:
+        try:
+            im.seek(index)
+            _check_pixels(im, label, settings)
+            scan_dpi = round(_stated_dpi(im) or settings.default_dpi)
+            full_width = im.size[0]
+            factor = max(1, scan_dpi // dpi)
+            if kind == "jpeg" and factor > 1:
+                im.draft("L", (im.size[0] // factor, im.size[1] // factor))  # decoded at 1/2, 1/4 or 1/8
+            im.load()
+            gray = im.convert("L")
+            left = max(1, round(gray.size[0] * factor / full_width))  # what the JPEG draft did not reduce
+            if left > 1:
+                gray = gray.reduce(left)
+        except Image.DecompressionBombError as exc:
+            raise TooManyPixels("the image is too large", file=label) from exc
+        except (OSError, SyntaxError, EOFError) as exc:
+            raise TruncatedFile(f"the image data is incomplete ({exc})", file=label) from exc
+        arr = np.asarray(gray)
+    return PageImage(pixels=np.ascontiguousarray(arr), dpi=max(1, round(scan_dpi * arr.shape[1] / full_width)),
+                     dpi_stated=False)  # fmt: skip
+
+
 # --- PDF ------------------------------------------------------------------------------------------------
 
 

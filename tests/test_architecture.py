@@ -16,11 +16,22 @@ PACKAGES = ("schemas", "pipeline", "workers")
 WORKER_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("workers", "workers.settings", "workers.logs", "workers.metrics", "workers.progress")),
     ("stores", ("workers.s3", "workers.storage", "workers.records")),
-    ("use cases", ("workers.dossier", "workers.artifacts", "workers.pagework", "workers.train", "workers.users")),
+    (
+        "use cases",
+        (
+            "workers.intake",
+            "workers.dossier",
+            "workers.artifacts",
+            "workers.pagework",
+            "workers.train",
+            "workers.users",
+        ),
+    ),
     (
         "runners",
         (
             "workers.embedded",
+            "workers.runners",
             "workers.submit",
             "workers.broker",
             "workers.actors",

@@ -22,12 +22,13 @@ from PIL import Image, PngImagePlugin
 import synth
 from schemas.record import Page, PageSource
 from tests.conftest import ROOT
-from workers import watch as watch_module
+from workers import embedded as embedded_module
 from workers.cli import main
 from workers.pagework import PageOutcome, PageWorker
 from workers.records import PageTask, Records
 from workers.settings import Settings, WatchSettings
 from workers.watch import Found, Stability, Watcher, ignored_name, scan_folder
+from workers.watch_cli import exit_code
 
 
 def _settings(tmp_path: Path, *, jobs: int = 1, **watch: object) -> Settings:
@@ -285,7 +286,7 @@ def test_corrupt_files_go_to_failed_with_their_reason_and_odd_names_are_kept(tmp
     # WHEN the watcher takes what is there
     report = Watcher(inbox, settings).run(once=True)
     # THEN the bad files are in failed/ beside a reason, the others recorded under their own names
-    assert report.exit_code == 2
+    assert exit_code(report) == 2
     assert _files(inbox / "failed") == sorted(
         ["hồ sơ ..bản sao.pdf", "hồ sơ ..bản sao.pdf.reason.txt", "trống.pdf", "trống.pdf.reason.txt"]
     )
@@ -322,7 +323,7 @@ def test_a_duplicate_is_recorded_and_reported_not_processed_again(tmp_path: Path
     # WHEN the watcher runs again
     second = Watcher(inbox, settings).run(once=True)
     # THEN nothing new is processed; both are recorded as duplicates naming the dossier, and let go
-    assert second.dossiers == [] and second.count("duplicate") == 2 and second.exit_code == 0
+    assert second.dossiers == [] and second.count("duplicate") == 2 and exit_code(second) == 0
     assert _files(inbox / "done") == ["a (copy).png", "a.png", "land/a.png"]
     assert (inbox / "hoso-data" / "objects" / "originals").is_dir()
     records = Records(settings.db_url)
@@ -341,7 +342,7 @@ def test_delete_mode_deletes_what_is_recorded_and_still_keeps_what_failed(tmp_pa
     (inbox / "b.pdf").write_bytes(b"%PDF-1.4 cut")
     settings = _settings(tmp_path, delete=True)
     report = Watcher(inbox, settings).run(once=True)
-    assert report.exit_code == 2
+    assert exit_code(report) == 2
     assert _files(inbox) == [".hoso-watch.lock", "failed/b.pdf", "failed/b.pdf.reason.txt"]
     records = Records(settings.db_url)
     try:
@@ -366,7 +367,7 @@ def test_five_hundred_files_at_once(tmp_path: Path) -> None:
     report = Watcher(inbox, settings).run(once=True)
     seconds = time.perf_counter() - t0
     # THEN every one is recorded once and let go; the copies are reported as duplicates
-    assert report.exit_code == 0
+    assert exit_code(report) == 0
     assert len(report.dossiers) == len(set(report.dossiers)) == 450
     assert report.count("duplicate") == 50
     assert len(_files(inbox / "done")) == 500
@@ -430,7 +431,7 @@ def _always(kwargs: dict[str, Any]) -> bool:
         (Records, "add_original", 1, _always),  # original stored, not yet recorded
         (Records, "add_page_range", 2, _always),  # between the dossiers of one file
         (Records, "finish_page", 3, _always),  # in the middle of the pages
-        (watch_module, "finish_dossier", 2, _always),  # between finishing dossiers
+        (embedded_module, "finish_dossier", 2, _always),  # between finishing dossiers
         (Records, "make_durable", 1, _always),  # recorded, not yet let go
         (Records, "intake_update", 1, lambda kw: bool(kw.get("settled"))),  # moved to done/, not yet noted
     ],
@@ -459,7 +460,7 @@ def test_killed_at_any_step_then_restarted_nothing_lost_nothing_twice(
     # WHEN it is started again
     report = Watcher(inbox, settings).run(once=True)
     # THEN the stack makes its three dossiers, each page in one of them once, and the file is let go once
-    assert report.exit_code == 0
+    assert exit_code(report) == 0
     assert _files(inbox / "done") == ["stack.pdf"] and not (inbox / "stack.pdf").exists()
     records = Records(settings.db_url)
     try:

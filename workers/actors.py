@@ -1,6 +1,7 @@
 """The cluster's actors: intake → page (fanned out on the "ocr" queue) → dossier.
 
-Import this module only after `workers.broker.build_broker`: the actors are declared on that broker.
+Importing this module builds nothing: `build_actors(broker, options)` declares the actors on the broker it is
+given (`workers.broker.build_broker` makes it); `current()` builds them once on the process's broker.
 
 Messages carry a dossier code and page numbers, never bytes; the record database says what is done.
 Every actor is idempotent:
@@ -17,8 +18,9 @@ Every actor is idempotent:
 
 Errors are translated here and only here: a transient error (storage or database away) becomes a Dramatiq
 `Retry`, retried with exponential backoff (the page is handed back first, so the retry can claim it);
-bad input (`InputError`) is recorded and never retried (`throws`); anything else is retried a couple of
-times, then the page is recorded as failed so that the dossier can still finish.
+bad input (`InputError`) is recorded and never retried (`throws`); anything else is a bug: logged with its
+traceback, retried a couple of times, then the page is recorded as failed so that the dossier can still
+finish.
 """
 
 from __future__ import annotations
@@ -26,42 +28,38 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import dramatiq
 from dramatiq.middleware import CurrentMessage
 
-from pipeline import raster
 from schemas.errors import (
     ConfigError,
     DossierNotFound,
     HosoError,
     InputError,
-    MissingFile,
     MissingLanguage,
     TransientError,
 )
 from schemas.record import DossierStatus
-from workers import broker as _broker_module
 from workers import metrics
 from workers.artifacts import pdf_key, write_artifacts
+from workers.broker import ClusterOptions
 from workers.dossier import finish_dossier
+from workers.intake import prepare
 from workers.pagework import PageWorker
 from workers.records import Records
 from workers.settings import Settings
-from workers.storage import ObjectStore, make_store, original_key
+from workers.storage import ObjectStore, make_store
 
 log = logging.getLogger("hoso.actors")
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-_broker, _options = _broker_module.current()
 
 OCR_QUEUE = "ocr"
 DOSSIER_QUEUE = "dossiers"
@@ -99,7 +97,6 @@ _context: Context | None = None
 def configure(settings: Settings, *, warm: bool = False) -> Context:
     """Set this process's context; with `warm`, load the OCR engine now rather than on the first page."""
     global _context
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract single-threaded: one page per core
     _context = Context(settings)
     if warm:
         _ = _context.page_worker.engine
@@ -115,13 +112,14 @@ def context() -> Context:
 # --- retry policy ---------------------------------------------------------------------------------------
 
 
-def should_retry(retries: int, exc: BaseException) -> bool:
+def should_retry(retries: int, exc: BaseException, options: ClusterOptions | None = None) -> bool:
     """Dramatiq's `retry_when`: transient errors (raised as Retry) for long, others a couple of times."""
+    options = options or current().options
     if isinstance(exc, dramatiq.Retry):
-        return retries < _options.transient_retries
+        return retries < options.transient_retries
     if isinstance(exc, HosoError) and not exc.retry:
         return False
-    return retries < _options.other_retries
+    return retries < options.other_retries
 
 
 def _retries_so_far() -> int:
@@ -129,69 +127,44 @@ def _retries_so_far() -> int:
     return int(message.options.get("retries", 0)) if message is not None else 0
 
 
-def _transient_as_retry(fn: Callable[P, R]) -> Callable[P, R]:
+def _translated(fn: Callable[P, R]) -> Callable[P, R]:
+    """The actors' one translation of errors: transient → Retry; a bug logged with its traceback."""
+
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except TransientError as exc:
             raise dramatiq.Retry(exc.kind) from exc
+        except HosoError:
+            raise
+        except Exception:
+            log.exception("bug in stage %s", fn.__name__, extra={"stage": fn.__name__})
+            raise
 
     return wrapper
-
-
-_RETRY_OPTIONS: dict[str, Any] = {
-    "retry_when": should_retry,
-    "min_backoff": _options.min_backoff_ms,
-    "max_backoff": _options.max_backoff_ms,
-    "throws": _PERMANENT,
-}
 
 
 # --- the stages ---------------------------------------------------------------------------------------------
 
 
 def run_intake(ctx: Context, code: str) -> None:
-    records, store, settings = ctx.records, ctx.store, ctx.settings
-    status = records.status(code)
-    if status == DossierStatus.reviewed:
+    records = ctx.records
+    if records.status(code) == DossierStatus.reviewed:
         return  # a reviewer's verdict stands
     t0 = time.perf_counter()
-    number = 1
-    for f in records.files(code):
-        if f.error_kind or f.sha256 is None:
-            continue
-        count = f.pages
-        if f.kind is None or count is None:
-            try:
-                path = store.local_path(original_key(f.sha256))
-                info = raster.inspect(path, settings.pipeline, name=f.name)
-            except FileNotFoundError:
-                missing = MissingFile("the original is not in object storage", file=f.name)
-                records.add_file(code, f.position, f.name, sha256=f.sha256, error_kind=missing.kind,
-                                 error_message=missing.message)  # fmt: skip
-                log.warning("file refused", extra={"dossier": code, "stage": "intake", "error": missing.kind})
-                continue
-            except InputError as exc:
-                records.add_file(code, f.position, f.name, sha256=f.sha256, error_kind=exc.kind,
-                                 error_message=exc.message)  # fmt: skip
-                log.warning("file refused", extra={"dossier": code, "stage": "intake", "error": exc.kind})
-                continue
-            records.add_file(code, f.position, f.name, sha256=f.sha256, kind=info.kind, page_count=info.pages)
-            count = info.pages
-        records.add_pages(code, f.position, number, count)
-        number += count
-    counts = records.page_counts(code)
-    if status == DossierStatus.received or counts.get("pending", 0):
-        records.set_status(code, DossierStatus.processing)
-    pending = records.page_tasks(code, states=("pending",))
-    for task in pending:
-        page.send(code, task.number)
-    if not counts.get("pending", 0) and not counts.get("running", 0):
-        dossier.send(code)  # nothing to read (every file refused), or every page read already
+    prepared = prepare(records, ctx.store, ctx.settings.pipeline, code)
+    sent = 0
+    for part in prepared.codes:
+        counts = records.page_counts(part)
+        for task in records.page_tasks(part, states=("pending",)):
+            current().page.send(part, task.number)
+            sent += 1
+        if not counts.get("pending", 0) and not counts.get("running", 0):
+            current().dossier.send(part)  # nothing to read (every file refused), or every page read already
     log.info(
         "dossier taken in",
-        extra={"dossier": code, "stage": "intake", "pages": number - 1, "count": len(pending),
+        extra={"dossier": code, "stage": "intake", "pages": prepared.pages, "count": sent,
                "seconds": round(time.perf_counter() - t0, 3)},
     )  # fmt: skip
 
@@ -199,12 +172,12 @@ def run_intake(ctx: Context, code: str) -> None:
 def _maybe_finish(ctx: Context, code: str) -> None:
     counts = ctx.records.page_counts(code)
     if not counts.get("pending", 0) and not counts.get("running", 0):
-        dossier.send(code)
+        current().dossier.send(code)
 
 
 def run_page(ctx: Context, code: str, number: int) -> None:
     records = ctx.records
-    if not records.claim_page(code, number, _options.lease_s):
+    if not records.claim_page(code, number, current().options.lease_s):
         metrics.SKIPPED.labels(stage="page").inc()
         log.info("page skipped: done or taken", extra={"dossier": code, "page": number, "stage": "page"})
         # A repeat, or the retry of a run whose last step failed: make sure the dossier stage follows.
@@ -247,7 +220,7 @@ def _give_up(ctx: Context, code: str, number: int, exc: BaseException) -> None:
     kind = type(exc).__name__
     ctx.records.fail_page(code, number, f"{kind}: {exc}")
     metrics.PAGES_FAILED.labels(error=kind).inc()
-    log.error("page failed", extra={"dossier": code, "page": number, "stage": "page", "error": kind})
+    log.error("page failed", extra={"dossier": code, "page": number, "stage": "page", "error": kind})  # no text
     _maybe_finish(ctx, code)
 
 
@@ -273,47 +246,80 @@ def run_dossier(ctx: Context, code: str) -> None:
     write_artifacts(store, record)
 
 
-# --- submitting (for the web app and the watch folder) ------------------------------------------------------
+# --- the actors, declared on a broker ------------------------------------------------------------------------
 
 
-def submit(settings: Settings, code: str, paths: Sequence[Path]) -> None:
-    """Store the originals, record the dossier's files (in the order given) and send its intake message."""
-    from workers.submit import submit as record_submission
+@dataclass(frozen=True)
+class Actors:
+    """The three actors declared on one broker, with the cluster options they were declared with."""
 
-    records = Records(settings.db_url)
-    try:
-        submitted = record_submission(records, make_store(settings), paths, code=code)
-    finally:
-        records.close()
-    intake.send(submitted.code)
-
-
-# --- the actors ---------------------------------------------------------------------------------------------
+    broker: dramatiq.Broker
+    options: ClusterOptions
+    intake: dramatiq.Actor[[str], None]
+    page: dramatiq.Actor[[str, int], None]
+    dossier: dramatiq.Actor[[str], None]
 
 
-@dramatiq.actor(actor_name="intake", queue_name=DOSSIER_QUEUE, priority=0, broker=_broker, **_RETRY_OPTIONS)
-@_transient_as_retry
-def intake(code: str) -> None:
-    run_intake(context(), code)
+def build_actors(broker: dramatiq.Broker, options: ClusterOptions) -> Actors:
+    """Declare the actors on `broker` (nothing is declared at import)."""
+    retry: dict[str, Any] = {
+        "retry_when": lambda retries, exc: should_retry(retries, exc, options),
+        "min_backoff": options.min_backoff_ms,
+        "max_backoff": options.max_backoff_ms,
+        "throws": _PERMANENT,
+    }
+
+    @_translated
+    def intake(code: str) -> None:
+        run_intake(context(), code)
+
+    @_translated
+    def page(code: str, number: int) -> None:
+        run_page(context(), code, number)
+
+    @_translated
+    def dossier(code: str) -> None:
+        run_dossier(context(), code)
+
+    return Actors(
+        broker=broker,
+        options=options,
+        intake=dramatiq.actor(actor_name="intake", queue_name=DOSSIER_QUEUE, priority=0, broker=broker, **retry)(
+            intake
+        ),
+        page=dramatiq.actor(
+            actor_name="page",
+            queue_name=OCR_QUEUE,
+            priority=10,
+            broker=broker,
+            time_limit=int(options.page_time_limit_s * 1000),
+            **retry,
+        )(page),
+        dossier=dramatiq.actor(actor_name="dossier", queue_name=DOSSIER_QUEUE, priority=0, broker=broker, **retry)(
+            dossier
+        ),
+    )
 
 
-@dramatiq.actor(
-    actor_name="page",
-    queue_name=OCR_QUEUE,
-    priority=10,
-    broker=_broker,
-    time_limit=int(_options.page_time_limit_s * 1000),
-    **_RETRY_OPTIONS,
-)
-@_transient_as_retry
-def page(code: str, number: int) -> None:
-    run_page(context(), code, number)
+_actors: Actors | None = None
 
 
-@dramatiq.actor(actor_name="dossier", queue_name=DOSSIER_QUEUE, priority=0, broker=_broker, **_RETRY_OPTIONS)
-@_transient_as_retry
-def dossier(code: str) -> None:
-    run_dossier(context(), code)
+def current() -> Actors:
+    """The actors on this process's broker (`workers.broker.build_broker`), declared on first use."""
+    global _actors
+    if _actors is None:
+        from workers import broker as broker_module
+
+        broker, options = broker_module.current()
+        _actors = build_actors(broker, options)
+    return _actors
+
+
+def __getattr__(name: str) -> Any:
+    """`actors.intake`, `actors.page`, `actors.dossier`: the actors on this process's broker."""
+    if name in ("intake", "page", "dossier"):
+        return getattr(current(), name)
+    raise AttributeError(name)
 
 
 QUEUES = (DOSSIER_QUEUE, OCR_QUEUE)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,6 +89,12 @@ def cmd_process(args: argparse.Namespace) -> int:
     with ProgressBar(enabled=not args.no_progress) as bar:
         result = embedded.process(settings, args.files, code=args.code, progress=bar.update)
     write_record(result.dossier, args.json_path)
+    others = [d for d in result.dossiers if d.code != result.dossier.code]
+    if others:  # the stack was split at its receipt sheets: one record per dossier
+        print(f"hoso: split at receipt sheets into {1 + len(others)} dossiers: {result.dossier.code} "
+              + " ".join(d.code for d in others), file=sys.stderr)  # fmt: skip
+        for d in others:
+            write_record(d, str(Path(args.json_path).with_suffix(f".{d.code}.json")) if args.json_path else None)
     for problem in result.problems:
         print(f"hoso: error: {problem}", file=sys.stderr)
     if result.problems:
@@ -135,7 +140,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from schemas.errors import ConfigError, HosoError, TransientError
+from schemas.errors import ConfigError, TransientError
 
 
 def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -119,16 +119,6 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def _send_intake(settings: Any, code: str) -> None:
-    from workers.broker import build_broker
+    from workers.runners import ClusterRunner
 
-    build_broker(settings)
-    from workers import actors
-
-    try:
-        actors.intake.send(code)
-    except HosoError:
-        raise
-    except Exception as exc:  # the broker's client errors (redis): the dossier is recorded, send it again
-        raise TransientError(
-            f"the broker did not take the message ({type(exc).__name__}); dossier {code} is stored: submit again"
-        ) from exc
+    ClusterRunner(settings).run([code])  # the broker away: a TransientError (the dossier is stored)

@@ -1,37 +1,40 @@
-"""The embedded runner: one machine, no broker. Intake, then pages on every core, then the dossier.
+"""The embedded runner: one machine, no broker. The dossiers' pages on every core, then the dossier stage.
 
 The same record rows and the same page work as the cluster; only the transport differs (a process pool
-instead of Dramatiq). Pages already done are never redone, so re-running a dossier resumes it.
+instead of Dramatiq). The pool lives as long as the runner (the watch folder and the web app keep one, not
+one per batch). Pages already done are never redone, so running a dossier again resumes it.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline import raster
-from pipeline.ocr import ensure_language
-from schemas.errors import HosoError, InputError, MissingFile
-from schemas.record import Dossier, DossierStatus
+from schemas.errors import HosoError, TransientError
+from schemas.record import Dossier
 from workers.artifacts import write_artifacts
 from workers.dossier import finish_dossier
-from workers.pagework import PageOutcome, PageWorker
+from workers.intake import Channel, Submission, prepare, receive
 from workers.records import PageTask, Records
 from workers.settings import Settings
-from workers.storage import ObjectStore, make_store, original_key, sha256_file
+from workers.storage import ObjectStore, make_store
+
+if TYPE_CHECKING:
+    from workers.pagework import PageOutcome, PageWorker
 
 log = logging.getLogger("hoso.embedded")
 
 Progress = Callable[[str, int, int], None]
 
+# A page handed to the pool is leased to this process meanwhile; nothing sweeps embedded pages, the lease
+# keeps another process on the same records (a second `hoso process`) off it.
 _LEASE_SECONDS = 600.0
 
 
@@ -39,68 +42,16 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
-def new_code() -> str:
-    return f"HS-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(3).upper()}"
-
-
-def expand_inputs(paths: Iterable[Path]) -> list[Path]:
-    """Files in the order given; a folder counts as its files sorted by name (hidden files skipped)."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(
-                sorted((c for c in p.iterdir() if c.is_file() and not c.name.startswith(".")), key=lambda c: c.name)
-            )
-        else:
-            out.append(p)
-    return out
-
-
 @dataclass
-class IntakeReport:
-    code: str
-    pages: int = 0
+class RunReport:
+    """What a run did: the dossiers finished (in order), the problems, the dossiers left unfinished because a
+    page failed for a transient reason (storage or database away: try again), the page stages' time sums."""
+
+    dossiers: list[Dossier] = field(default_factory=list)
     problems: list[HosoError] = field(default_factory=list)
-
-
-def intake(records: Records, store: ObjectStore, settings: Settings, code: str, inputs: Sequence[Path]) -> IntakeReport:
-    """Store each original unchanged under its SHA-256, check it, and create its page rows.
-
-    A bad file is recorded with its reason and skipped; the others go on.
-    """
-    report = IntakeReport(code=code)
-    number = 1
-    for position, path in enumerate(inputs, start=1):
-        name = path.name
-        err: HosoError | None = None
-        sha = ""
-        if not path.is_file():
-            err = MissingFile("no such file", file=str(path))
-        else:
-            try:
-                sha = sha256_file(path)
-            except OSError as exc:
-                err = MissingFile(f"the file cannot be read ({exc.strerror or exc})", file=str(path))
-        if err is not None:
-            records.add_file(code, position, name, sha256=None, error_kind=err.kind, error_message=err.message)
-            report.problems.append(err)
-            continue
-        key = original_key(sha)
-        if not store.exists(key):
-            store.put_file(key, path)
-        records.add_original(sha, path.stat().st_size, key, name)
-        try:
-            info = raster.inspect(store.local_path(key), settings.pipeline, name=name)
-        except InputError as exc:
-            records.add_file(code, position, name, sha256=sha, error_kind=exc.kind, error_message=exc.message)
-            report.problems.append(exc)
-            log.warning("file refused", extra={"dossier": code, "stage": "intake", "error": exc.kind})
-            continue
-        records.add_file(code, position, name, sha256=sha, kind=info.kind, page_count=info.pages)
-        records.add_pages(code, position, number, info.pages)
-        number += info.pages
-        report.pages += info.pages
-    return report
+    unfinished: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # handed to the cluster's workers, not finished yet
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 # --- the process pool ------------------------------------------------------------------------------------
@@ -110,19 +61,14 @@ _worker: PageWorker | None = None
 
 def _init_pool(settings: Settings) -> None:
     global _worker
+    from workers.pagework import PageWorker
+
     _worker = PageWorker(settings)
 
 
 def _run_in_pool(task: PageTask) -> PageOutcome:
     assert _worker is not None
     return _worker.run(task)
-
-
-@dataclass
-class RunResult:
-    dossier: Dossier
-    problems: list[HosoError]
-    timings: dict[str, float]
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -136,59 +82,162 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
-def run_pages(
-    records: Records,
-    settings: Settings,
-    code: str,
-    tasks: Sequence[PageTask],
-    progress: Progress,
-    total: int,
-    already: int,
-) -> tuple[list[HosoError], dict[str, float]]:
-    problems: list[HosoError] = []
-    timings: dict[str, float] = {}
-    done = already
+class EmbeddedRunner:
+    """Runs dossiers' pages in a process pool kept for the runner's life, then their dossier stage."""
 
-    def record(task: PageTask, outcome: PageOutcome | None, error: BaseException | None) -> None:
-        nonlocal done
-        if outcome is not None:
-            records.finish_page(task.code, task.number, outcome.page)
-            for k, v in outcome.timings.items():
-                timings[k] = timings.get(k, 0.0) + v
-        else:
-            msg = str(error)
-            records.fail_page(task.code, task.number, msg)
-            if isinstance(error, HosoError):
-                problems.append(error)
-            else:
-                problems.append(HosoError(f"page {task.source_page}: {error!r}", file=task.file_name))
-            log.error("page failed", extra={"dossier": task.code, "page": task.number, "stage": "page"})
-        done += 1
+    mode = "embedded"
+
+    def __init__(self, settings: Settings, records: Records, store: ObjectStore) -> None:
+        self.settings = settings
+        self.records = records
+        self.store = store
+        self._pool: ProcessPoolExecutor | None = None
+        self._local: PageWorker | None = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> EmbeddedRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _local_worker(self) -> PageWorker:
+        if self._local is None:
+            from workers.pagework import PageWorker
+
+            self._local = PageWorker(self.settings, store=self.store)
+        return self._local
+
+    def _pool_for(self, pages: int) -> ProcessPoolExecutor | None:
+        """The pool, started on first need; None when one process does (one page, or one core)."""
+        if self._pool is not None and getattr(self._pool, "_broken", False):  # a page process died: a new pool
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        if self._pool is None and (self.settings.workers <= 1 or pages <= 1):
+            return None
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.settings.workers,
+                mp_context=_pool_context(),
+                initializer=_init_pool,
+                initargs=(self.settings,),
+            )
+        return self._pool
+
+    # --- the run -----------------------------------------------------------------------------------------------
+
+    def run(self, codes: Sequence[str], progress: Progress = _no_progress) -> RunReport:
+        """Take in each received dossier (split at its receipt sheets), run every page not done, then finish
+        each dossier (documents, status, artifacts)."""
+        report = RunReport()
+        all_codes: list[str] = []
+        for code in codes:
+            prepared = prepare(self.records, self.store, self.settings.pipeline, code)
+            report.problems.extend(prepared.problems)
+            all_codes.extend(c for c in prepared.codes if c not in all_codes)
+        tasks: list[PageTask] = []
+        total = done = 0
+        for code in all_codes:
+            # Pages left running belong to an embedded run that stopped (this process runs its own pages).
+            for stale in self.records.page_tasks(code, states=("running",)):
+                self.records.release_page(code, stale.number, "the run stopped while it ran")
+            counts = self.records.page_counts(code)
+            total += sum(counts.values())
+            done += counts.get("done", 0)
+            tasks.extend(self.records.page_tasks(code, states=("pending", "failed")))
         progress("pages", done, total)
+        transient: set[str] = set()
 
-    # Each task names its dossier: the watch folder runs the pages of several dossiers in one pool.
-    claimed = [t for t in tasks if records.claim_page(t.code, t.number, _LEASE_SECONDS)]
-    workers = min(settings.workers, len(claimed))
-    if workers <= 1:
-        worker = PageWorker(settings)
-        for task in claimed:
-            try:
-                record(task, worker.run(task), None)
-            except Exception as exc:  # recorded per page; the others go on
-                record(task, None, exc)
-        return problems, timings
+        def record(task: PageTask, outcome: PageOutcome | None, error: BaseException | None) -> None:
+            nonlocal done
+            if outcome is not None:
+                self.records.finish_page(task.code, task.number, outcome.page)
+                for k, v in outcome.timings.items():
+                    report.timings[k] = report.timings.get(k, 0.0) + v
+            else:
+                assert error is not None
+                self.records.fail_page(task.code, task.number, f"{type(error).__name__}: {error}")
+                if isinstance(error, HosoError):
+                    report.problems.append(error)
+                    if error.retry:
+                        transient.add(task.code)
+                    log.error("page failed", extra={"dossier": task.code, "page": task.number, "stage": "page",
+                                                    "error": error.kind})  # fmt: skip
+                else:  # a bug: logged with its traceback, reported as the page that failed
+                    log.error("page failed", exc_info=error,
+                              extra={"dossier": task.code, "page": task.number, "stage": "page"})  # fmt: skip
+                    report.problems.append(_PageBug(task, error))
+            done += 1
+            progress("pages", done, total)
 
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=_pool_context(), initializer=_init_pool, initargs=(settings,)
-    ) as pool:
-        pending: dict[Future[PageOutcome], PageTask] = {pool.submit(_run_in_pool, t): t for t in claimed}
-        while pending:
+        self._run_tasks(tasks, record)
+        progress("dossier", total, total)
+        for code in all_codes:
+            if code in transient:
+                report.unfinished.append(code)
+                continue
+            dossier = finish_dossier(self.records, code)
+            write_artifacts(self.store, dossier)
+            report.dossiers.append(dossier)
+        return report
+
+    def _run_tasks(
+        self, tasks: Sequence[PageTask], record: Callable[[PageTask, PageOutcome | None, BaseException | None], None]
+    ) -> None:
+        pool = self._pool_for(len(tasks))
+        if pool is None:
+            worker = self._local_worker() if tasks else None
+            for task in tasks:
+                if not self.records.claim_page(task.code, task.number, _LEASE_SECONDS):
+                    continue
+                try:
+                    outcome = worker.run(task)  # type: ignore[union-attr]
+                except Exception as exc:  # recorded per page; the others go on
+                    record(task, None, exc)
+                else:
+                    record(task, outcome, None)
+            return
+        # Pages are claimed as they are handed over, a few ahead of the processes, not all up front.
+        ahead = 2 * self.settings.workers
+        queue = list(tasks)
+        pending: dict[Future[PageOutcome], PageTask] = {}
+        while queue or pending:
+            while queue and len(pending) < ahead:
+                task = queue.pop(0)
+                if self.records.claim_page(task.code, task.number, _LEASE_SECONDS):
+                    pending[pool.submit(_run_in_pool, task)] = task
+            if not pending:
+                continue
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
                 task = pending.pop(fut)
                 error = fut.exception()
                 record(task, None if error else fut.result(), error)
-    return problems, timings
+
+
+class _PageBug(HosoError):
+    """A page that failed on an unexpected exception (a bug, logged with its traceback)."""
+
+    def __init__(self, task: PageTask, error: BaseException) -> None:
+        super().__init__(f"page {task.source_page} could not be processed ({type(error).__name__})",
+                         file=task.file_name)  # fmt: skip
+
+    advice = "This is a bug in hoso: the log has its traceback; the other pages were recorded."
+
+
+# --- `hoso process`: one stack in, its records out -----------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    dossier: Dossier  # the dossier asked for (the stack's first part)
+    problems: list[HosoError]
+    timings: dict[str, float]
+    dossiers: list[Dossier] = field(default_factory=list)  # every dossier made (more when split)
 
 
 def process(
@@ -198,31 +247,27 @@ def process(
     code: str | None = None,
     meta: dict[str, object] | None = None,
     progress: Progress = _no_progress,
+    channel: Channel = Channel.process,
 ) -> RunResult:
-    """Take the inputs as one dossier, in the order given, and return its record."""
+    """Take the inputs as one stack, in the order given, split at its receipt sheets; return the records."""
+    from pipeline.ocr import ensure_language
+
     t0 = time.perf_counter()
     ensure_language(settings.pipeline.lang, settings.pipeline.tessdata)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     records = Records(settings.db_url)
     store = make_store(settings)
     try:
-        code = code or new_code()
-        records.create_dossier(code, dict(meta or {}))
-        files = expand_inputs(inputs)
-        progress("intake", 0, len(files))
-        report = intake(records, store, settings, code, files)
+        progress("intake", 0, len(inputs))
+        received = receive(records, store, Submission(tuple(inputs), channel, code, dict(meta or {})))
         t_intake = time.perf_counter() - t0
-        records.set_status(code, DossierStatus.processing)
-        counts = records.page_counts(code)
-        total = sum(counts.values())
-        tasks = records.page_tasks(code, states=("pending", "running", "failed"))
-        progress("pages", counts.get("done", 0), total)
-        page_problems, timings = run_pages(records, settings, code, tasks, progress, total, counts.get("done", 0))
-        progress("dossier", total, total)
-        dossier = finish_dossier(records, code)
-        write_artifacts(store, dossier)
-        timings["intake"] = t_intake
-        timings["wall"] = time.perf_counter() - t0
-        return RunResult(dossier=dossier, problems=report.problems + page_problems, timings=timings)
+        with EmbeddedRunner(settings, records, store) as runner:
+            report = runner.run([received.code], progress)
+        if report.unfinished:
+            raise next((p for p in report.problems if isinstance(p, TransientError)), report.problems[0])
+        first = next(d for d in report.dossiers if d.code == received.code)
+        timings = {**report.timings, "intake": t_intake, "wall": time.perf_counter() - t0}
+        problems = [*received.problems, *report.problems]
+        return RunResult(dossier=first, problems=problems, timings=timings, dossiers=report.dossiers)
     finally:
         records.close()

@@ -7,7 +7,6 @@ stores the straightened page image and returns the page's record. Safe to run tw
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 
@@ -69,8 +68,6 @@ class PageWorker:
     """Holds what a worker process loads once: the OCR engine and the object store."""
 
     def __init__(self, settings: Settings, store: ObjectStore | None = None) -> None:
-        # The bundled engine is single-threaded already; this also tames any OpenMP build of it.
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         self.settings = settings
         self.store = store or make_store(settings)
         self._engine: OcrEngine | None = None

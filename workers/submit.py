@@ -1,7 +1,8 @@
 """Submitting a dossier to the cluster, and waiting for its record.
 
-`submit` stores each original unchanged in object storage under its SHA-256 and records the dossier and
-its files; the caller then sends the intake message (it carries the dossier code only). Workers on other
+`submit` is the intake's first step (`workers.intake.receive`): each original stored unchanged in object
+storage under its SHA-256, the dossier and its files recorded; the caller then sends the intake message
+(it carries the dossier code only). Workers on other
 machines find everything they need in storage and the database. A file that does not exist is recorded
 as a problem at once; whether the others can be read is the intake's business.
 
@@ -16,12 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from schemas.errors import HosoError, MissingFile, TransientError
+from schemas.errors import HosoError, TransientError
 from schemas.record import Dossier, DossierStatus
 from workers.artifacts import pdf_key
-from workers.embedded import expand_inputs, new_code
+from workers.intake import Channel, Submission, receive
 from workers.records import Records
-from workers.storage import ObjectStore, original_key, sha256_file
+from workers.storage import ObjectStore
 
 FINAL = frozenset({DossierStatus.processed, DossierStatus.needs_review, DossierStatus.reviewed, DossierStatus.failed})
 
@@ -46,29 +47,12 @@ def submit(
     *,
     code: str | None = None,
     meta: dict[str, object] | None = None,
+    channel: Channel = Channel.submit,
 ) -> Submitted:
-    """Store the originals and record the dossier and its files, in the order given. Send no message."""
-    code = code or new_code()
-    records.create_dossier(code, dict(meta or {}))
-    if records.status(code) == DossierStatus.reviewed:
-        return Submitted(code=code)
-    result = Submitted(code=code)
-    for position, path in enumerate(expand_inputs(inputs), start=1):
-        result.files += 1
-        if not path.is_file():
-            err = MissingFile("no such file", file=str(path))
-            records.add_file(code, position, path.name, sha256=None, error_kind=err.kind, error_message=err.message)
-            result.problems.append(err)
-            continue
-        sha = sha256_file(path)
-        key = original_key(sha)
-        if not store.exists(key):
-            store.put_file(key, path)
-        records.add_original(sha, path.stat().st_size, key, path.name)
-        records.add_file(code, position, path.name, sha256=sha)
-    # Received (again): the intake takes it from here; a finished dossier given more files is reopened.
-    records.set_status(code, DossierStatus.received)
-    return result
+    """Store the originals and record the dossier and its files, in the order given (`intake.receive`).
+    Send no message: the intake actor takes it in (and splits it at its receipt sheets)."""
+    received = receive(records, store, Submission(tuple(inputs), channel, code, dict(meta or {})))
+    return Submitted(code=received.code, files=received.files, problems=list(received.problems))
 
 
 def wait(

@@ -10,7 +10,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workers.watch import WatchReport
 
 
 def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -85,4 +88,13 @@ def cmd_watch(args: argparse.Namespace) -> int:
             f"{report.retry_later} left to retry",
             file=sys.stderr,
         )
-    return report.exit_code
+    return exit_code(report)
+
+
+def exit_code(report: WatchReport) -> int:
+    """The command line's exit code for a watch run: files left to retry, else files failed, else 0."""
+    from schemas.errors import InputError, TransientError
+
+    if report.retry_later:
+        return TransientError.exit_code
+    return InputError.exit_code if report.failed else 0

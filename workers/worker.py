@@ -59,7 +59,6 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 def worker_process(config: WorkerConfig, index: int) -> None:
     """One worker process: its broker, its actors' context, one Dramatiq worker thread."""
-    os.environ["OMP_THREAD_LIMIT"] = "1"  # before Tesseract is loaded
     stop = threading.Event()
     _stop_on_signals(stop)
     from workers import logs
@@ -72,6 +71,7 @@ def worker_process(config: WorkerConfig, index: int) -> None:
     broker = build_broker(config.settings, config.options)
     from workers import actors
 
+    actors.current()  # the actors declared on this process's broker, before the worker consumes
     actors.configure(config.settings, warm=True)
     worker = dramatiq.Worker(
         broker,
@@ -98,10 +98,11 @@ def run(config: WorkerConfig) -> int:
         raise ConfigError("--processes must be at least 1")
     stop = threading.Event()
     _stop_on_signals(stop)
-    # Before prometheus_client is first imported, here and in the spawned processes (see workers.metrics).
+    # Counts added up across this process and the worker processes (they inherit the folder).
     metrics_dir = tempfile.mkdtemp(prefix="hoso-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     from workers import metrics
+
+    metrics.multiprocess(metrics_dir)
     from workers.broker import build_broker
 
     build_broker(config.settings, config.options)
@@ -128,10 +129,13 @@ def run(config: WorkerConfig) -> int:
         start(i)
     log.info("workers started", extra={"count": config.processes})
 
+    from workers.runners import send as send_message
+
+    on = actors.current()
     send = Senders(
-        intake=lambda code: actors.intake.send(code),
-        page=lambda code, number: actors.page.send(code, number),
-        dossier=lambda code: actors.dossier.send(code),
+        intake=lambda code: send_message(on.intake, code),
+        page=lambda code, number: send_message(on.page, code, number),
+        dossier=lambda code: send_message(on.dossier, code),
     )
     records: Records | None = None
     sweeper: Sweeper | None = None
@@ -153,10 +157,10 @@ def run(config: WorkerConfig) -> int:
                         records = Records(config.settings.db_url)
                         sweeper = Sweeper(records, config.options, send)
                     sweeper.sweep()
-                except TransientError as exc:
+                except TransientError as exc:  # the database or the broker away: sweep again later
                     log.warning("sweep skipped", extra={"stage": "sweeper", "error": exc.kind})
-                except Exception as exc:  # the broker away (redis errors), or a bug: log, sweep again later
-                    log.error("sweep failed", extra={"stage": "sweeper", "error": type(exc).__name__})
+                except Exception:  # a bug: its traceback logged; the workers go on, the next sweep tries again
+                    log.exception("sweep failed", extra={"stage": "sweeper"})
     finally:
         _stop_all([p for p in slots if p is not None], config.stop_timeout_s + 5)
         if records is not None:

@@ -70,6 +70,16 @@ class DossierStore(RecordsBase):
             meta = conn.execute(sa.select(dossiers.c.meta).where(dossiers.c.code == code)).first()
         return None if meta is None else dict(meta[0] or {})
 
+    def merge_meta(self, code: str, **values: Any) -> None:
+        """Set keys of the dossier's meta, keeping the others."""
+        with self._tx() as conn:
+            meta = conn.execute(sa.select(dossiers.c.meta).where(dossiers.c.code == code)).scalar()
+            conn.execute(
+                dossiers.update()
+                .where(dossiers.c.code == code)
+                .values(meta={**(meta or {}), **values}, updated_at=time.time())
+            )
+
     # --- originals and files -------------------------------------------------------------------------------------
 
     def add_original(self, sha256: str, size: int, object_key: str, name: str) -> bool:

@@ -113,9 +113,11 @@ def _resume(state: WebState) -> None:
     waiting = state.records.dossier_rows(statuses=[DossierStatus.received.value, DossierStatus.processing.value])
     for row in reversed(waiting):  # oldest first
         upload = state.uploads_dir / row.code
-        paths = sorted(p for p in upload.rglob("*") if p.is_file()) if upload.is_dir() else []
-        log.info("resuming dossier", extra={"dossier": row.code, "stage": "web", "count": len(paths)})
-        state.runner.submit(row.code, paths, upload if upload.is_dir() else None)
+        log.info("resuming dossier", extra={"dossier": row.code, "stage": "web"})
+        if upload.is_dir():  # stopped before its originals were stored
+            state.runner.submit(row.code, sorted(p for p in upload.rglob("*") if p.is_file()), upload)
+        else:
+            state.runner.start(row.code)
 
 
 def _wants_html(request: Request) -> bool:

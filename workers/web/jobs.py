@@ -1,31 +1,36 @@
 """Uploaded dossiers to the pipeline, without blocking the web server.
 
-Embedded (no broker): one background thread takes dossiers in turn and runs `workers.embedded.process` on
-each: small dossiers in that thread, larger ones on a process per core. One dossier at a time, so that a
-dossier gets every core and its pages come back in order; the pages' progress is in the record database,
-where the pages poll it.
+Every upload goes through the one intake (`workers.intake.receive`: originals stored, duplicates found,
+files recorded) in the request, then to the runner the settings name (`workers.runners`), made once for
+the app's life:
 
-With a broker configured (HOSO_BROKER_URL), the dossier goes to the cluster's workers instead, as `hoso
-submit` sends it: the originals stored and the files recorded (`workers.submit.submit`), then the intake
-message (`workers.actors.intake`). The workers write the same record rows, so the pages poll it the same way.
+- embedded (no broker): one background thread hands dossiers in turn to the embedded runner, whose
+  process pool lives as long as the app; one dossier at a time, so that a dossier gets every core and its
+  pages come back in order (a stack with receipt sheets becomes one dossier per sheet);
+- cluster (HOSO_BROKER_URL): the intake message goes to the workers, as `hoso submit` sends it.
+
+Either way the pages' progress is in the record database, where the pages poll it.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import queue
 import shutil
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from schemas.errors import HosoError, TransientError
+from schemas.errors import HosoError
 from schemas.record import DossierStatus
+from workers.intake import Channel, Submission, receive
 from workers.records import Records
+from workers.runners import ClusterRunner, make_runner
+from workers.runners import Runner as PageRunner
 from workers.settings import Settings
+from workers.storage import make_store
 
 log = logging.getLogger("hoso.web")
 
@@ -33,8 +38,6 @@ log = logging.getLogger("hoso.web")
 @dataclass(frozen=True)
 class Job:
     code: str
-    paths: tuple[Path, ...]
-    upload_dir: Path | None  # removed when the originals are stored
     refresh_only: bool = False  # the dossier stage and artifacts again, after an OCR correction
 
 
@@ -49,30 +52,47 @@ class Runner:
     ) -> None:
         self.settings = settings
         self.records = records
+        self.store = make_store(settings)
         self.on_done = on_done
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._refresh_waiting: set[str] = set()  # one refresh per dossier in the queue is enough
-        # The cluster's actors module (its broker built first), when a broker is configured.
-        self._actors: Any = (
-            actors if actors is not None else (_cluster_actors(settings) if settings.broker_url else None)
+        self._runner: PageRunner = (
+            ClusterRunner(settings, actors=actors) if actors is not None else make_runner(settings, records, self.store)
         )
 
     @property
     def mode(self) -> str:
-        return "cluster" if self._actors is not None else "embedded"
+        return self._runner.mode
 
-    def submit(self, code: str, paths: Sequence[Path], upload_dir: Path | None) -> None:
-        if self._actors is not None:
-            try:
-                self._to_cluster(code, list(paths))
-            finally:
-                if upload_dir is not None:
-                    shutil.rmtree(upload_dir, ignore_errors=True)
+    def submit(
+        self,
+        code: str,
+        paths: Sequence[Path],
+        upload_dir: Path | None,
+        *,
+        channel: Channel = Channel.api,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Receive the uploaded files into the dossier (the upload removed once stored), then run it."""
+        try:
+            received = receive(self.records, self.store, Submission(tuple(paths), channel, code, dict(meta or {})))
+        finally:
+            if upload_dir is not None:
+                shutil.rmtree(upload_dir, ignore_errors=True)
+        for problem in received.problems:
+            log.warning("dossier problem: %s", problem.kind, extra={"dossier": code, "stage": "web"})
+        self.start(code)
+
+    def start(self, code: str) -> None:
+        """Run a received (or half-processed) dossier."""
+        if self.mode == "cluster":
+            self._runner.run([code])
+            log.info("dossier sent to the cluster", extra={"dossier": code, "stage": "web"})
             return
         self._start()
-        self._queue.put(Job(code, tuple(paths), upload_dir))
+        self._queue.put(Job(code))
 
     def refresh(self, code: str) -> None:
         """Write the dossier's artifacts (searchable PDF, OCR TSV) again after its OCR text was corrected."""
@@ -81,7 +101,7 @@ class Runner:
                 return
             self._refresh_waiting.add(code)
         self._start()
-        self._queue.put(Job(code, (), None, refresh_only=True))
+        self._queue.put(Job(code, refresh_only=True))
 
     def idle(self) -> bool:
         return self._queue.unfinished_tasks == 0
@@ -95,6 +115,7 @@ class Runner:
         if thread is not None:
             self._queue.put(None)
             thread.join(timeout=30)
+        self._runner.close()
 
     def _start(self) -> None:
         with self._lock:
@@ -113,56 +134,34 @@ class Runner:
                 self._queue.task_done()
 
     def _run(self, job: Job) -> None:
-        from workers import embedded
-
+        codes = [job.code]
         try:
             if job.refresh_only:
                 with self._lock:
                     self._refresh_waiting.discard(job.code)  # a correction from now on queues another
                 self._refresh(job.code)
             else:
-                result = embedded.process(self.settings, list(job.paths), code=job.code)
-                for problem in result.problems:
-                    log.warning("dossier problem: %s", problem, extra={"dossier": job.code, "stage": "web"})
-        except HosoError as exc:
-            log.error("dossier failed: %s", exc, extra={"dossier": job.code, "stage": "web", "error": exc.kind})
+                report = self._runner.run([job.code])
+                codes = [d.code for d in report.dossiers] or codes
+                for problem in report.problems:
+                    log.warning("dossier problem: %s", problem.kind, extra={"dossier": job.code, "stage": "web"})
+        except HosoError as exc:  # expected (storage away, bad input): the dossier is marked failed
+            log.error("dossier failed: %s", exc.kind, extra={"dossier": job.code, "stage": "web", "error": exc.kind})
             self._mark_failed(job.code)
-        except Exception:
+        except Exception:  # a bug: its traceback in the log
             log.exception("dossier failed", extra={"dossier": job.code, "stage": "web"})
             self._mark_failed(job.code)
-        finally:
-            if job.upload_dir is not None:
-                shutil.rmtree(job.upload_dir, ignore_errors=True)
         if self.on_done is not None:
-            try:
-                self.on_done(job.code)
-            except Exception:
-                log.exception("after-processing hook failed", extra={"dossier": job.code, "stage": "web"})
-
-    def _to_cluster(self, code: str, paths: list[Path]) -> None:
-        direct = getattr(self._actors, "submit", None)
-        if callable(direct):  # a one-call submission, should the cluster offer one
-            direct(self.settings, code, paths)
-            return
-        from workers.storage import make_store
-        from workers.submit import submit
-
-        submitted = submit(self.records, make_store(self.settings), paths, code=code)
-        for problem in submitted.problems:
-            log.warning("dossier problem: %s", problem, extra={"dossier": code, "stage": "web"})
-        try:
-            self._actors.intake.send(code)
-        except HosoError:
-            raise
-        except Exception as exc:  # the broker's client (redis) failed; the sweeper sends received dossiers again
-            raise TransientError(f"the broker did not take dossier {code} ({type(exc).__name__})") from exc
-        log.info("dossier sent to the cluster", extra={"dossier": code, "stage": "web"})
+            for code in codes:
+                try:
+                    self.on_done(code)
+                except Exception:
+                    log.exception("after-processing hook failed", extra={"dossier": code, "stage": "web"})
 
     def _refresh(self, code: str) -> None:
         from workers.artifacts import write_artifacts
-        from workers.storage import make_store
 
-        write_artifacts(make_store(self.settings), self.records.dossier(code))
+        write_artifacts(self.store, self.records.dossier(code))
 
     def _mark_failed(self, code: str) -> None:
         try:
@@ -170,13 +169,3 @@ class Runner:
                 self.records.set_status(code, DossierStatus.failed)
         except HosoError:
             log.exception("could not mark the dossier failed", extra={"dossier": code, "stage": "web"})
-
-
-def _cluster_actors(settings: Settings) -> Any:
-    """The cluster's actors, declared on the broker the settings name (built here once per process)."""
-    broker = importlib.import_module("workers.broker")
-    try:
-        broker.current()
-    except RuntimeError:
-        broker.build_broker(settings)
-    return importlib.import_module("workers.actors")

@@ -12,13 +12,13 @@ import time
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from pipeline.pdf import PdfPage, write_searchable_pdf
 from schemas.errors import DossierExists, DossierNotFound, RequestError
 from schemas.record import Dossier
-from workers.embedded import new_code
+from workers.intake import Channel, new_code
 from workers.records import Records
 from workers.storage import ObjectStore
 from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, Viewer
@@ -46,6 +46,7 @@ def _json(record: Dossier) -> Response:
 
 @router.post("", status_code=201, response_model=Created, summary="Create a dossier from its scans")
 async def create_dossier(
+    request: Request,
     state: StateDep,
     user: Uploader,
     response: Response,
@@ -62,7 +63,10 @@ async def create_dossier(
         raise DossierExists(f"dossier {code} exists already")
     incoming = state.uploads_dir / f".incoming-{secrets.token_hex(8)}"
     paths = await save_uploads(files, incoming, max_bytes=state.max_upload_bytes)
+    # the API is called with a token; the counter's upload page with its session
+    channel = Channel.api if request.headers.get("authorization") else Channel.counter
     meta = {
+        "channel": channel.value,
         "citizen_name": (citizen_name or "").strip(),
         "procedure": (procedure or "").strip(),
         "received_by": user.name,
@@ -75,7 +79,7 @@ async def create_dossier(
     shutil.rmtree(dest, ignore_errors=True)
     incoming.rename(dest)
     paths = [dest / p.relative_to(incoming) for p in paths]
-    await run_in_threadpool(state.runner.submit, code, paths, dest)
+    await run_in_threadpool(lambda: state.runner.submit(code, paths, dest, channel=channel))
     log.info("dossier received", extra={"dossier": code, "stage": "web", "count": len(paths), "who": user.name})
     response.headers["Location"] = f"/api/dossiers/{code}"
     return Created(code=code)

@@ -1,0 +1,156 @@
+"""The watch folder's files: which names are taken, a scan of the folder, when a file is complete, and the
+file system's events that wake the loop early (inotify through watchdog; polling goes on regardless)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+log = logging.getLogger("hoso.watch")
+
+DONE = "done"
+FAILED = "failed"
+LOCK_NAME = ".hoso-watch.lock"
+
+_TEMP_SUFFIXES = (
+    ".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".filepart", ".swp", ".lock", "~",
+)  # fmt: skip
+_SYSTEM_NAMES = frozenset({"thumbs.db", "desktop.ini"})
+
+
+def ignored_name(name: str) -> bool:
+    """Hidden, temporary and system files: never taken (a scanner or a copy renames them when complete)."""
+    low = name.lower()
+    return name.startswith((".", "~")) or low.endswith(_TEMP_SUFFIXES) or low in _SYSTEM_NAMES
+
+
+def display(rel: str) -> str:
+    """A file name as text a database takes (undecodable bytes of odd file systems replaced)."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A candidate file and its signature when seen."""
+
+    rel: str  # path inside the watch folder, '/'-separated
+    path: Path
+    size: int
+    mtime_ns: int
+    ino: int
+
+    @property
+    def sig(self) -> tuple[int, int, int]:
+        return (self.size, self.mtime_ns, self.ino)
+
+    @property
+    def name(self) -> str:
+        return display(PurePosixPath(self.rel).name)
+
+    @property
+    def folder(self) -> str:
+        parent = str(PurePosixPath(self.rel).parent)
+        return "" if parent == "." else display(parent)
+
+
+def stat_file(root: Path, rel: str) -> Found | None:
+    path = root / rel
+    try:
+        st = path.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):  # regular files only: no links, devices, pipes
+        return None
+    return Found(rel=rel, path=path, size=st.st_size, mtime_ns=st.st_mtime_ns, ino=st.st_ino)
+
+
+def scan_folder(root: Path, skip: Sequence[Path] = ()) -> dict[str, Found]:
+    """Every candidate file under `root`: not hidden or temporary, not in done/, failed/ or `skip`."""
+    skipped = {root / DONE, root / FAILED, *skip}
+    found: dict[str, Found] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "@")) and here / d not in skipped)
+        for name in filenames:
+            if ignored_name(name):
+                continue
+            rel = (here / name).relative_to(root).as_posix()
+            f = stat_file(root, rel)
+            if f is not None:
+                found[rel] = f
+    return found
+
+
+class Stability:
+    """Which files have kept the same size, mtime and inode for `seconds` (by the watcher's clock)."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._seen: dict[str, tuple[tuple[int, int, int], float]] = {}
+
+    def update(self, found: dict[str, Found]) -> list[Found]:
+        """Observe the files now present; the ones complete, in name order."""
+        now = self.clock()
+        for rel in list(self._seen):
+            if rel not in found:
+                del self._seen[rel]
+        stable = []
+        for rel in sorted(found):
+            f = found[rel]
+            seen = self._seen.get(rel)
+            if seen is None or seen[0] != f.sig:
+                self._seen[rel] = (f.sig, now)
+                if self.seconds > 0:
+                    continue
+            elif now - seen[1] < self.seconds:
+                continue
+            stable.append(f)
+        return stable
+
+    def forget(self, rel: str) -> None:
+        self._seen.pop(rel, None)
+
+    @property
+    def tracked(self) -> list[str]:
+        return sorted(self._seen)
+
+
+@contextlib.contextmanager
+def file_events(root: Path, wake: threading.Event, enabled: bool) -> Iterator[bool]:
+    """inotify (through watchdog) wakes the loop early; polling goes on regardless."""
+    observer = None
+    if enabled:
+        try:
+            from watchdog.events import FileSystemEvent, FileSystemEventHandler
+            from watchdog.observers import Observer
+
+            class _Wake(FileSystemEventHandler):
+                def on_any_event(self, event: FileSystemEvent) -> None:
+                    # Reading a file (ours included) is no news; moves into done/ and failed/ neither.
+                    if event.event_type in ("opened", "closed_no_write"):
+                        return
+                    path = Path(os.fsdecode(event.src_path))
+                    if path.is_relative_to(root / DONE) or path.is_relative_to(root / FAILED):
+                        return
+                    wake.set()
+
+            observer = Observer()
+            observer.schedule(_Wake(), str(root), recursive=True)
+            observer.start()
+        except (ImportError, OSError) as exc:  # no inotify here (limits, file system): polling alone finds all
+            log.warning("no file system events (%s); polling only", type(exc).__name__, extra={"stage": "watch"})
+            observer = None
+    try:
+        yield observer is not None
+    finally:
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=5)
