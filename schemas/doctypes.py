@@ -19,6 +19,7 @@ ValueKind = Literal[
     "id_number",  # 12 digits (CCCD / personal identification number) -> digits
     "digits",  # any run of digits -> digits
     "reg_number",  # a registration number as printed: 229/2006, 15/2019/QĐ, 123
+    "school",  # a school's name as printed, from "Trường" on when printed: Trường THPT Nguyễn Du
     "phone",  # 0912 345 678 / +84 912 345 678 -> 0912345678
     "name",  # a person's name in capitals -> NGUYỄN VĂN AN
     "area",  # 1.250,5 m² -> 1250.5

@@ -232,6 +232,8 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
         return V.parse_digits(text)
     if kind == "reg_number":
         return V.parse_reg_number(text)
+    if kind == "school":
+        return V.parse_school(text)
     if kind == "phone":
         return V.parse_phone(text)
     if kind == "name":

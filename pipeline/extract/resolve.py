@@ -64,7 +64,7 @@ FEATURES = (
     "rule_conf",  # the label reader's confidence in this value (its checks: the card's zone, cross-checks)
 )
 
-_WRAPPING_KINDS = ("address", "text")
+_WRAPPING_KINDS = ("address", "text", "school")
 
 
 @dataclass(frozen=True)
@@ -252,10 +252,11 @@ def _headings(layout: Layout, names: set[str]) -> dict[int, str]:
     found: dict[int, str] = {}
     for seg in layout.segs:
         text = _clean_context(seg.text)
-        if not text or len(text) > 40 or any(c.isdigit() for c in text):
-            continue
+        if not text or len(text) > 60 or any(c.isdigit() for c in text):
+            continue  # a heading, or a line that names the person what follows is about ("… người chồng: …")
         best = max((fuzz.ratio(n, text) for n in names), default=0.0)
-        if best >= 80 or any(n in text for n in names if len(n) >= 6):
+        words = [n for n in names if len(n) >= 6 or len(text) <= 30]  # "PHẦN KHAI VỀ MẸ": a short line, a role word
+        if best >= 80 or any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", text) for n in words):
             found[seg.index] = text
     return found
 
@@ -462,8 +463,13 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
     taken, rule_fields = assign(spec, pages, model)
     values = {k: c.value for k, (c, _) in taken.items()}
     fields: dict[str, Field] = {}
+    taken_values = {(c.value, c.page) for c, _ in taken.values()}
     for f in spec.fields:
         if f.key not in taken:
+            rule = rule_fields.get(f.key)
+            if rule is not None and (rule.value, rule.page) not in taken_values:
+                # the cues are too weak to vouch for it, yet it is what follows the label: for a reviewer
+                fields[f.key] = rule.model_copy(update={"confidence": round(min(rule.confidence, 0.5), 3)})
             continue
         cand, p = taken[f.key]
         conf = model.calibrate(p)

@@ -207,6 +207,10 @@ def parse_sex(text: str) -> Parsed | None:
         return None
     word = m.group(1)
     value = "Nam" if word in ("nam", "male") else "Nữ"
+    both = re.search(r"(?<!viet )\bnam\b", folded) and re.search(r"\bnu\b", folded)
+    if both:
+        # "☐ Nam ☒ Nữ": both printed, the tick not read as text: which one is meant is for a reviewer
+        return Parsed(value=value, quality=0.3, span=m.span())
     # "nu" without its diacritic could be an OCR slip: check the printed form.
     printed = nfc(text[m.start() : m.end()]).lower() if len(text) == len(folded) else ""
     quality = 1.0 if printed in ("nam", "nữ", "male", "female", "") else 0.8
@@ -232,6 +236,21 @@ def parse_text(text: str) -> Parsed | None:
     if sum(c.isalnum() for c in value) < 2:  # a stray mark ("‹", "D") is no value
         return None
     return Parsed(value=value, quality=0.9, span=(0, len(text)))
+
+
+_SCHOOL = re.compile(r"\b(?:Trường|TRƯỜNG)\s+\S.*")
+
+
+def parse_school(text: str) -> Parsed | None:
+    """A school's name as printed, from "Trường" on ("Trường THPT Nguyễn Du"); else the text as printed."""
+    m = _SCHOOL.search(nfc(text))
+    if m is not None:
+        inner = parse_text(m.group())
+        if inner is not None:
+            # a heading in capitals ("TRƯỜNG THPT QUỐC HỌC" over a certificate) names the issuer, not a value
+            quality = 0.6 if is_upper_word(inner.value.replace(" ", "")) else 0.9
+            return Parsed(value=inner.value, quality=quality, span=(m.start(), len(text)))
+    return parse_text(text)
 
 
 def strip_leaders(text: str) -> str:
