@@ -1,4 +1,9 @@
-"""Settings: the one place that reads the environment. Everything else is handed a `Settings`."""
+"""Settings: the one place that reads the environment. Everything else is handed a `Settings`.
+
+`Environment` (pydantic-settings) declares every HOSO_* variable with its type and default and refuses a bad
+value with a `ConfigError` naming the variable; `from_env` arranges it into the frozen `Settings` the rest of
+hoso is handed. `Settings(...)` itself reads nothing, so tests build one with exactly what they need.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +11,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BeforeValidator, ValidationError
+from pydantic import Field as PydanticField
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from schemas.errors import ConfigError
 from schemas.settings import DEFAULT_TESSDATA, PipelineSettings
-
-
-def _bool(value: str) -> bool:
-    v = value.strip().lower()
-    if v in ("1", "true", "yes", "on"):
-        return True
-    if v in ("0", "false", "no", "off", ""):
-        return False
-    raise ConfigError(f"'{value}' is not true or false")
-
-
-def _int(name: str, value: str) -> int:
-    try:
-        return int(value.replace("_", ""))
-    except ValueError as exc:
-        raise ConfigError(f"{name}={value!r} is not a whole number") from exc
-
-
-def _seconds(name: str, value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={value!r} is not a number of seconds") from exc
-    if not seconds >= 0:
-        raise ConfigError(f"{name}={value!r} must be zero or more seconds")
-    return seconds
 
 
 @dataclass(frozen=True)
@@ -100,48 +84,113 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+# --- the environment: every HOSO_* variable, declared and validated in one pydantic-settings class ----------
+
+
+def _whole(value: object) -> object:
+    return value.replace("_", "") if isinstance(value, str) else value  # 100_000_000 as Python writes it
+
+
+_Whole = Annotated[int, BeforeValidator(_whole)]
+_Seconds = Annotated[float, PydanticField(ge=0, allow_inf_nan=False)]
+
+
+class Environment(BaseSettings):
+    """The HOSO_* variables as given (flat, one attribute a variable); `settings()` arranges them."""
+
+    model_config = SettingsConfigDict(env_prefix="HOSO_", env_ignore_empty=True, extra="ignore", frozen=True)
+
+    data_dir: Path = Path("hoso-data")
+    database_url: str | None = None
+    broker_url: str | None = None
+    s3_endpoint: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = PydanticField(default=None, repr=False)
+    s3_bucket: str = "hoso"
+    s3_secure: bool = False
+    jobs: _Whole = 0
+    lang: str = "vie"
+    tessdata: str = DEFAULT_TESSDATA
+    max_pixels: _Whole = 100_000_000
+    max_pages: _Whole = 500
+    secret_key: str | None = PydanticField(default=None, repr=False)
+    max_upload_mb: _Whole = 200
+    watch_stable_seconds: _Seconds = 5.0
+    watch_poll_seconds: _Seconds = 5.0
+    watch_delete: bool = False
+    watch_inotify: bool = True
+    watch_batch_files: _Whole = 32
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only what `read` hands over: no .env file, no secrets folder, and os.environ read in `read` alone.
+        return (init_settings,)
+
+    @classmethod
+    def read(cls, env: Mapping[str, str] | None = None) -> Environment:
+        source = EnvSettingsSource(cls, env_prefix="HOSO_", case_sensitive=False, env_ignore_empty=True)
+        given = os.environ if env is None else env
+        source.env_vars = {k.lower(): v for k, v in given.items() if v != ""}  # names in any case; empty: unset
+        try:
+            return cls(**source())
+        except ValidationError as exc:
+            raise ConfigError(_explain(exc)) from None
+
+    def settings(self) -> Settings:
+        s3 = None
+        if self.s3_endpoint:
+            missing = [f"HOSO_{k.upper()}" for k in ("s3_access_key", "s3_secret_key") if not getattr(self, k)]
+            if missing:
+                raise ConfigError(f"HOSO_S3_ENDPOINT is set but {', '.join(missing)} is not")
+            assert self.s3_access_key and self.s3_secret_key
+            s3 = S3Settings(self.s3_endpoint, self.s3_access_key, self.s3_secret_key, self.s3_bucket, self.s3_secure)
+        return Settings(
+            data_dir=self.data_dir,
+            database_url=self.database_url,
+            broker_url=self.broker_url,
+            s3=s3,
+            jobs=self.jobs,
+            pipeline=PipelineSettings(
+                lang=self.lang, tessdata=self.tessdata, max_pixels=self.max_pixels, max_pages=self.max_pages
+            ),
+            web=WebSettings(secret_key=self.secret_key, max_upload_mb=self.max_upload_mb),
+            watch=WatchSettings(
+                stable_seconds=self.watch_stable_seconds,
+                poll_seconds=self.watch_poll_seconds,
+                delete=self.watch_delete,
+                inotify=self.watch_inotify,
+                batch_files=max(1, self.watch_batch_files),
+            ),
+        )
+
+
+_KIND = {int: "a whole number", float: "a number of seconds, zero or more", bool: "true or false"}
+
+
+def _explain(exc: ValidationError) -> str:
+    """'HOSO_JOBS='many' is not a whole number', one clause per variable refused."""
+    fields = Environment.model_fields
+    parts = []
+    for err in exc.errors():
+        name = str(err["loc"][0]) if err["loc"] else ""
+        info = fields.get(name)
+        kind = _KIND.get(info.annotation if info else None, "valid") if info else "valid"  # type: ignore[arg-type]
+        parts.append(f"HOSO_{name.upper()}={err.get('input')!r} is not {kind}")
+    return "; ".join(parts)
+
+
 def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Settings from HOSO_* environment variables, then explicit overrides (command-line options)."""
-    env = os.environ if env is None else env
-    pipe = PipelineSettings(
-        lang=env.get("HOSO_LANG", "vie"),
-        tessdata=env.get("HOSO_TESSDATA", DEFAULT_TESSDATA),
-        max_pixels=_int("HOSO_MAX_PIXELS", env["HOSO_MAX_PIXELS"]) if "HOSO_MAX_PIXELS" in env else 100_000_000,
-        max_pages=_int("HOSO_MAX_PAGES", env["HOSO_MAX_PAGES"]) if "HOSO_MAX_PAGES" in env else 500,
-    )
-    s3 = None
-    if env.get("HOSO_S3_ENDPOINT"):
-        missing = [k for k in ("HOSO_S3_ACCESS_KEY", "HOSO_S3_SECRET_KEY") if not env.get(k)]
-        if missing:
-            raise ConfigError(f"HOSO_S3_ENDPOINT is set but {', '.join(missing)} is not")
-        s3 = S3Settings(
-            endpoint=env["HOSO_S3_ENDPOINT"],
-            access_key=env["HOSO_S3_ACCESS_KEY"],
-            secret_key=env["HOSO_S3_SECRET_KEY"],
-            bucket=env.get("HOSO_S3_BUCKET", "hoso"),
-            secure=_bool(env.get("HOSO_S3_SECURE", "false")),
-        )
-    settings = Settings(
-        data_dir=Path(env.get("HOSO_DATA_DIR", "hoso-data")),
-        database_url=env.get("HOSO_DATABASE_URL") or None,
-        broker_url=env.get("HOSO_BROKER_URL") or None,
-        s3=s3,
-        jobs=_int("HOSO_JOBS", env["HOSO_JOBS"]) if "HOSO_JOBS" in env else 0,
-        pipeline=pipe,
-        web=WebSettings(
-            secret_key=env.get("HOSO_SECRET_KEY") or None,
-            max_upload_mb=_int("HOSO_MAX_UPLOAD_MB", env["HOSO_MAX_UPLOAD_MB"]) if "HOSO_MAX_UPLOAD_MB" in env else 200,
-        ),
-        watch=WatchSettings(
-            stable_seconds=_seconds("HOSO_WATCH_STABLE_SECONDS", env.get("HOSO_WATCH_STABLE_SECONDS", "5")),
-            poll_seconds=_seconds("HOSO_WATCH_POLL_SECONDS", env.get("HOSO_WATCH_POLL_SECONDS", "5")),
-            delete=_bool(env.get("HOSO_WATCH_DELETE", "false")),
-            inotify=_bool(env.get("HOSO_WATCH_INOTIFY", "true")),
-            batch_files=max(1, _int("HOSO_WATCH_BATCH_FILES", env.get("HOSO_WATCH_BATCH_FILES", "32"))),
-        ),
-    )
+    settings = Environment.read(env).settings()
     clean = {k: v for k, v in overrides.items() if v is not None}
     pipe_changes = {k: clean.pop(k) for k in list(clean) if k in ("lang", "max_pixels", "max_pages")}
     if pipe_changes:
-        clean["pipeline"] = replace(pipe, **pipe_changes)  # type: ignore[arg-type]
+        clean["pipeline"] = replace(settings.pipeline, **pipe_changes)  # type: ignore[arg-type]
     return settings.with_overrides(**clean) if clean else settings
