@@ -1,4 +1,5 @@
-"""The engine the record database's parts share: creating the schema, one transaction, durability, closing."""
+"""The engine the record database's parts share: the schema brought up to date, one transaction, durability,
+closing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from schemas.errors import DatabaseUnavailable
-from workers.records.tables import _sqlite_pragmas, metadata
+from workers.records.migrate import upgrade
+from workers.records.tables import _sqlite_pragmas
 
 
 class RecordsBase:
@@ -26,8 +28,10 @@ class RecordsBase:
         self.engine: Engine = sa.create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        with self._tx() as conn:
-            metadata.create_all(conn)
+        try:
+            upgrade(self.engine)  # never create_all: a column added later must reach an existing database
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"the record database failed: {exc.orig}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
