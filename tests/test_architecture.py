@@ -30,7 +30,7 @@ WORKER_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("web", ("workers.web",)),
-    ("command line", ("workers.cli", "workers.cluster_cli", "workers.watch_cli", "workers.web_cli")),
+    ("command line", ("workers.cli", "workers.cluster_cli", "workers.watch_cli", "workers.web_cli", "workers.db_cli")),
 )
 
 

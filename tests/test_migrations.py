@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -22,6 +23,7 @@ OLD_CODE = "HS-OLD-1"
 
 # A second revision, for the tests only: a column and an index on a table that has rows.
 SECOND_REVISION = '''"""Test only: where a dossier came from."""
+import pytest
 import sqlalchemy as sa
 from alembic import op
 
@@ -168,3 +170,20 @@ def test_a_start_at_the_newest_revision_does_not_import_alembic(tmp_path: Path) 
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_hoso_db_upgrade_upgrades_an_old_database_and_says_from_which_revision(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workers.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    engine = sa.create_engine(f"sqlite:///{data / 'hoso.db'}")
+    load_dump(engine, "sqlite")
+    assert main(["db", "upgrade", "--data-dir", str(data)]) == 0
+    assert capsys.readouterr().out.strip() == f"record database at revision {HEAD} (was none)"
+    assert revision(engine) == HEAD
+    assert main(["db", "revision", "--data-dir", str(data)]) == 0
+    assert capsys.readouterr().out.strip() == f"{HEAD} (newest: {HEAD})"
+    engine.dispose()

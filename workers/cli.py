@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_EXTENSIONS = ("workers.cluster_cli", "workers.watch_cli", "workers.web_cli")
+_EXTENSIONS = ("workers.cluster_cli", "workers.watch_cli", "workers.web_cli", "workers.db_cli")
 
 
 def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
