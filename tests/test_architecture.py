@@ -14,9 +14,22 @@ PACKAGES = ("schemas", "pipeline", "workers")
 
 # Inside workers/, each module belongs to one layer and imports only from its own layer or those before it.
 WORKER_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation", ("workers", "workers.settings", "workers.logs", "workers.metrics", "workers.progress")),
+    (
+        "foundation",
+        ("workers", "workers.settings", "workers.logs", "workers.metrics", "workers.progress", "workers.extras"),
+    ),
     ("stores", ("workers.s3", "workers.storage", "workers.records")),
-    ("use cases", ("workers.dossier", "workers.artifacts", "workers.pagework", "workers.train", "workers.users")),
+    (
+        "use cases",
+        (
+            "workers.dossier",
+            "workers.artifacts",
+            "workers.pagework",
+            "workers.train",
+            "workers.users",
+            "workers.classifier",
+        ),
+    ),
     (
         "runners",
         (

@@ -219,7 +219,7 @@ def process(
         progress("pages", counts.get("done", 0), total)
         page_problems, timings = run_pages(records, settings, code, tasks, progress, total, counts.get("done", 0))
         progress("dossier", total, total)
-        dossier = finish_dossier(records, code)
+        dossier = finish_dossier(records, code, settings=settings)
         write_artifacts(store, dossier)
         timings["intake"] = t_intake
         timings["wall"] = time.perf_counter() - t0

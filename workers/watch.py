@@ -573,7 +573,7 @@ class Watcher:
                 return row, summary
             errors.extend(f"{code} page {n}: {e}" for n, e in failed)
         for code in row.codes:
-            dossier = finish_dossier(self.records, code)
+            dossier = finish_dossier(self.records, code, settings=self.settings)
             write_artifacts(self.store, dossier)
             summary.dossiers.append(code)
             summary.pages += len(dossier.pages)

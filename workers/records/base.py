@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from schemas.errors import DatabaseUnavailable
+from schemas.errors import DatabaseUnavailable, MissingExtra
 from workers.records.migrate import upgrade
 from workers.records.tables import _sqlite_pragmas
 
@@ -25,7 +25,16 @@ class RecordsBase:
             kwargs["connect_args"] = {"timeout": 30}
         else:
             kwargs["pool_pre_ping"] = True
-        self.engine: Engine = sa.create_engine(url, **kwargs)
+        try:
+            self.engine: Engine = sa.create_engine(url, **kwargs)
+        except ModuleNotFoundError as exc:  # psycopg: PostgreSQL is the cluster's
+            from workers.extras import extra_of
+
+            extra = extra_of(exc.name or "")
+            if extra is None:
+                raise
+            scheme = url.split(":", 1)[0]
+            raise MissingExtra(f"the database {scheme}:// needs the [{extra}] extra: install hoso[{extra}]") from exc
         if url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
