@@ -85,3 +85,17 @@ def test_a_bad_value_is_a_config_error_naming_the_variable(env: dict[str, str], 
         from_env(env)
     assert says in str(err.value)
     assert err.value.exit_code == 4
+
+
+def test_importing_settings_leaves_pydantic_settings_to_the_first_read_of_the_environment() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    probe = (
+        "import sys, workers.settings as s; a = 'pydantic_settings' in sys.modules; s.from_env({}); "
+        "print(a, 'pydantic_settings' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["False", "True"]

@@ -1,6 +1,6 @@
 """Settings: the one place that reads the environment. Everything else is handed a `Settings`.
 
-`Environment` (pydantic-settings) declares every HOSO_* variable with its type and default and refuses a bad
+`environment_class()` (pydantic-settings) declares every HOSO_* variable with its type and default and refuses a bad
 value with a `ConfigError` naming the variable; `from_env` arranges it into the frozen `Settings` the rest of
 hoso is handed. `Settings(...)` itself reads nothing, so tests build one with exactly what they need.
 """
@@ -10,12 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
-from typing import Annotated
-
-from pydantic import BeforeValidator, ValidationError
-from pydantic import Field as PydanticField
-from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+from typing import Annotated, Any
 
 from schemas.errors import ConfigError
 from schemas.settings import DEFAULT_TESSDATA, PipelineSettings
@@ -87,108 +84,119 @@ class Settings:
 # --- the environment: every HOSO_* variable, declared and validated in one pydantic-settings class ----------
 
 
-def _whole(value: object) -> object:
-    return value.replace("_", "") if isinstance(value, str) else value  # 100_000_000 as Python writes it
+@cache
+def environment_class() -> Any:
+    """The pydantic-settings class of the HOSO_* variables (flat, one attribute a variable), made on first use:
+    importing pydantic-settings costs some 20 ms, paid only by a process that reads the environment, not by
+    the page processes that are handed a `Settings`."""
+    from pydantic import BeforeValidator
+    from pydantic import Field as PydanticField
+    from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+    def whole(value: object) -> object:
+        return value.replace("_", "") if isinstance(value, str) else value  # 100_000_000 as Python writes it
+
+    Whole = Annotated[int, BeforeValidator(whole)]
+    Seconds = Annotated[float, PydanticField(ge=0, allow_inf_nan=False)]
+
+    class Environment(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix="HOSO_", env_ignore_empty=True, extra="ignore", frozen=True)
+
+        data_dir: Path = Path("hoso-data")
+        database_url: str | None = None
+        broker_url: str | None = None
+        s3_endpoint: str | None = None
+        s3_access_key: str | None = None
+        s3_secret_key: str | None = PydanticField(default=None, repr=False)
+        s3_bucket: str = "hoso"
+        s3_secure: bool = False
+        jobs: Whole = 0
+        lang: str = "vie"
+        tessdata: str = DEFAULT_TESSDATA
+        max_pixels: Whole = 100_000_000
+        max_pages: Whole = 500
+        secret_key: str | None = PydanticField(default=None, repr=False)
+        max_upload_mb: Whole = 200
+        watch_stable_seconds: Seconds = 5.0
+        watch_poll_seconds: Seconds = 5.0
+        watch_delete: bool = False
+        watch_inotify: bool = True
+        watch_batch_files: Whole = 32
+
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            # Only what `read_environment` hands over: no .env file, no secrets folder, os.environ read there.
+            return (init_settings,)
+
+    return Environment
 
 
-_Whole = Annotated[int, BeforeValidator(_whole)]
-_Seconds = Annotated[float, PydanticField(ge=0, allow_inf_nan=False)]
+def read_environment(env: Mapping[str, str] | None = None) -> Any:
+    """The HOSO_* variables of `env` (default: this process's environment), validated; a bad value is a
+    ConfigError naming its variable."""
+    from pydantic import ValidationError
+    from pydantic_settings import EnvSettingsSource
 
-
-class Environment(BaseSettings):
-    """The HOSO_* variables as given (flat, one attribute a variable); `settings()` arranges them."""
-
-    model_config = SettingsConfigDict(env_prefix="HOSO_", env_ignore_empty=True, extra="ignore", frozen=True)
-
-    data_dir: Path = Path("hoso-data")
-    database_url: str | None = None
-    broker_url: str | None = None
-    s3_endpoint: str | None = None
-    s3_access_key: str | None = None
-    s3_secret_key: str | None = PydanticField(default=None, repr=False)
-    s3_bucket: str = "hoso"
-    s3_secure: bool = False
-    jobs: _Whole = 0
-    lang: str = "vie"
-    tessdata: str = DEFAULT_TESSDATA
-    max_pixels: _Whole = 100_000_000
-    max_pages: _Whole = 500
-    secret_key: str | None = PydanticField(default=None, repr=False)
-    max_upload_mb: _Whole = 200
-    watch_stable_seconds: _Seconds = 5.0
-    watch_poll_seconds: _Seconds = 5.0
-    watch_delete: bool = False
-    watch_inotify: bool = True
-    watch_batch_files: _Whole = 32
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Only what `read` hands over: no .env file, no secrets folder, and os.environ read in `read` alone.
-        return (init_settings,)
-
-    @classmethod
-    def read(cls, env: Mapping[str, str] | None = None) -> Environment:
-        source = EnvSettingsSource(cls, env_prefix="HOSO_", case_sensitive=False, env_ignore_empty=True)
-        given = os.environ if env is None else env
-        source.env_vars = {k.lower(): v for k, v in given.items() if v != ""}  # names in any case; empty: unset
-        try:
-            return cls(**source())
-        except ValidationError as exc:
-            raise ConfigError(_explain(exc)) from None
-
-    def settings(self) -> Settings:
-        s3 = None
-        if self.s3_endpoint:
-            missing = [f"HOSO_{k.upper()}" for k in ("s3_access_key", "s3_secret_key") if not getattr(self, k)]
-            if missing:
-                raise ConfigError(f"HOSO_S3_ENDPOINT is set but {', '.join(missing)} is not")
-            assert self.s3_access_key and self.s3_secret_key
-            s3 = S3Settings(self.s3_endpoint, self.s3_access_key, self.s3_secret_key, self.s3_bucket, self.s3_secure)
-        return Settings(
-            data_dir=self.data_dir,
-            database_url=self.database_url,
-            broker_url=self.broker_url,
-            s3=s3,
-            jobs=self.jobs,
-            pipeline=PipelineSettings(
-                lang=self.lang, tessdata=self.tessdata, max_pixels=self.max_pixels, max_pages=self.max_pages
-            ),
-            web=WebSettings(secret_key=self.secret_key, max_upload_mb=self.max_upload_mb),
-            watch=WatchSettings(
-                stable_seconds=self.watch_stable_seconds,
-                poll_seconds=self.watch_poll_seconds,
-                delete=self.watch_delete,
-                inotify=self.watch_inotify,
-                batch_files=max(1, self.watch_batch_files),
-            ),
-        )
+    cls = environment_class()
+    source = EnvSettingsSource(cls, env_prefix="HOSO_", case_sensitive=False, env_ignore_empty=True)
+    given = os.environ if env is None else env
+    source.env_vars = {k.lower(): v for k, v in given.items() if v != ""}  # names in any case; empty: unset
+    try:
+        return cls(**source())
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, cls.model_fields)) from None
 
 
 _KIND = {int: "a whole number", float: "a number of seconds, zero or more", bool: "true or false"}
 
 
-def _explain(exc: ValidationError) -> str:
+def _explain(exc: Any, fields: Mapping[str, Any]) -> str:
     """'HOSO_JOBS='many' is not a whole number', one clause per variable refused."""
-    fields = Environment.model_fields
     parts = []
     for err in exc.errors():
         name = str(err["loc"][0]) if err["loc"] else ""
         info = fields.get(name)
-        kind = _KIND.get(info.annotation if info else None, "valid") if info else "valid"  # type: ignore[arg-type]
+        kind = _KIND.get(info.annotation, "valid") if info else "valid"
         parts.append(f"HOSO_{name.upper()}={err.get('input')!r} is not {kind}")
     return "; ".join(parts)
 
 
+def _arrange(e: Any) -> Settings:
+    """The flat variables arranged into the frozen `Settings`."""
+    s3 = None
+    if e.s3_endpoint:
+        missing = [f"HOSO_{k.upper()}" for k in ("s3_access_key", "s3_secret_key") if not getattr(e, k)]
+        if missing:
+            raise ConfigError(f"HOSO_S3_ENDPOINT is set but {', '.join(missing)} is not")
+        s3 = S3Settings(e.s3_endpoint, e.s3_access_key, e.s3_secret_key, e.s3_bucket, e.s3_secure)
+    return Settings(
+        data_dir=e.data_dir,
+        database_url=e.database_url,
+        broker_url=e.broker_url,
+        s3=s3,
+        jobs=e.jobs,
+        pipeline=PipelineSettings(lang=e.lang, tessdata=e.tessdata, max_pixels=e.max_pixels, max_pages=e.max_pages),
+        web=WebSettings(secret_key=e.secret_key, max_upload_mb=e.max_upload_mb),
+        watch=WatchSettings(
+            stable_seconds=e.watch_stable_seconds,
+            poll_seconds=e.watch_poll_seconds,
+            delete=e.watch_delete,
+            inotify=e.watch_inotify,
+            batch_files=max(1, e.watch_batch_files),
+        ),
+    )
+
+
 def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Settings from HOSO_* environment variables, then explicit overrides (command-line options)."""
-    settings = Environment.read(env).settings()
+    settings = _arrange(read_environment(env))
     clean = {k: v for k, v in overrides.items() if v is not None}
     pipe_changes = {k: clean.pop(k) for k in list(clean) if k in ("lang", "max_pixels", "max_pages")}
     if pipe_changes:
