@@ -74,8 +74,8 @@ def _run(conn: Connection, script_location: Path, target: str) -> None:
 def _file_lock(engine: Engine) -> Iterator[None]:
     """SQLite has no advisory lock: processes on this machine take turns on `<database>.migrate-lock`."""
     db = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not db or db == ":memory:":
-        yield
+    if not db or db == ":memory:" or not Path(db).parent.is_dir():
+        yield  # nothing to share, or no folder: SQLite's own error says so
         return
     with open(Path(db).with_name(Path(db).name + ".migrate-lock"), "a+b") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)

@@ -1,4 +1,4 @@
-"""The schema as it was when migrations began: what `metadata.create_all` made at every start before.
+"""The initial schema: the tables `metadata.create_all` made at every start before migrations existed.
 
 Revision ID: 0001
 Revises:
