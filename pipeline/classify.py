@@ -2,8 +2,10 @@
 
 Words are folded (lower case, no diacritics) so that OCR slips in diacritics do not matter; unigrams and
 bigrams are weighted by TF-IDF and scored by a multinomial logistic regression. Training uses scikit-learn
-(`fit`); the trained model is plain numbers in JSON (`pipeline/models/classifier.json`, shipped with the
-package) and is applied with numpy alone.
+(`fit`); the trained model is plain numbers in JSON and is applied with numpy alone. One is shipped with the
+package (`pipeline/models/classifier.json`); a retrained one lives in the data directory (workers/classifier.py
+says where), and `load_cached` reads a model file again only when it has changed. Every stage that needs the
+classifier is handed one: nothing here decides which model is current.
 """
 
 from __future__ import annotations
@@ -82,6 +84,22 @@ class TextClassifier:
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> TextClassifier:
         return cls.from_json(path.read_text(encoding="utf-8"))
+
+
+_loaded: dict[Path, tuple[tuple[int, int, int], TextClassifier]] = {}
+
+
+def load_cached(path: Path = MODEL_FILE) -> TextClassifier:
+    """The model in `path`, parsed once per version of the file (inode, mtime, size): a model retrained and
+    written in place of the old one (a new file renamed over it) is read on the next call."""
+    st = path.stat()
+    version = (st.st_ino, st.st_mtime_ns, st.st_size)
+    hit = _loaded.get(path)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    model = TextClassifier.load(path)
+    _loaded[path] = (version, model)
+    return model
 
 
 def fit(texts: Sequence[str], labels: Sequence[str], *, min_df: int = 2, c: float = 8.0) -> TextClassifier:

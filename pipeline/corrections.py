@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
-from pipeline.classify import TextClassifier
+from pipeline.classify import TextClassifier, load_cached
 from pipeline.documents import needs_review
 from pipeline.extract import values as V
 from pipeline.extract.resolve import extract_fields
@@ -62,13 +61,20 @@ def parse_page_key(key: str | None) -> tuple[int, int] | None:
         return None
 
 
-def apply_corrections(dossier: Dossier, rows: Sequence[Correction], catalog: DocTypeCatalog | None = None) -> Dossier:
+def apply_corrections(
+    dossier: Dossier,
+    rows: Sequence[Correction],
+    catalog: DocTypeCatalog | None = None,
+    classifier: TextClassifier | None = None,  # for documents split off by a reviewer; default: the shipped one
+) -> Dossier:
     """The record with the corrections applied (see the module's docstring for the order)."""
     catalog = catalog or load_catalog()
     text_rows = [r for r in rows if r.target in (WORD, LINE)]
     pages = apply_text(dossier.pages, text_rows) if text_rows else list(dossier.pages)
     doc_rows = [r for r in rows if r.target in (DOCUMENT_TYPE, SPLIT, MERGE, FIELD)]
-    documents = apply_documents(dossier.documents, pages, doc_rows, catalog) if doc_rows else list(dossier.documents)
+    documents = list(dossier.documents)
+    if doc_rows:
+        documents = apply_documents(dossier.documents, pages, doc_rows, catalog, classifier)
     return dossier.model_copy(update={"pages": pages, "documents": documents})
 
 
@@ -146,11 +152,6 @@ def text_of(words: Sequence[Word]) -> str:
 # --- 2 and 3. documents and their fields ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _classifier() -> TextClassifier:
-    return TextClassifier.load()
-
-
 def _holding(docs: Sequence[Document], page: int | None) -> int | None:
     if page is None:
         return None
@@ -181,7 +182,11 @@ def _fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]:
 
 
 def apply_documents(
-    documents: Sequence[Document], pages: Sequence[Page], rows: Sequence[Correction], catalog: DocTypeCatalog
+    documents: Sequence[Document],
+    pages: Sequence[Page],
+    rows: Sequence[Correction],
+    catalog: DocTypeCatalog,
+    classifier: TextClassifier | None = None,
 ) -> list[Document]:
     docs = list(documents)
     touched = [False] * len(docs)
@@ -209,7 +214,7 @@ def apply_documents(
             left_spec = _spec(catalog, docs[i].type)
             if left_spec is None:
                 continue
-            right_spec, right_conf = _guess_type(doc_pages(right), catalog)
+            right_spec, right_conf = _guess_type(doc_pages(right), catalog, classifier or load_cached())
             first = docs[i].model_copy(update={"pages": left, "fields": _fields(left_spec, doc_pages(left))})
             second = Document(
                 type=right_spec.key,
@@ -272,9 +277,8 @@ def _int(text: str | None) -> int | None:
         return None
 
 
-def _guess_type(pages: Sequence[Page], catalog: DocTypeCatalog) -> tuple[DocTypeSpec, float]:
+def _guess_type(pages: Sequence[Page], catalog: DocTypeCatalog, model: TextClassifier) -> tuple[DocTypeSpec, float]:
     """The type the classifier gives a run of pages split off by a reviewer (mean over its pages)."""
-    model = _classifier()
     texts = [p.text for p in pages if p.text.strip()]
     if not texts:
         return catalog.get("other"), 0.0

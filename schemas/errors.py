@@ -97,6 +97,10 @@ class ConfigError(HosoError):
     advice = "Fix the configuration (environment variables or command-line options)."
 
 
+class MissingExtra(ConfigError):
+    advice = "Install the extra named (pip install 'hoso[EXTRA]'), or use an image that has it."
+
+
 class WatchFolderMissing(ConfigError):
     advice = "Create the folder, or give `hoso watch` the path of the folder the scanners save to."
 

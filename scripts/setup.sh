@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Installs what hoso needs on a fresh Debian 12 machine (run as root), and the project in .venv.
-#   bash scripts/setup.sh          runtime only
-#   bash scripts/setup.sh --test   also what the test suite needs (servers, browsers, linters)
+#   bash scripts/setup.sh                      runtime only (`hoso process`, `show`, `watch`, `db`)
+#   bash scripts/setup.sh --extras web,train   runtime and the extras named (web, cluster, train, bench)
+#   bash scripts/setup.sh --test               everything: all extras and what the test suite needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+extras=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --test) want_test=1 ;;
+    --extras) extras="${2:?--extras needs a list, e.g. web,cluster}"; shift ;;
+    *) echo "setup: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 packages=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng   # OCR models (engine runs in-process)
@@ -45,7 +54,9 @@ fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 if [ "$want_test" = 1 ]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[test]"  # pulls web, cluster, train and bench
+elif [ -n "$extras" ]; then
+  .venv/bin/python -m pip install -q -e ".[$extras]"
 else
   .venv/bin/python -m pip install -q -e .
 fi

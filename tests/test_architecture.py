@@ -14,7 +14,10 @@ PACKAGES = ("schemas", "pipeline", "workers")
 
 # Inside workers/, each module belongs to one layer and imports only from its own layer or those before it.
 WORKER_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation", ("workers", "workers.settings", "workers.logs", "workers.metrics", "workers.progress")),
+    (
+        "foundation",
+        ("workers", "workers.settings", "workers.logs", "workers.metrics", "workers.progress", "workers.extras"),
+    ),
     ("stores", ("workers.s3", "workers.storage", "workers.records")),
     (
         "use cases",
@@ -25,6 +28,7 @@ WORKER_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "workers.pagework",
             "workers.train",
             "workers.users",
+            "workers.classifier",
         ),
     ),
     (
@@ -41,7 +45,7 @@ WORKER_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("web", ("workers.web",)),
-    ("command line", ("workers.cli", "workers.cluster_cli", "workers.watch_cli", "workers.web_cli")),
+    ("command line", ("workers.cli", "workers.cluster_cli", "workers.watch_cli", "workers.web_cli", "workers.db_cli")),
 )
 
 

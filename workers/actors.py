@@ -234,7 +234,7 @@ def run_dossier(ctx: Context, code: str) -> None:
     if status == DossierStatus.received:
         return  # not taken in yet: the intake sends this message when it has nothing left to do
     if status == DossierStatus.processing:
-        record = finish_dossier(records, code)
+        record = finish_dossier(records, code, settings=ctx.settings)
         metrics.DOSSIERS_DONE.labels(status=record.status.value).inc()
         log.info("dossier finished", extra={"dossier": code, "stage": "dossier", "status": record.status.value,
                                             "pages": len(record.pages)})  # fmt: skip

@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="rebuild the document-type classifier (generated corpus + corrections)")
     t.add_argument("--docs-per-type", type=int, default=24, help="generated documents per type")
-    t.add_argument("--out", type=Path, help="where to write the model (default: the one the pipeline loads)")
+    t.add_argument("--out", type=Path, help="write the model here only (default: DATA_DIR/models/, S3 on the cluster)")
     _common(t)
 
     s = sub.add_parser("show", help="print a stored dossier record")
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_EXTENSIONS = ("workers.cluster_cli", "workers.watch_cli", "workers.web_cli")
+_EXTENSIONS = ("workers.cluster_cli", "workers.watch_cli", "workers.web_cli", "workers.db_cli")
 
 
 def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -119,9 +119,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from pipeline.classify import MODEL_FILE
     from workers.records import Records
-    from workers.train import Example, train
+    from workers.train import Example, retrain
 
     settings = settings_from_args(args)
     corrections: list[Example] = []
@@ -131,10 +130,10 @@ def cmd_train(args: argparse.Namespace) -> int:
             corrections = [Example(text, label) for text, label in records.type_corrections()]
         finally:
             records.close()
-    stats = train(corrections, docs_per_type=args.docs_per_type, out=args.out or MODEL_FILE)
+    stats, places = retrain(settings, corrections, docs_per_type=args.docs_per_type, out=args.out)
     print(
         f"trained on {int(stats['examples'])} pages ({int(stats['corrections'])} reviewers' corrections), "
-        f"{int(stats['features'])} features, in {stats['seconds']:.1f} s -> {args.out or MODEL_FILE}"
+        f"{int(stats['features'])} features, in {stats['seconds']:.1f} s -> {', '.join(places)}"
     )
     return 0
 
@@ -148,6 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = {"process": cmd_process, "show": cmd_show, "train": cmd_train}
     try:
+        from workers.extras import require_for_command  # "`hoso serve` needs the [web] extra: install hoso[web]"
+
+        require_for_command(args.command)
         if args.command not in commands:
             return int(args.handler(args))  # set by an extension's subcommand
         return commands[args.command](args)

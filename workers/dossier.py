@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from pipeline.classify import TextClassifier
+from pipeline.classify import TextClassifier, load_cached
 from pipeline.documents import build_documents
 from schemas.doctypes import load_catalog
 from schemas.record import Dossier, DossierStatus
+from workers import classifier as classifiers
 from workers.records import Records
+from workers.settings import Settings
 
 
 def dossier_status(dossier: Dossier) -> DossierStatus:
@@ -19,22 +19,22 @@ def dossier_status(dossier: Dossier) -> DossierStatus:
     return DossierStatus.processed
 
 
-@lru_cache(maxsize=1)
-def _classifier() -> TextClassifier:
-    return TextClassifier.load()
-
-
-def finish_dossier(records: Records, code: str) -> Dossier:
+def finish_dossier(
+    records: Records, code: str, *, settings: Settings | None = None, classifier: TextClassifier | None = None
+) -> Dossier:
     """Split the pages into documents, name and fill them, set the dossier's status; return its record.
 
     Safe to run twice: the documents are computed from the pages (with corrected OCR words) again and replace
     the machine's previous ones; reviewers' corrections are kept apart and win; a dossier a reviewer has
-    marked reviewed keeps its documents and status.
+    marked reviewed keeps its documents and status. The classifier is the one given, else the current one for
+    `settings` (a retrained model is picked up: workers/classifier.py), else the shipped one.
     """
     dossier = records.dossier(code)
     if dossier.status == DossierStatus.reviewed:
         return dossier  # a reviewer's verdict stands
-    documents = build_documents(dossier.pages, _classifier(), load_catalog())
+    if classifier is None:
+        classifier = classifiers.current(settings) if settings is not None else load_cached()
+    documents = build_documents(dossier.pages, classifier, load_catalog())
     records.set_documents(code, documents)
     dossier = dossier.model_copy(update={"documents": documents})
     status = dossier_status(dossier)

@@ -180,7 +180,7 @@ class EmbeddedRunner:
             if code in transient:
                 report.unfinished.append(code)
                 continue
-            dossier = finish_dossier(self.records, code)
+            dossier = finish_dossier(self.records, code, settings=self.settings)
             write_artifacts(self.store, dossier)
             report.dossiers.append(dossier)
         return report

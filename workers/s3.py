@@ -146,6 +146,19 @@ class S3Store:
 
         return self._call("look up", key, stat)
 
+    def version(self, key: str) -> str | None:
+        _check_key(key)
+
+        def etag() -> str | None:
+            try:
+                return str(self.client.stat_object(self.bucket, key).etag)
+            except S3Error as exc:
+                if exc.code in _MISSING:
+                    return None
+                raise
+
+        return self._call("look up", key, etag)
+
     def local_path(self, key: str) -> Path:
         _check_key(key)
         dest = self.cache_dir / key

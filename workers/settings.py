@@ -1,40 +1,21 @@
-"""Settings: the one place that reads the environment. Everything else is handed a `Settings`."""
+"""Settings: the one place that reads the environment. Everything else is handed a `Settings`.
+
+`environment_class()` (pydantic-settings) declares every HOSO_* variable with its type and default and refuses a bad
+value with a `ConfigError` naming the variable; `from_env` arranges it into the frozen `Settings` the rest of
+hoso is handed. `Settings(...)` itself reads nothing, so tests build one with exactly what they need.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
+from typing import Annotated, Any
 
 from schemas.errors import ConfigError
 from schemas.settings import DEFAULT_TESSDATA, PipelineSettings
-
-
-def _bool(value: str) -> bool:
-    v = value.strip().lower()
-    if v in ("1", "true", "yes", "on"):
-        return True
-    if v in ("0", "false", "no", "off", ""):
-        return False
-    raise ConfigError(f"'{value}' is not true or false")
-
-
-def _int(name: str, value: str) -> int:
-    try:
-        return int(value.replace("_", ""))
-    except ValueError as exc:
-        raise ConfigError(f"{name}={value!r} is not a whole number") from exc
-
-
-def _seconds(name: str, value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={value!r} is not a number of seconds") from exc
-    if not seconds >= 0:
-        raise ConfigError(f"{name}={value!r} must be zero or more seconds")
-    return seconds
 
 
 @dataclass(frozen=True)
@@ -100,48 +81,124 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-    """Settings from HOSO_* environment variables, then explicit overrides (command-line options)."""
-    env = os.environ if env is None else env
-    pipe = PipelineSettings(
-        lang=env.get("HOSO_LANG", "vie"),
-        tessdata=env.get("HOSO_TESSDATA", DEFAULT_TESSDATA),
-        max_pixels=_int("HOSO_MAX_PIXELS", env["HOSO_MAX_PIXELS"]) if "HOSO_MAX_PIXELS" in env else 100_000_000,
-        max_pages=_int("HOSO_MAX_PAGES", env["HOSO_MAX_PAGES"]) if "HOSO_MAX_PAGES" in env else 500,
-    )
+# --- the environment: every HOSO_* variable, declared and validated in one pydantic-settings class ----------
+
+
+@cache
+def environment_class() -> Any:
+    """The pydantic-settings class of the HOSO_* variables (flat, one attribute a variable), made on first use:
+    importing pydantic-settings costs some 20 ms, paid only by a process that reads the environment, not by
+    the page processes that are handed a `Settings`."""
+    from pydantic import BeforeValidator
+    from pydantic import Field as PydanticField
+    from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+    def whole(value: object) -> object:
+        return value.replace("_", "") if isinstance(value, str) else value  # 100_000_000 as Python writes it
+
+    Whole = Annotated[int, BeforeValidator(whole)]
+    Seconds = Annotated[float, PydanticField(ge=0, allow_inf_nan=False)]
+
+    class Environment(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix="HOSO_", env_ignore_empty=True, extra="ignore", frozen=True)
+
+        data_dir: Path = Path("hoso-data")
+        database_url: str | None = None
+        broker_url: str | None = None
+        s3_endpoint: str | None = None
+        s3_access_key: str | None = None
+        s3_secret_key: str | None = PydanticField(default=None, repr=False)
+        s3_bucket: str = "hoso"
+        s3_secure: bool = False
+        jobs: Whole = 0
+        lang: str = "vie"
+        tessdata: str = DEFAULT_TESSDATA
+        max_pixels: Whole = 100_000_000
+        max_pages: Whole = 500
+        secret_key: str | None = PydanticField(default=None, repr=False)
+        max_upload_mb: Whole = 200
+        watch_stable_seconds: Seconds = 5.0
+        watch_poll_seconds: Seconds = 5.0
+        watch_delete: bool = False
+        watch_inotify: bool = True
+        watch_batch_files: Whole = 32
+
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            # Only what `read_environment` hands over: no .env file, no secrets folder, os.environ read there.
+            return (init_settings,)
+
+    return Environment
+
+
+def read_environment(env: Mapping[str, str] | None = None) -> Any:
+    """The HOSO_* variables of `env` (default: this process's environment), validated; a bad value is a
+    ConfigError naming its variable."""
+    from pydantic import ValidationError
+    from pydantic_settings import EnvSettingsSource
+
+    cls = environment_class()
+    source = EnvSettingsSource(cls, env_prefix="HOSO_", case_sensitive=False, env_ignore_empty=True)
+    given = os.environ if env is None else env
+    source.env_vars = {k.lower(): v for k, v in given.items() if v != ""}  # names in any case; empty: unset
+    try:
+        return cls(**source())
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, cls.model_fields)) from None
+
+
+_KIND = {int: "a whole number", float: "a number of seconds, zero or more", bool: "true or false"}
+
+
+def _explain(exc: Any, fields: Mapping[str, Any]) -> str:
+    """'HOSO_JOBS='many' is not a whole number', one clause per variable refused."""
+    parts = []
+    for err in exc.errors():
+        name = str(err["loc"][0]) if err["loc"] else ""
+        info = fields.get(name)
+        kind = _KIND.get(info.annotation, "valid") if info else "valid"
+        parts.append(f"HOSO_{name.upper()}={err.get('input')!r} is not {kind}")
+    return "; ".join(parts)
+
+
+def _arrange(e: Any) -> Settings:
+    """The flat variables arranged into the frozen `Settings`."""
     s3 = None
-    if env.get("HOSO_S3_ENDPOINT"):
-        missing = [k for k in ("HOSO_S3_ACCESS_KEY", "HOSO_S3_SECRET_KEY") if not env.get(k)]
+    if e.s3_endpoint:
+        missing = [f"HOSO_{k.upper()}" for k in ("s3_access_key", "s3_secret_key") if not getattr(e, k)]
         if missing:
             raise ConfigError(f"HOSO_S3_ENDPOINT is set but {', '.join(missing)} is not")
-        s3 = S3Settings(
-            endpoint=env["HOSO_S3_ENDPOINT"],
-            access_key=env["HOSO_S3_ACCESS_KEY"],
-            secret_key=env["HOSO_S3_SECRET_KEY"],
-            bucket=env.get("HOSO_S3_BUCKET", "hoso"),
-            secure=_bool(env.get("HOSO_S3_SECURE", "false")),
-        )
-    settings = Settings(
-        data_dir=Path(env.get("HOSO_DATA_DIR", "hoso-data")),
-        database_url=env.get("HOSO_DATABASE_URL") or None,
-        broker_url=env.get("HOSO_BROKER_URL") or None,
+        s3 = S3Settings(e.s3_endpoint, e.s3_access_key, e.s3_secret_key, e.s3_bucket, e.s3_secure)
+    return Settings(
+        data_dir=e.data_dir,
+        database_url=e.database_url,
+        broker_url=e.broker_url,
         s3=s3,
-        jobs=_int("HOSO_JOBS", env["HOSO_JOBS"]) if "HOSO_JOBS" in env else 0,
-        pipeline=pipe,
-        web=WebSettings(
-            secret_key=env.get("HOSO_SECRET_KEY") or None,
-            max_upload_mb=_int("HOSO_MAX_UPLOAD_MB", env["HOSO_MAX_UPLOAD_MB"]) if "HOSO_MAX_UPLOAD_MB" in env else 200,
-        ),
+        jobs=e.jobs,
+        pipeline=PipelineSettings(lang=e.lang, tessdata=e.tessdata, max_pixels=e.max_pixels, max_pages=e.max_pages),
+        web=WebSettings(secret_key=e.secret_key, max_upload_mb=e.max_upload_mb),
         watch=WatchSettings(
-            stable_seconds=_seconds("HOSO_WATCH_STABLE_SECONDS", env.get("HOSO_WATCH_STABLE_SECONDS", "5")),
-            poll_seconds=_seconds("HOSO_WATCH_POLL_SECONDS", env.get("HOSO_WATCH_POLL_SECONDS", "5")),
-            delete=_bool(env.get("HOSO_WATCH_DELETE", "false")),
-            inotify=_bool(env.get("HOSO_WATCH_INOTIFY", "true")),
-            batch_files=max(1, _int("HOSO_WATCH_BATCH_FILES", env.get("HOSO_WATCH_BATCH_FILES", "32"))),
+            stable_seconds=e.watch_stable_seconds,
+            poll_seconds=e.watch_poll_seconds,
+            delete=e.watch_delete,
+            inotify=e.watch_inotify,
+            batch_files=max(1, e.watch_batch_files),
         ),
     )
+
+
+def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from HOSO_* environment variables, then explicit overrides (command-line options)."""
+    settings = _arrange(read_environment(env))
     clean = {k: v for k, v in overrides.items() if v is not None}
     pipe_changes = {k: clean.pop(k) for k in list(clean) if k in ("lang", "max_pixels", "max_pages")}
     if pipe_changes:
-        clean["pipeline"] = replace(pipe, **pipe_changes)  # type: ignore[arg-type]
+        clean["pipeline"] = replace(settings.pipeline, **pipe_changes)  # type: ignore[arg-type]
     return settings.with_overrides(**clean) if clean else settings

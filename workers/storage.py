@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol
 if TYPE_CHECKING:
     from workers.settings import Settings
 
-from schemas.errors import StorageUnavailable
+from schemas.errors import MissingExtra, StorageUnavailable
 
 _CHUNK = 1 << 20
 
@@ -63,6 +63,10 @@ class ObjectStore(Protocol):
     def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None: ...
     def get_bytes(self, key: str) -> bytes: ...
     def exists(self, key: str) -> bool: ...
+    def version(self, key: str) -> str | None:
+        """A tag that changes whenever the object does (S3's ETag); None when there is no such object."""
+        ...
+
     def local_path(self, key: str) -> Path:
         """A path to read the object from: the object itself, or a cached copy."""
         ...
@@ -105,6 +109,13 @@ class LocalStore:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def version(self, key: str) -> str | None:
+        try:
+            st = self._path(key).stat()
+        except FileNotFoundError:
+            return None
+        return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
     def local_path(self, key: str) -> Path:
         return self._path(key)
 
@@ -112,7 +123,13 @@ class LocalStore:
 def make_store(settings: Settings) -> ObjectStore:
     """The object store the settings name: S3/MinIO when an endpoint is configured, else a local folder."""
     if settings.s3 is not None:
-        from workers.s3 import S3Store
+        try:
+            from workers.s3 import S3Store
+        except ModuleNotFoundError as exc:
+            if exc.name != "minio":
+                raise
+            needs = "object storage (HOSO_S3_ENDPOINT) needs the [cluster] extra: install hoso[cluster]"
+            raise MissingExtra(needs) from exc
 
         return S3Store(settings.s3, cache_dir=settings.data_dir / "cache")
     return LocalStore(settings.objects_dir)

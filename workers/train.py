@@ -3,7 +3,8 @@
 The labelled corpus is the project's page generator (`synth`), text only: the printed lines of each page,
 passed through the kinds of damage OCR does (lost diacritics, confused letters, lines missed under seals
 or in small card print). Layout variants and fonts held out here are what `bench/documents.py` tests on.
-Corrections are stored by reviewers (table `corrections`) and weigh more than generated pages.
+Corrections are stored by reviewers (table `corrections`) and weigh more than generated pages. The model goes
+to the data directory (and object storage on the cluster: workers/classifier.py), never into the package.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from pipeline.classify import MODEL_FILE, TextClassifier, fit
 from pipeline.extract.text import fold
+from workers.classifier import publish
+from workers.settings import Settings
 
 # What the shipped model is trained on; the benchmark uses the rest.
 TRAIN_FONTS = ("liberation-serif", "liberation-sans", "dejavu-serif", "dejavu-sans")
@@ -98,23 +101,41 @@ def synthetic_corpus(docs_per_type: int = 24, seed: int = 1000) -> list[Example]
     return examples
 
 
-def train(corrections: Iterable[Example] = (), *, docs_per_type: int = 24, out: Path = MODEL_FILE) -> dict[str, float]:
+def fit_model(
+    corrections: Iterable[Example] = (), *, docs_per_type: int = 24
+) -> tuple[TextClassifier, dict[str, float]]:
+    """A model trained on the generated corpus and the corrections, with figures about it."""
     t0 = time.perf_counter()
     examples = synthetic_corpus(docs_per_type)
     fixed = list(corrections)
     # A reviewer's correction is worth several generated pages.
     examples += fixed * 5
     model = fit([e.text for e in examples], [e.label for e in examples])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(model.to_json(), encoding="utf-8")
-    tmp.replace(out)
-    return {
+    return model, {
         "examples": float(len(examples)),
         "corrections": float(len(fixed)),
         "features": float(len(model.vocab)),
         "seconds": time.perf_counter() - t0,
     }
+
+
+def train(corrections: Iterable[Example] = (), *, docs_per_type: int = 24, out: Path) -> dict[str, float]:
+    """Train and write the model to `out` only (`hoso train --out`, tests)."""
+    model, stats = fit_model(corrections, docs_per_type=docs_per_type)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(model.to_json(), encoding="utf-8")
+    tmp.replace(out)
+    return stats
+
+
+def retrain(
+    settings: Settings, corrections: Iterable[Example] = (), *, docs_per_type: int = 24, out: Path | None = None
+) -> tuple[dict[str, float], list[str]]:
+    """`hoso train`: train, then write the model where every process picks it up (or to `out` alone);
+    the figures and the places written."""
+    model, stats = fit_model(corrections, docs_per_type=docs_per_type)
+    return stats, publish(settings, model, out=out)
 
 
 def load_model(path: Path = MODEL_FILE) -> TextClassifier:

@@ -1,4 +1,5 @@
-"""The engine the record database's parts share: creating the schema, one transaction, durability, closing."""
+"""The engine the record database's parts share: the schema brought up to date, one transaction, durability,
+closing."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from schemas.errors import DatabaseUnavailable
-from workers.records.tables import _sqlite_pragmas, metadata
+from schemas.errors import DatabaseUnavailable, MissingExtra
+from workers.records.migrate import upgrade
+from workers.records.tables import _sqlite_pragmas
 
 
 class RecordsBase:
@@ -23,11 +25,22 @@ class RecordsBase:
             kwargs["connect_args"] = {"timeout": 30}
         else:
             kwargs["pool_pre_ping"] = True
-        self.engine: Engine = sa.create_engine(url, **kwargs)
+        try:
+            self.engine: Engine = sa.create_engine(url, **kwargs)
+        except ModuleNotFoundError as exc:  # psycopg: PostgreSQL is the cluster's
+            from workers.extras import extra_of
+
+            extra = extra_of(exc.name or "")
+            if extra is None:
+                raise
+            scheme = url.split(":", 1)[0]
+            raise MissingExtra(f"the database {scheme}:// needs the [{extra}] extra: install hoso[{extra}]") from exc
         if url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        with self._tx() as conn:
-            metadata.create_all(conn)
+        try:
+            upgrade(self.engine)  # never create_all: a column added later must reach an existing database
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"the record database failed: {exc.orig}") from exc
 
     def close(self) -> None:
         self.engine.dispose()

@@ -108,7 +108,7 @@ def correct(records: Records, runner: Runner, code: str, fix: Fix, *, who: str) 
 
 def _after_text_change(records: Records, runner: Runner, code: str, status: DossierStatus) -> None:
     if status in (DossierStatus.processed, DossierStatus.needs_review):
-        finish_dossier(records, code)  # fields are read again from the corrected words
+        finish_dossier(records, code, settings=runner.settings)  # fields are read again from the corrected words
     runner.refresh(code)  # the searchable PDF and the OCR TSV carry the corrected words
 
 
