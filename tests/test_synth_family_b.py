@@ -25,7 +25,6 @@ from synth.generate import _plan, sub_seed
 from synth.vn import area_value
 from tests.test_synth import FIELD_KEYS
 
-CATALOGUE = Path(__file__).resolve().parents[1] / "schemas" / "doctypes.json"
 # the seven types family b draws; a type added to family a later (official_document) is not among them yet
 SEVEN = {
     "cccd",
@@ -138,11 +137,14 @@ def _norm_label(text: str) -> str:
     return " ".join(s.replace(":", " ").split())
 
 
-def test_family_b_labels_are_mostly_not_the_catalogue_labels() -> None:
-    catalogue = {
-        t["key"]: {f["key"]: {_norm_label(x) for x in f["labels"]} for f in t["fields"]}
-        for t in json.loads(CATALOGUE.read_text(encoding="utf-8"))["types"]
-    }
+FAMILY_A_LABELS = Path(__file__).with_name("resources") / "family_a_labels.json"
+
+
+def test_family_b_labels_are_mostly_not_the_labels_family_a_prints() -> None:
+    # family a prints the labels the catalogue had before issue 11 widened it with real forms' wording; the
+    # widened catalogue knows more of family b's wording (bench/fields.py reports how much)
+    printed_by_a = json.loads(FAMILY_A_LABELS.read_text(encoding="utf-8"))["labels"]
+    catalogue = {t: {k: {_norm_label(x) for x in labels} for k, labels in fs.items()} for t, fs in printed_by_a.items()}
     same: dict[str, list[bool]] = {}
     for doc_type, variant in CASES:
         for seed in range(6):

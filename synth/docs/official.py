@@ -188,7 +188,8 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
             ward = ward_name(world.ward)
             cv.text(lay.center, y, f"Kính gửi: Ông/Bà {upper(p.name)}", size=size, align="center")
             y += lead * 1.4
-            body: tuple[str, ...] = (f"{issuer.name} nhận được đơn của Ông/Bà {upper(p.name)}, nơi cư trú: {p.residence.full()}, "
+            body: tuple[str, ...]
+            body = (f"{issuer.name} nhận được đơn của Ông/Bà {upper(p.name)}, nơi cư trú: {p.residence.full()}, "
                     f"đề nghị về thửa đất số {parcel}, tờ bản đồ số {sheet} tại {ward}.",
                     "Sau khi xem xét hồ sơ và đối chiếu quy định của pháp luật đất đai, đề nghị Ông/Bà liên hệ "
                     "Bộ phận tiếp nhận và trả kết quả để được hướng dẫn hoàn thiện hồ sơ theo quy định.",
