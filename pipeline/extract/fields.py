@@ -249,6 +249,8 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
     if kind == "choice":
         return V.parse_choice(text, f.choices)
     parsed = V.parse_text(text)
+    if kind == "address" and parsed is not None and V.parse_date(parsed.value) is not None:
+        return V.Parsed(value=parsed.value, quality=0.2, span=parsed.span)  # a date line is no address
     if kind == "address" and parsed is not None:
         fixed, changed = fix_province(parsed.value)
         if changed:  # as sure as the other letters: the address is still the OCR's

@@ -102,18 +102,23 @@ def build_layout(pages: Sequence[Page]) -> Layout:
     for i, seg in enumerate(segs):
         h = seg.box[3] - seg.box[1]
         # candidates: rows whose last segment is on this page and overlaps vertically by most of a line
-        for r in range(len(rows) - 1, max(-1, len(rows) - 6), -1):
+        # any row of the page (a column of labels is read before the column of values beside it)
+        best, best_inter = -1, 0.0
+        for r in range(len(rows) - 1, -1, -1):
             j = rows[r][-1]
             other = segs[j]
             if other.page != seg.page:
-                continue
-            inter = min(seg.box[3], other.box[3]) - max(seg.box[1], other.box[1])
-            if inter >= 0.6 * min(h, other.box[3] - other.box[1]) and all(
-                _overlap(seg.box, segs[k].box) == 0.0 for k in rows[r]
-            ):
-                rows[r].append(i)
-                row[i] = r
                 break
+            inter = min(seg.box[3], other.box[3]) - max(seg.box[1], other.box[1])
+            if (
+                inter >= 0.6 * min(h, other.box[3] - other.box[1])
+                and inter > best_inter
+                and all(_overlap(seg.box, segs[k].box) == 0.0 for k in rows[r])
+            ):
+                best, best_inter = r, inter
+        if best >= 0:
+            rows[best].append(i)
+            row[i] = best
         if row[i] < 0:
             row[i] = len(rows)
             rows.append([i])

@@ -62,6 +62,8 @@ FEATURES = (
     "completes",  # carried on to the line below, and that made the address complete
     "completes_rule",  # ... the label reader's own value, completed
     "rule_conf",  # the label reader's confidence in this value (its checks: the card's zone, cross-checks)
+    "label_len",  # how specific the matching label is (its length, up to 30 letters)
+    "label_len_margin",  # ... against the best label of another field ("Họ và tên khai sinh" beats "Họ và tên")
 )
 
 _WRAPPING_KINDS = ("address", "text", "school")
@@ -214,9 +216,15 @@ def _role_hits(cues: Sequence[str], context: str) -> bool:
 
 
 def _label_score(labels: Sequence[str], context: str) -> float:
+    return _label_match(labels, context)[0]
+
+
+def _label_match(labels: Sequence[str], context: str) -> tuple[float, int]:
+    """(best similarity 0-1 of a label to the context, the length of that label): a long label that matches
+    ("Vào sổ đăng ký khai sinh số") says more than a short one ("Số")."""
     if not context:
-        return 0.0
-    best = 0.0
+        return 0.0, 0
+    best, length = 0.0, 0
     for label in labels:
         lab = fold(label).strip(" :")
         if not lab:
@@ -224,11 +232,16 @@ def _label_score(labels: Sequence[str], context: str) -> float:
         if len(lab) <= 4 or len(context) <= 4:
             score = 100.0 if context == lab or context.endswith(" " + lab) else 0.0
         else:
-            score = max(fuzz.ratio(lab, context), fuzz.partial_ratio(lab, context) if len(context) >= len(lab) else 0)
+            score = max(
+                fuzz.ratio(lab, context),
+                fuzz.token_sort_ratio(lab, context),  # "Vào sổ ngày" for "Ngày vào sổ"
+                fuzz.partial_ratio(lab, context) if len(context) >= len(lab) else 0,
+            )
             if len(context) > 2.5 * len(lab):
                 score *= 0.85  # a long running text that happens to contain the label
-        best = max(best, score)
-    return best / 100.0
+        if (score, len(lab)) > (best, length):
+            best, length = score, len(lab)
+    return best / 100.0, length
 
 
 # --- candidates ---------------------------------------------------------------------------------------------------
@@ -236,15 +249,21 @@ def _label_score(labels: Sequence[str], context: str) -> float:
 
 def _section(layout: Layout, i: int, box: Sequence[int] | None, headings: dict[int, str]) -> str:
     """The nearest heading above the value that stands over it (their horizontal extents overlap): the column
-    header of a table, or a section's heading ("Thông tin người vợ")."""
+    header of a table, or a section's heading ("Thông tin người vợ"). Of a heading line that spans several
+    columns ("Người chồng   Người vợ" read as one line), only the words over the value."""
     seg = layout.segs[i]
     x0, x1 = (box[0], box[2]) if box is not None else (seg.box[0], seg.box[2])
     for j in range(i - 1, -1, -1):
         other = layout.segs[j]
         if other.page != seg.page:
             break
-        if j in headings and min(x1, other.box[2]) - max(x0, other.box[0]) > 0:
+        if j not in headings or min(x1, other.box[2]) - max(x0, other.box[0]) <= 0:
+            continue
+        if other.box[2] - other.box[0] <= 1.5 * max(1, x1 - x0) or len(other.words) < 3:
             return headings[j]
+        over = [w for w in other.words if min(x1, w.box[2]) - max(x0, w.box[0]) > -layout.line_height]
+        if over:
+            return _clean_context(" ".join(other.text[w.start : w.end] for w in over))
     return ""
 
 
@@ -351,8 +370,8 @@ def features(
     f: FieldSpec, spec: DocTypeSpec, cand: Candidate, rule: dict[str, str], rule_conf: dict[str, float]
 ) -> np.ndarray:
     others = [o for o in spec.fields if o.key != f.key]
-    lab = _label_score(f.labels, cand.context)
-    lab_other = max((_label_score(o.labels, cand.context) for o in others), default=0.0)
+    lab, lab_len = _label_match(f.labels, cand.context)
+    lab_other, other_len = max((_label_match(o.labels, cand.context) for o in others), default=(0.0, 0))
     sections = [fold(s) for s in f.sections]
     other_sections = [fold(s) for o in others for s in o.sections if fold(s) not in sections]
     sec = _section_score(sections, cand.section)
@@ -384,6 +403,8 @@ def features(
             float(cand.continued and place_end > 0),
             float(cand.continued and place_end > 0 and agrees > 0),
             rule_conf.get(f.key, 0.0) if agrees > 0 else 0.0,
+            min(lab_len, 30) / 30.0 if lab >= 0.8 else 0.0,
+            (min(lab_len, 30) - min(other_len, 30)) / 30.0 if lab >= 0.8 and lab_other >= 0.8 else 0.0,
         ]
     )
     return x
@@ -473,6 +494,8 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
             continue
         cand, p = taken[f.key]
         conf = model.calibrate(p)
+        if cand.quality <= 0.3:
+            conf = min(conf, 0.5)  # printed doubtfully (both boxes of a choice, a date for an address): a reviewer's
         rule = rule_fields.get(f.key)
         if rule is not None and rule.value == cand.value and rule.confidence < 0.6:
             conf = min(conf, 0.25 + rule.confidence)  # the label reader's own checks doubt it (the zone, cross-checks)

@@ -196,7 +196,10 @@ def parse_reg_number(text: str) -> Parsed | None:
     if m is None:
         return None
     tail = re.sub(r"\s+", "", m.group(2))
-    return Parsed(value=m.group(1) + tail, quality=1.0, span=m.span())
+    # a symbol of letters ("340/TLKS-BS") is a paper's own number (an extract's, a decision's), less likely the
+    # registration's (a number, with its year)
+    quality = 0.6 if re.search(r"[A-ZĐ]", tail) else 1.0
+    return Parsed(value=m.group(1) + tail, quality=quality, span=m.span())
 
 
 def parse_sex(text: str) -> Parsed | None:
