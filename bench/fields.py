@@ -147,7 +147,7 @@ def fit(train: Sequence[Path], calib: Sequence[Path], out: Path) -> None:
     """Weights from the train split's cues, calibration from the calib split's assignments."""
     import numpy as np
 
-    from pipeline.extract.learn import isotonic, train_model
+    from pipeline.extract.learn import isotonic, platt, train_model
     from pipeline.extract.resolve import FEATURES, assign, pairs
 
     xs, ys = [], []
@@ -171,7 +171,7 @@ def fit(train: Sequence[Path], calib: Sequence[Path], out: Path) -> None:
         for key, (cand, p) in taken.items():
             scores.append(p)
             right.append(truth.get(key) == cand.value)
-    cx, cy = isotonic(scores, right)
+    cx, cy = (platt if os.environ.get("HOSO_CALIBRATION", "platt") == "platt" else isotonic)(scores, right)
     from dataclasses import replace
 
     model = replace(model, calib_x=cx, calib_y=cy)

@@ -73,7 +73,11 @@ class FieldSpec(BaseModel):
         "(role words, first-person phrases: 'người nộp', 'tôi tên là'); scored as partial label evidence",
     )
     required: bool = True
-    review_below: float = Field(0.8, description="the field needs review when its confidence is lower")
+    review_below: float = Field(
+        0.8,
+        description="the field needs review when its confidence is lower; for types read by the learned scorer "
+        "the confidence is a calibrated probability of being right (bench/fields.py prints the curve)",
+    )
 
 
 class DocTypeSpec(BaseModel):

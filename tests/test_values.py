@@ -84,3 +84,13 @@ def test_cccd_number_agrees_with_sex_and_birth() -> None:
 def test_birth_must_precede_registration() -> None:
     assert check_order("2025-07-04", "2025-07-11") == []
     assert check_order("2025-07-12", "2025-07-11") == ["birth after registration"]
+
+
+def test_sex_checkboxes_as_tesseract_reads_them() -> None:
+    # the ticked box read as "X"/"XÌ" (glued or not), the empty one as "L]": the ticked one is the value
+    assert V.parse_sex("Giới tính: XÌNam L]Nữ").value == "Nam"  # type: ignore[union-attr]
+    assert V.parse_sex("Giới tính:L]Nam XINữ").value == "Nữ"  # type: ignore[union-attr]
+    assert V.parse_sex("☐ Nam ☒ Nữ").value == "Nữ"  # type: ignore[union-attr]
+    # both printed and the tick lost: a value, but one a reviewer must confirm
+    unsure = V.parse_sex("Giới tính:L]Nam Nữ")
+    assert unsure is not None and unsure.quality <= 0.3

@@ -51,6 +51,17 @@ def isotonic(scores: Sequence[float], right: Sequence[bool], *, bins: int = 20) 
     return np.asarray(xs), np.asarray(ys)
 
 
+def platt(scores: Sequence[float], right: Sequence[bool], *, knots: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """A smooth monotone map score -> share right: a logistic curve on the scores' log-odds (Platt scaling),
+    sampled as knots for `FieldModel.calibrate`."""
+    s = np.clip(np.asarray(scores, float), 1e-6, 1 - 1e-6)
+    z = np.log(s / (1 - s))
+    w = fit_logistic(np.stack([np.ones_like(z), z], axis=1), np.asarray(right, float), l2=1e-3)
+    grid = np.unique(np.concatenate([np.linspace(0.0, 1.0, knots), np.linspace(0.9, 1.0, knots)]))
+    g = np.clip(grid, 1e-6, 1 - 1e-6)
+    return grid, 1.0 / (1.0 + np.exp(-(w[0] + w[1] * np.log(g / (1 - g)))))
+
+
 def train_model(x: np.ndarray, y: np.ndarray, *, l2: float = 0.3, boosted: bool = True) -> FieldModel:
     assert x.shape[1] == len(FEATURES)
     weights = fit_logistic(x, y, l2=l2)
@@ -125,7 +136,7 @@ class _Tree:
 
 
 def fit_boosted(
-    x: np.ndarray, y: np.ndarray, *, trees: int = 120, depth: int = 3, rate: float = 0.15, bins: int = 32,
+    x: np.ndarray, y: np.ndarray, *, trees: int = 150, depth: int = 4, rate: float = 0.15, bins: int = 32,
     min_leaf: float = 20.0, l2: float = 1.0,
 ) -> tuple[float, list[dict[str, list[float]]]]:  # fmt: skip
     """Gradient-boosted regression trees on the logistic loss (histograms of `bins` quantiles per cue), so that

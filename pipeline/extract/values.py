@@ -202,22 +202,39 @@ def parse_reg_number(text: str) -> Parsed | None:
     return Parsed(value=m.group(1) + tail, quality=quality, span=m.span())
 
 
+# Checkboxes as Tesseract reads them: a ticked box ("☒", "X", "XÌ", "[x]") or an empty one ("☐", "L]", "[ ]", "O").
+_TICKED = re.compile(r"(?:[☒☑✓✔⊠]|\[\s*[xX✓]\s*\]|(?<![A-Za-zÀ-ỹ])[xX][^\sA-Za-z]?)\s*$")
+_EMPTY = re.compile(r"(?:[☐□▢]|\[\s*\]|L\]|\|_\||(?<![A-Za-zÀ-ỹ])[O0o])\s*$")
+
+
 def parse_sex(text: str) -> Parsed | None:
     folded = fold(text)
-    # "Việt Nam" on the nationality half of a card's line is no sex.
-    m = re.search(r"(?<!viet )\b(nam|nu|male|female)\b", folded)
-    if m is None:
+    # "Việt Nam" on the nationality half of a card's line is no sex; "XÌNam": a tick read glued to the word
+    words = [
+        m
+        for m in re.finditer(r"(?<![a-z])(xi|x)?(nam|nu|male|female)\b", folded)
+        if not (m.group(2) == "nam" and folded[max(0, m.start() - 5) : m.start()].endswith("viet "))
+    ]
+    if not words:
         return None
-    word = m.group(1)
-    value = "Nam" if word in ("nam", "male") else "Nữ"
-    both = re.search(r"(?<!viet )\bnam\b", folded) and re.search(r"\bnu\b", folded)
-    if both:
-        # "☐ Nam ☒ Nữ": both printed, the tick not read as text: which one is meant is for a reviewer
-        return Parsed(value=value, quality=0.3, span=m.span())
+
+    def value_of(m: re.Match[str]) -> str:
+        return "Nam" if m.group(2) in ("nam", "male") else "Nữ"
+
+    if len({value_of(m) for m in words}) > 1:
+        # "☐ Nam ☒ Nữ": both printed; the one after a ticked box when the boxes were read, else for a reviewer
+        ticked = [m for m in words if m.group(1) or _TICKED.search(text[max(0, m.start() - 4) : m.start()])]
+        empty = [m for m in words if not m.group(1) and _EMPTY.search(text[max(0, m.start() - 4) : m.start()])]
+        if len(ticked) == 1 and len(empty) == len(words) - 1:
+            return Parsed(value=value_of(ticked[0]), quality=0.9, span=ticked[0].span(2))
+        return Parsed(value=value_of(words[0]), quality=0.3, span=words[0].span(2))
+    m = words[0]
+    if m.group(1):  # "xinam" alone: a word, not a tick ("Xinam" is no sex)
+        return None
     # "nu" without its diacritic could be an OCR slip: check the printed form.
     printed = nfc(text[m.start() : m.end()]).lower() if len(text) == len(folded) else ""
     quality = 1.0 if printed in ("nam", "nữ", "male", "female", "") else 0.8
-    return Parsed(value=value, quality=quality, span=m.span())
+    return Parsed(value=value_of(m), quality=quality, span=m.span(2))
 
 
 def parse_choice(text: str, choices: list[str]) -> Parsed | None:
