@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -46,9 +46,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def records(settings: Settings) -> Records:
+def records(settings: Settings) -> Iterator[Records]:
     r = Records(settings.db_url)
-    yield r  # type: ignore[misc]
+    yield r
     r.close()
 
 
@@ -180,3 +180,46 @@ def test_a_rewritten_labels_file_is_picked_up_without_restart(settings: Settings
     assert "Bên đứng đơn" in names and UNKNOWN not in names
     path.write_text("[not a labels file", encoding="utf-8")
     assert labels.current_catalog(settings) == load_catalog()  # a broken file: the shipped labels
+
+
+class _Store:
+    """An object store in memory (the cluster's bucket)."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self.objects[key] = data
+
+    def get_bytes(self, key: str) -> bytes:
+        return self.objects[key]
+
+    def version(self, key: str) -> str | None:
+        return str(hash(self.objects[key])) if key in self.objects else None
+
+
+def test_the_buckets_labels_win_over_the_data_directorys(settings: Settings) -> None:
+    store = _Store()
+    labels.publish(settings, {"application_form": {"applicant_name": [{"label": "Bên đứng đơn"}]}})
+    store.put_bytes(
+        labels.LABELS_KEY, json.dumps({"application_form": {"applicant_name": [{"label": UNKNOWN}]}}).encode()
+    )
+    names = labels.current_catalog(settings, store=store).get("application_form").fields[0].labels  # type: ignore[arg-type]
+    assert UNKNOWN in names and "Bên đứng đơn" not in names
+
+
+def test_hoso_train_prints_the_variants_it_learned(
+    settings: Settings, records: Records, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workers.cli import main
+
+    for code, name in (("HS-1", "LÊ THỊ BÌNH"), ("HS-2", "TRẦN VĂN CƯỜNG")):
+        _dossier(records, settings, code, _rows(UNKNOWN, name))
+        _fill(records, code, "applicant_name", name, who="reviewer")
+    out = settings.data_dir / "trained" / "classifier.json"
+    assert main(["train", "--docs-per-type", "1", "--data-dir", str(settings.data_dir), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "learned 1 label variant from 2 reviewers' field corrections" in printed
+    assert "application_form.applicant_name: 1: 'Đương sự' (2 dossiers)" in printed
+    assert json.loads((out.parent / "labels.json").read_text(encoding="utf-8"))["application_form"]
+    assert not labels.labels_path(settings).exists()  # --out: there only
