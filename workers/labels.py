@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.corrections import FIELD
+from pipeline.extract.places import province_of
 from pipeline.extract.resolve import printed_label
 from pipeline.extract.text import fold, squash_spaces
 from schemas.doctypes import DocTypeCatalog, load_catalog
@@ -109,7 +110,8 @@ def learn(
     found: Iterable[Sighting], catalog: DocTypeCatalog | None = None, *, min_dossiers: int = MIN_DOSSIERS
 ) -> Learned:
     """The variants to learn: seen in at least `min_dossiers` dossiers, not a label of any field of the type
-    (compared without marks or case), and taught for one field only (else the field with the most dossiers)."""
+    (compared without marks or case), not a province's name, and taught for one field only (else the field
+    with the most dossiers)."""
     catalog = catalog or load_catalog()
     dossiers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     count: Counter[tuple[str, str, str]] = Counter()
@@ -122,8 +124,8 @@ def learn(
     known = {t.key: {_key(lab) for f in t.fields for lab in f.labels} for t in catalog.types}
     best: dict[tuple[str, str], tuple[int, str | None]] = {}  # (type, variant) -> (dossiers, field or None: a tie)
     for (t, f, v), codes in dossiers.items():
-        if len(codes) < min_dossiers or v in known.get(t, set()):
-            continue
+        if len(codes) < min_dossiers or v in known.get(t, set()) or province_of(v) is not None:
+            continue  # rare, known already, or the place of a place-and-date line ("Hà Nội, ngày …")
         n = best.get((t, v), (0, None))[0]
         if len(codes) > n:
             best[(t, v)] = (len(codes), f)
