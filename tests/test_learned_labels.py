@@ -126,6 +126,8 @@ def test_a_label_of_another_field_is_not_learned() -> None:
         labels.Sighting("application_form", "applicant_name", UNKNOWN, "HS-2"),
         labels.Sighting("application_form", "request_date", "Hà Nội", "HS-1"),  # "Hà Nội, ngày …": a place
         labels.Sighting("application_form", "request_date", "Hà Nội", "HS-2"),
+        labels.Sighting("application_form", "phone", "Số 5", "HS-1"),  # a value printed before it: digits
+        labels.Sighting("application_form", "phone", "Số 5", "HS-2"),
     ]
     assert labels.variants(labels.learn(found)) == {"application_form": {"applicant_name": [UNKNOWN]}}
 

@@ -106,11 +106,22 @@ def _key(label: str) -> str:
     return squash_spaces(fold(label)).strip(" :")
 
 
+def _label_like(folded: str) -> bool:
+    """Words a label could be: letters, no digits (a value printed before on the line: a date, a number),
+    at most 10 words, and not a province's name (the place of a place-and-date line, "Hà Nội, ngày …")."""
+    return (
+        any(c.isalpha() for c in folded)
+        and not any(c.isdigit() for c in folded)
+        and len(folded.split()) <= 10
+        and province_of(folded) is None
+    )
+
+
 def learn(
     found: Iterable[Sighting], catalog: DocTypeCatalog | None = None, *, min_dossiers: int = MIN_DOSSIERS
 ) -> Learned:
     """The variants to learn: seen in at least `min_dossiers` dossiers, not a label of any field of the type
-    (compared without marks or case), not a province's name, and taught for one field only (else the field
+    (compared without marks or case), label-like (`_label_like`), and taught for one field only (else the field
     with the most dossiers)."""
     catalog = catalog or load_catalog()
     dossiers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
@@ -124,8 +135,8 @@ def learn(
     known = {t.key: {_key(lab) for f in t.fields for lab in f.labels} for t in catalog.types}
     best: dict[tuple[str, str], tuple[int, str | None]] = {}  # (type, variant) -> (dossiers, field or None: a tie)
     for (t, f, v), codes in dossiers.items():
-        if len(codes) < min_dossiers or v in known.get(t, set()) or province_of(v) is not None:
-            continue  # rare, known already, or the place of a place-and-date line ("Hà Nội, ngày …")
+        if len(codes) < min_dossiers or v in known.get(t, set()) or not _label_like(v):
+            continue
         n = best.get((t, v), (0, None))[0]
         if len(codes) > n:
             best[(t, v)] = (len(codes), f)
