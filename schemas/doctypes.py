@@ -8,6 +8,7 @@ are the closed vocabulary below, implemented in `pipeline/extract/`.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -107,6 +108,28 @@ class DocTypeCatalog(BaseModel):
     @property
     def keys(self) -> list[str]:
         return [t.key for t in self.types]
+
+    def with_learned(self, variants: Mapping[str, Mapping[str, Sequence[str]]]) -> DocTypeCatalog:
+        """A new catalogue whose fields also list the label variants learned from reviewers' corrections
+        ({type: {field: [label, ...]}}, `hoso train`), after their own; a type or field not in the catalogue and
+        a label already listed (same letters and marks, any case) are passed over. This catalogue is unchanged."""
+        if not variants:
+            return self
+        types = []
+        for t in self.types:
+            learned = variants.get(t.key) or {}
+            fields = []
+            for f in t.fields:
+                known = {lab.casefold().strip(" :") for lab in f.labels}
+                extra = []
+                for lab in learned.get(f.key, ()):
+                    lab = " ".join(lab.split()).strip(" :")
+                    if lab and lab.casefold() not in known:
+                        known.add(lab.casefold())
+                        extra.append(lab)
+                fields.append(f.model_copy(update={"labels": [*f.labels, *extra]}) if extra else f)
+            types.append(t.model_copy(update={"fields": fields}))
+        return DocTypeCatalog(types=types)
 
 
 CATALOG_FILE = Path(__file__).with_name("doctypes.json")

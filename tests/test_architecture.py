@@ -29,6 +29,7 @@ WORKER_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "workers.train",
             "workers.users",
             "workers.classifier",
+            "workers.labels",
         ),
     ),
     (

@@ -120,7 +120,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from workers.records import Records
-    from workers.train import Example, retrain
+    from workers.train import Example, learn_labels, retrain
 
     settings = settings_from_args(args)
     corrections: list[Example] = []
@@ -135,6 +135,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"trained on {int(stats['examples'])} pages ({int(stats['corrections'])} reviewers' corrections), "
         f"{int(stats['features'])} features, in {stats['seconds']:.1f} s -> {', '.join(places)}"
     )
+    print(learn_labels(settings, out_dir=args.out.parent if args.out else None).report())
     return 0
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pipeline.classify import TextClassifier, load_cached
 from pipeline.documents import build_documents
-from schemas.doctypes import load_catalog
 from schemas.record import Dossier, DossierStatus
 from workers import classifier as classifiers
+from workers import labels
 from workers.records import Records
 from workers.settings import Settings
 
@@ -27,14 +27,15 @@ def finish_dossier(
     Safe to run twice: the documents are computed from the pages (with corrected OCR words) again and replace
     the machine's previous ones; reviewers' corrections are kept apart and win; a dossier a reviewer has
     marked reviewed keeps its documents and status. The classifier is the one given, else the current one for
-    `settings` (a retrained model is picked up: workers/classifier.py), else the shipped one.
+    `settings` (a retrained model is picked up: workers/classifier.py), else the shipped one; fields are read
+    with the labels reviewers taught (`hoso train`: workers/labels.py) when there are `settings`.
     """
     dossier = records.dossier(code)
     if dossier.status == DossierStatus.reviewed:
         return dossier  # a reviewer's verdict stands
     if classifier is None:
         classifier = classifiers.current(settings) if settings is not None else load_cached()
-    documents = build_documents(dossier.pages, classifier, load_catalog())
+    documents = build_documents(dossier.pages, classifier, labels.current_catalog(settings))
     records.set_documents(code, documents)
     dossier = dossier.model_copy(update={"documents": documents})
     status = dossier_status(dossier)

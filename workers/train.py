@@ -1,4 +1,5 @@
-"""`hoso train`: rebuild the document-type classifier from the labelled corpus and reviewers' corrections.
+"""`hoso train`: rebuild the document-type classifier from the labelled corpus and reviewers' corrections, and
+learn the label variants reviewers taught by filling and moving fields (`learn_labels`, workers/labels.py).
 
 The labelled corpus is the project's page generator (`synth`), text only: the printed lines of each page,
 passed through the kinds of damage OCR does (lost diacritics, confused letters, lines missed under seals
@@ -17,7 +18,9 @@ from pathlib import Path
 
 from pipeline.classify import MODEL_FILE, TextClassifier, fit
 from pipeline.extract.text import fold
+from workers import labels
 from workers.classifier import publish
+from workers.records import Records
 from workers.settings import Settings
 
 # What the shipped model is trained on; the benchmark uses the rest.
@@ -140,3 +143,49 @@ def retrain(
 
 def load_model(path: Path = MODEL_FILE) -> TextClassifier:
     return TextClassifier.load(path)
+
+
+@dataclass(frozen=True)
+class LearnedLabels:
+    """What `learn_labels` learned ({type: {field: [{"label", "corrections", "dossiers"}]}}) and where it went."""
+
+    learned: labels.Learned
+    places: list[str]
+    sightings: int  # reviewers' field corrections with a printed label beside their value
+
+    def report(self) -> str:
+        """`hoso train`'s lines about them: how many variants per type and field, and each one."""
+        total = sum(len(vs) for fields in self.learned.values() for vs in fields.values())
+        lines = [
+            f"learned {total} label variant{'s' if total != 1 else ''} from {self.sightings} reviewers' field "
+            f"corrections (kept when seen in {labels.MIN_DOSSIERS}+ dossiers) -> {', '.join(self.places)}"
+        ]
+        for t, fields in sorted(self.learned.items()):
+            for f, vs in sorted(fields.items()):
+                shown = ", ".join(f"{v['label']!r} ({v['dossiers']} dossiers)" for v in vs)
+                lines.append(f"  {t}.{f}: {len(vs)}: {shown}")
+        return "\n".join(lines)
+
+
+def learn_labels(
+    settings: Settings,
+    records: Records | None = None,
+    *,
+    min_dossiers: int = labels.MIN_DOSSIERS,
+    out_dir: Path | None = None,
+) -> LearnedLabels:
+    """`hoso train`'s label part: the variants in every dossier's field corrections (the records given, else
+    the settings' database when there is one), written to `<data dir>/models/labels.json` and object storage
+    (or to `out_dir` alone). Written also when nothing is learned, so variants whose corrections are gone go."""
+    found: list[labels.Sighting] = []
+    if records is not None:
+        found = labels.sightings(records)
+    elif settings.database_url or (settings.data_dir / "hoso.db").exists():
+        own = Records(settings.db_url)
+        try:
+            found = labels.sightings(own)
+        finally:
+            own.close()
+    learned = labels.learn(found, min_dossiers=min_dossiers)
+    places = labels.publish(settings, learned, out=out_dir / "labels.json" if out_dir is not None else None)
+    return LearnedLabels(learned, places, len(found))

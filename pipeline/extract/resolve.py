@@ -31,7 +31,7 @@ from pipeline.extract import values as V
 from pipeline.extract.fields import Segment, parse_value, read_labelled, words_conf_box
 from pipeline.extract.layout import Layout, build_layout
 from pipeline.extract.places import province_of
-from pipeline.extract.text import fold, squash_spaces
+from pipeline.extract.text import fold, nfc, squash_spaces
 from pipeline.extract.validate import run_validators
 from schemas.doctypes import DocTypeSpec, FieldSpec
 from schemas.record import Field, Page
@@ -427,6 +427,82 @@ def _section_score(names: Sequence[str], section: str) -> float:
     if any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", section) for n in names):
         return 1.0
     return 0.5 * max(fuzz.ratio(n, section) for n in names) / 100.0
+
+
+# --- the label beside a value (what reviewers teach: workers/labels.py) ------------------------------------------
+
+
+def _printed_context(text: str) -> str:
+    """`_clean_context` without the folding: the label as printed (fold() keeps one character for one)."""
+    raw = nfc(text)
+    folded = fold(raw)
+    m = _NUMBERING.match(folded)
+    start = m.end() if m else 0
+    chars = " :.-…_|;,"
+    end = len(folded)
+    while start < end and folded[start] in chars:
+        start += 1
+    while end > start and folded[end - 1] in chars:
+        end -= 1
+    return squash_spaces(re.sub(r"[.…_]{2,}", " ", raw[start:end]))
+
+
+def _same_source(seg: Segment, at: int) -> str:
+    """The text before position `at` of a segment that reads as a label: its slot's label, else all before it."""
+    for start, end, before in _slots(seg)[:-1]:
+        if start <= at < end and _clean_context(before):
+            return before
+    return seg.text[:at]
+
+
+def _beside(layout: Layout, i: int, at: int) -> tuple[int, str]:
+    """(rank, printed text) of the label beside the value at position `at` of segment i: 0 the text before it
+    on its line, 1 the cell to its left, 2 the line just above (a value that starts its segment); 3 nothing."""
+    seg = layout.segs[i]
+    text = _printed_context(_same_source(seg, at))
+    if text:
+        return 0, text
+    left = layout.left_of(i)
+    if left is not None:
+        text = _printed_context(layout.segs[left].text)
+        if text:
+            return 1, text
+    above = layout.above(i, reach=1.6)
+    if above is not None and at <= 2:
+        text = _printed_context(layout.segs[above].text)
+        if text:
+            return 2, text
+    return 3, ""
+
+
+def _same_value(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", fold(a)) == re.sub(r"\s+", "", fold(b))
+
+
+def printed_label(spec: DocTypeSpec, f: FieldSpec, pages: Sequence[Page], value: str) -> str | None:
+    """The text printed beside `value` where a label of field `f` would stand — the text before it on its line,
+    else the cell to its left, else the line just above — as printed (marks and case kept, numbering and dots
+    dropped); None when the value is not found on the pages or nothing is printed beside it.
+
+    The value is looked for among the candidates of the field's kind (it is in the record's form: a date as
+    2025-03-05), else among the words. Where it is printed more than once, a label on its own line wins over
+    the cell to its left, and that over the line above; then the first on the pages."""
+    if not value.strip():
+        return None
+    layout = build_layout(pages)
+    labels = [lab for g in spec.fields for lab in g.labels]
+    spots = [
+        (c.seg, c.start)
+        for c in candidates(f, layout, {}, labels)
+        if c.seg >= 0 and not c.continued and _same_value(c.value, value)
+    ]
+    if not spots:  # the words: a value typed in a form no parser of the kind gives
+        target = fold(squash_spaces(value))
+        spots = [(seg.index, at) for seg in layout.segs if (at := fold(seg.text).find(target)) >= 0]
+    found = sorted((*_beside(layout, i, at), i, at) for i, at in spots)
+    if not found or found[0][0] == 3:
+        return None
+    return str(found[0][1])
 
 
 def pairs(spec: DocTypeSpec, pages: Sequence[Page]) -> tuple[list[tuple[FieldSpec, Candidate, np.ndarray]], dict]:
