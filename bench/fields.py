@@ -143,40 +143,67 @@ def _documents(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
                 yield spec, [by_number[n] for n in truth["pages"] if n in by_number], truth["fields"]
 
 
-def fit(train: Sequence[Path], calib: Sequence[Path], out: Path) -> None:
-    """Weights from the train split's cues, calibration from the calib split's assignments."""
+def _pairs_of(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
+    """Cues and right/wrong of every (field, candidate) pair, each twice: as read, and as if the label reader
+    had found nothing (so that the cues learn to decide on their own)."""
     import numpy as np
 
-    from pipeline.extract.learn import isotonic, platt, train_model
-    from pipeline.extract.resolve import FEATURES, assign, pairs
+    from pipeline.extract.resolve import FEATURES, pairs
 
+    rule_cues = [FEATURES.index(n) for n in ("rule", "rule_other", "completes_rule", "rule_conf")]
     xs, ys = [], []
-    for spec, pages, truth in _documents(train):
+    for spec, pages, truth in _documents(paths):
         scored, _ = pairs(spec, pages)
         for f, cand, x in scored:
             y = float(truth.get(f.key) == cand.value)
-            xs.append(x)
-            ys.append(y)
-            # the same pair as if the label reader had found nothing: the cues must decide on their own
             blind = x.copy()
-            blind[[FEATURES.index(n) for n in ("rule", "rule_other", "completes_rule", "rule_conf")]] = 0.0
-            xs.append(blind)
-            ys.append(y)
-    x, y = np.stack(xs), np.asarray(ys)
-    model = train_model(x, y)
-    print(f"fit on {len(y)} pairs ({int(y.sum())} right) from {len(train)} dossiers")
+            blind[rule_cues] = 0.0
+            xs += [x, blind]
+            ys += [y, y]
+    return np.stack(xs), np.asarray(ys)
+
+
+def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
+    """Weights from every fold; confidences calibrated on layouts the weights never saw: each fold (a layout
+    family's variants) is scored by a model learned on the other folds, and Platt scaling is fitted on those
+    out-of-fold scores. The test split is no fold."""
+    import numpy as np
+
+    from pipeline.extract.learn import isotonic, platt, train_model
+    from pipeline.extract.resolve import assign
+
+    data = {name: _pairs_of(paths) for name, paths in folds.items() if paths}
     scores, right = [], []
-    for spec, pages, truth in _documents(calib):
-        taken, _ = assign(spec, pages, model)
-        for key, (cand, p) in taken.items():
-            scores.append(p)
-            right.append(truth.get(key) == cand.value)
+    for held in data:
+        x = np.concatenate([data[n][0] for n in data if n != held])
+        y = np.concatenate([data[n][1] for n in data if n != held])
+        model = train_model(x, y)
+        for spec, pages, truth in _documents(folds[held]):
+            taken, _ = assign(spec, pages, model)
+            for key, (cand, p) in taken.items():
+                scores.append(p)
+                right.append(truth.get(key) == cand.value)
+        print(f"  fold {held}: scored by a model learned without it")
+    x = np.concatenate([d[0] for d in data.values()])
+    y = np.concatenate([d[1] for d in data.values()])
+    model = train_model(x, y)
     cx, cy = (platt if os.environ.get("HOSO_CALIBRATION", "platt") == "platt" else isotonic)(scores, right)
     from dataclasses import replace
 
     model = replace(model, calib_x=cx, calib_y=cy)
     out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-    print(f"calibrated on {len(scores)} assigned fields from {len(calib)} dossiers; written {out}")
+    calibrated = np.interp(scores, cx, cy)
+    ok = np.asarray(right, bool)
+    for t in np.round(np.arange(0.5, 1.0, 0.01), 2):
+        kept = calibrated >= t
+        if kept.any() and 1 - ok[kept].mean() <= 0.01:
+            print(
+                f"  out of fold, confidence >= {t:.2f} keeps {100 * kept.mean():.1f} % of the fields at "
+                f"{100 * (1 - ok[kept].mean()):.2f} % error: the review threshold (schemas/doctypes.json)"
+            )
+            break
+    dossiers = sum(len(p) for p in folds.values())
+    print(f"fit on {len(y) // 2} pairs from {dossiers} dossiers; calibrated on {len(scores)} out-of-fold fields")
 
 
 def main() -> int:
@@ -191,7 +218,7 @@ def main() -> int:
     if args.fit:
         from pipeline.extract.resolve import MODEL_FILE
 
-        fit(caches("train") + caches("dev"), caches("calib"), MODEL_FILE)
+        fit({"train": caches("train"), "calib": caches("calib"), "dev": caches("dev")}, MODEL_FILE)
         return 0
     n = args.dossiers or DEFAULT_DOSSIERS[args.split]
     t = time.perf_counter()

@@ -309,6 +309,12 @@ def _value_after(
 ) -> tuple[Segment, int, int, V.Parsed] | None:
     seg = segs[hit.seg]
     stop = next_start if next_start is not None else len(seg.text)
+    if f.kind == "school" and fold(seg.text[hit.start : hit.end]).strip() == "truong":
+        after = seg.text[hit.end : stop].lstrip()
+        if after and not after.startswith(":"):  # "Trường THPT Nguyễn Du": the word is the name's, no label
+            parsed = V.parse_school(seg.text[hit.start : stop])
+            if parsed is not None:
+                return seg, hit.start + parsed.span[0], hit.start + parsed.span[1], parsed
     begin = hit.end + _label_tail(seg.text[hit.end : stop], f)
     rest = seg.text[begin:stop]
     begin += len(rest) - len(V.strip_leaders(rest))

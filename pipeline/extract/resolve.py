@@ -280,6 +280,25 @@ def _headings(layout: Layout, names: set[str]) -> dict[int, str]:
     return found
 
 
+def _wrapped_label(layout: Layout, cell: int, *, lines: int = 3) -> str:
+    """A label cell and the lines under it that carry it on: alone on their rows, no colon before the last."""
+    parts = [layout.segs[cell].text]
+    current = cell
+    for _ in range(lines - 1):
+        if parts[-1].rstrip().endswith(":"):
+            break
+        nxt = layout.below(current, reach=0.8)
+        if (
+            nxt is None
+            or len(layout.cells(nxt)) > 1
+            or abs(layout.segs[nxt].box[0] - layout.segs[cell].box[0]) > (2 * layout.line_height)
+        ):
+            break
+        parts.append(layout.segs[nxt].text)
+        current = nxt
+    return _clean_context(" ".join(parts))
+
+
 def _outer_context(layout: Layout, i: int, start: int, labels: Sequence[str]) -> tuple[str, str]:
     """The label of a value alone in its cell: the cell to its left or the line above, whichever reads more like
     a label of the type (a table's left column; a label printed above its value)."""
@@ -290,6 +309,9 @@ def _outer_context(layout: Layout, i: int, start: int, labels: Sequence[str]) ->
         assert cell is not None
         text = _clean_context(layout.segs[cell].text)
         options.append((_label_score(labels, text), text, "left"))  # the cell before, or the row's label cell
+        wrapped = _wrapped_label(layout, cell)
+        if wrapped != text:  # a label wrapped over the lines under it in its column ("Đã hoàn thành / chương …")
+            options.append((_label_score(labels, wrapped), wrapped, "left"))
     above = layout.above(i)
     if above is not None and start <= 2:
         text = _clean_context(layout.segs[above].text)
