@@ -178,12 +178,18 @@ def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
         x = np.concatenate([data[n][0] for n in data if n != held])
         y = np.concatenate([data[n][1] for n in data if n != held])
         model = train_model(x, y)
+        fold_right = fold_total = 0
         for spec, pages, truth in _documents(folds[held]):
             taken, _ = assign(spec, pages, model)
             for key, (cand, p) in taken.items():
                 scores.append(p)
                 right.append(truth.get(key) == cand.value)
-        print(f"  fold {held}: scored by a model learned without it")
+            fold_total += len(truth)
+            fold_right += sum(1 for k, v in truth.items() if k in taken and taken[k][0].value == v)
+        print(
+            f"  fold {held}: scored by a model learned without it: {100 * fold_right / max(fold_total, 1):.1f} % "
+            f"of {fold_total} fields right (true documents, scorer's assignment only)"
+        )
     x = np.concatenate([d[0] for d in data.values()])
     y = np.concatenate([d[1] for d in data.values()])
     model = train_model(x, y)
