@@ -116,11 +116,18 @@ def test_reviewer_corrects_with_the_keyboard_and_sees_the_audit(server: str, bro
     # the phone field: focus shows its box on the page; type a new value; Enter accepts and moves on
     phone = page.locator("input.fv[data-key=phone]")
     assert phone.get_attribute("data-box"), "the phone number read from the page has a box on it"
-    phone.focus()
-    page.wait_for_selector("#fieldbox[visibility=visible]", state="attached")
     box = [float(v) for v in phone.get_attribute("data-box").split(",")]  # type: ignore[union-attr]
-    drawn = [float(page.get_attribute("#fieldbox", a) or "nan") for a in ("x", "y", "width", "height")]
-    assert drawn[2] > 0 and drawn[3] > 0 and abs(drawn[0] - box[0]) < 40 and abs(drawn[1] - box[1]) < 40
+    phone.focus()
+    # the highlight drawn around exactly this field's value (6 px of padding), not left from another field
+    page.wait_for_function(
+        "([x, y]) => { const b = document.getElementById('fieldbox');"
+        " return b.getAttribute('visibility') === 'visible'"
+        " && Math.abs(Number(b.getAttribute('x')) - x) < 2 && Math.abs(Number(b.getAttribute('y')) - y) < 2; }",
+        arg=[box[0] - 6, box[1] - 6],
+        timeout=5000,
+    )
+    drawn = [float(page.get_attribute("#fieldbox", a) or "nan") for a in ("width", "height")]
+    assert abs(drawn[0] - (box[2] - box[0] + 12)) < 2 and abs(drawn[1] - (box[3] - box[1] + 12)) < 2
     phone.fill("0912 345 678")
     phone.press("Enter")
     page.wait_for_selector("#history td.new:has-text('0912345678')")
