@@ -35,6 +35,7 @@ WORKER_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "runners",
         (
             "workers.embedded",
+            "workers.head_start",
             "workers.runners",
             "workers.submit",
             "workers.broker",

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schemas.errors import HosoError
-from schemas.record import Dossier
+
+if TYPE_CHECKING:
+    from schemas.record import Dossier
 
 
 def write_record(dossier: Dossier, json_path: str | None) -> None:
@@ -82,12 +86,18 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
 
 def cmd_process(args: argparse.Namespace) -> int:
-    from workers import embedded
-    from workers.progress import ProgressBar
+    from workers import head_start
 
-    settings = settings_from_args(args)
-    with ProgressBar(enabled=not args.no_progress) as bar:
-        result = embedded.process(settings, args.files, code=args.code, progress=bar.update)
+    # A one-page scan: its page is read in a process of its own from now on, beside everything below.
+    with head_start.begin(args.files) or contextlib.nullcontext() as ahead:
+        settings = settings_from_args(args)
+        if ahead is not None:
+            ahead.send(settings.pipeline)
+        from workers import embedded
+        from workers.progress import ProgressBar
+
+        with ProgressBar(enabled=not args.no_progress) as bar:
+            result = embedded.process(settings, args.files, code=args.code, progress=bar.update, head_start=ahead)
     write_record(result.dossier, args.json_path)
     others = [d for d in result.dossiers if d.code != result.dossier.code]
     if others:  # the stack was split at its receipt sheets: one record per dossier

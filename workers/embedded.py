@@ -27,6 +27,7 @@ from workers.settings import Settings
 from workers.storage import ObjectStore, make_store
 
 if TYPE_CHECKING:
+    from workers.head_start import HeadStart
     from workers.pagework import PageOutcome, PageWorker
 
 log = logging.getLogger("hoso.embedded")
@@ -87,10 +88,13 @@ class EmbeddedRunner:
 
     mode = "embedded"
 
-    def __init__(self, settings: Settings, records: Records, store: ObjectStore) -> None:
+    def __init__(
+        self, settings: Settings, records: Records, store: ObjectStore, *, head_start: HeadStart | None = None
+    ) -> None:
         self.settings = settings
         self.records = records
         self.store = store
+        self.head_start = head_start  # `hoso process` on one page: the page read ahead in another process
         self._pool: ProcessPoolExecutor | None = None
         self._local: PageWorker | None = None
 
@@ -195,7 +199,11 @@ class EmbeddedRunner:
                 if not self.records.claim_page(task.code, task.number, _LEASE_SECONDS):
                     continue
                 try:
-                    outcome = worker.run(task)  # type: ignore[union-attr]
+                    first = self.head_start.take(task) if self.head_start is not None else None
+                    if first is not None:
+                        outcome = worker.finish(task, first)  # type: ignore[union-attr]
+                    else:
+                        outcome = worker.run(task)  # type: ignore[union-attr]
                 except Exception as exc:  # recorded per page; the others go on
                     record(task, None, exc)
                 else:
@@ -248,8 +256,10 @@ def process(
     meta: dict[str, object] | None = None,
     progress: Progress = _no_progress,
     channel: Channel = Channel.process,
+    head_start: HeadStart | None = None,
 ) -> RunResult:
-    """Take the inputs as one stack, in the order given, split at its receipt sheets; return the records."""
+    """Take the inputs as one stack, in the order given, split at its receipt sheets; return the records.
+    `head_start`: the first page already being read in another process (`workers.head_start`)."""
     from pipeline.ocr import ensure_language
 
     t0 = time.perf_counter()
@@ -261,7 +271,7 @@ def process(
         progress("intake", 0, len(inputs))
         received = receive(records, store, Submission(tuple(inputs), channel, code, dict(meta or {})))
         t_intake = time.perf_counter() - t0
-        with EmbeddedRunner(settings, records, store) as runner:
+        with EmbeddedRunner(settings, records, store, head_start=head_start) as runner:
             report = runner.run([received.code], progress)
         if report.unfinished:
             raise next((p for p in report.problems if isinstance(p, TransientError)), report.problems[0])
