@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from schemas.errors import HosoError, TransientError
+from schemas.errors import INTERNAL_EXIT_CODE, HosoError, TransientError
 from schemas.record import Dossier
 from workers.artifacts import write_artifacts
 from workers.dossier import finish_dossier
@@ -234,6 +234,7 @@ class _PageBug(HosoError):
         super().__init__(f"page {task.source_page} could not be processed ({type(error).__name__})",
                          file=task.file_name)  # fmt: skip
 
+    exit_code = INTERNAL_EXIT_CODE  # a bug, not a user's error: recorded with the page, never advice to rescan
     advice = "This is a bug in hoso: the log has its traceback; the other pages were recorded."
 
 
