@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from schemas.errors import INTERNAL_EXIT_CODE, HosoError, TransientError
 from schemas.record import Dossier
 from workers.artifacts import write_artifacts
-from workers.dossier import finish_dossier
+from workers.dossier import finish_dossier, warm
 from workers.intake import Channel, Submission, prepare, receive
 from workers.records import PageTask, Records
 from workers.settings import Settings
@@ -154,6 +154,8 @@ class EmbeddedRunner:
             done += counts.get("done", 0)
             tasks.extend(self.records.page_tasks(code, states=("pending", "failed")))
         progress("pages", done, total)
+        if self.head_start is not None and tasks:
+            warm(self.settings)  # the page is being read elsewhere meanwhile
         transient: set[str] = set()
 
         def record(task: PageTask, outcome: PageOutcome | None, error: BaseException | None) -> None:
