@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
 import pickle
 import signal
@@ -40,7 +39,7 @@ def begin(files: Sequence[Path]) -> HeadStart | None:
     files or a folder, or a process with threads, which must not fork)."""
     if len(files) != 1 or not files[0].is_file():
         return None
-    if threading.active_count() != 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if threading.active_count() != 1 or not hasattr(os, "fork"):
         return None
     settings_r, settings_w = os.pipe()
     result_r, result_w = os.pipe()
