@@ -53,7 +53,7 @@ def make_stack(pages: int, family: str) -> list[Path]:
     if all(p.exists() for p in pdfs):
         return pdfs
     synth = load_synth()
-    types = doc_types(synth)
+    types = list(doc_types(synth))
     rng = random.Random(4242)
     t = time.perf_counter()
     n = 0
@@ -61,16 +61,22 @@ def make_stack(pages: int, family: str) -> list[Path]:
         made = []
         for _ in range(size):
             n += 1
-            made.append(
-                synth.make_page(  # type: ignore[attr-defined]
-                    types[(n - 1) % len(types)],
-                    seed=5000 + n,
-                    dpi=300,
-                    skew_deg=round(rng.uniform(-3.0, 3.0), 2),
-                    rotation=180 if n % 7 == 0 else 0,
-                    family=family,
-                )
-            )
+            while True:  # a type the family has no layout for is left out
+                kind = types[(n - 1) % len(types)]
+                try:
+                    page = synth.make_page(  # type: ignore[attr-defined]
+                        kind,
+                        seed=5000 + n,
+                        dpi=300,
+                        skew_deg=round(rng.uniform(-3.0, 3.0), 2),
+                        rotation=180 if n % 7 == 0 else 0,
+                        family=family,
+                    )
+                except ValueError:
+                    types.remove(kind)
+                    continue
+                break
+            made.append(page)
         synth.write_pdf(made, pdf, jpeg_quality=85)  # type: ignore[attr-defined]
     print(f"[bench] generated {n} pages in {len(pdfs)} PDFs in {time.perf_counter() - t:.0f} s", flush=True)
     return pdfs
