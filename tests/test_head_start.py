@@ -52,7 +52,7 @@ def test_a_page_read_ahead_gives_the_same_record_and_image_as_one_read_in_place(
     assert with_head[1] == without[1]
 
 
-def test_a_file_changed_after_it_was_read_ahead_is_read_again(tmp_path: Path) -> None:
+def test_a_page_read_ahead_from_other_content_is_not_taken(tmp_path: Path) -> None:
     # GIVEN a page read ahead
     page = tmp_path / "page.png"
     shutil.copy(shared("tesseract", "phototest-rotated-180.png"), page)
