@@ -6,6 +6,12 @@ are retried with backoff, permanent ones are not) and the web API (``http_status
 
 from __future__ import annotations
 
+# What a bug (any exception that is not a HosoError) becomes at those places: never a user error's code or
+# advice. The bug itself is logged there with its traceback.
+INTERNAL_EXIT_CODE = 70  # EX_SOFTWARE
+INTERNAL_HTTP_STATUS = 500
+INTERNAL_MESSAGE = "internal error: this is a bug in hoso; the log has its details"
+
 
 class HosoError(Exception):
     """Root of every error hoso raises on purpose."""

@@ -36,6 +36,7 @@ WORKER_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "runners",
         (
             "workers.embedded",
+            "workers.head_start",
             "workers.runners",
             "workers.submit",
             "workers.broker",

@@ -176,3 +176,30 @@ def test_a_file_that_cannot_be_read_is_named_and_the_others_processed(tmp_path: 
     record = json.loads(out.read_text(encoding="utf-8"))
     assert [p["source"]["file"] for p in record["pages"]] == ["good.png"]
     assert [(p["file"], p["error"]) for p in record["problems"]] == [("mem", "MissingFile")]
+
+
+def test_a_bug_in_a_command_exits_70_with_a_generic_message_and_its_traceback_in_the_log(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # GIVEN `hoso show`, which hits a bug (an exception that is not a HosoError)
+    import logging
+
+    import workers.cli
+
+    def bug(args: object) -> int:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(workers.cli, "cmd_show", bug)
+    # WHEN it runs
+    with caplog.at_level(logging.ERROR):
+        code = main(["show", "HS-ANY", "--data-dir", str(tmp_path / "d")])
+    # THEN the exit code is the internal error's, the message generic (no user advice), the traceback logged
+    assert code == 70
+    err = capsys.readouterr().err
+    assert "internal error" in err and "bug in hoso" in err
+    assert "Check the" not in err and "Rescan" not in err
+    logged = [r for r in caplog.records if r.exc_info and r.exc_info[0] is KeyError]
+    assert logged

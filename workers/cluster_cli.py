@@ -76,7 +76,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from workers.cli import settings_from_args, write_record
+    from workers.cli import problems_exit_code, settings_from_args, write_record
     from workers.progress import ProgressBar
     from workers.records import Records
     from workers.storage import make_store
@@ -92,13 +92,11 @@ def cmd_submit(args: argparse.Namespace) -> int:
         submitted = submit(records, store, args.files, code=args.code)
         _send_intake(settings, submitted.code)
         if not args.wait:
-            for problem in submitted.problems:
-                print(f"hoso: error: {problem}", file=sys.stderr)
             if args.json_path:
                 write_record(records.dossier(submitted.code), args.json_path)
             else:
                 print(submitted.code)
-            return max((p.exit_code for p in submitted.problems), default=0)
+            return problems_exit_code(submitted.problems)
         with ProgressBar(enabled=not args.no_progress) as bar:
             try:
                 record = wait(records, store, submitted.code, progress=bar.update, timeout_s=args.timeout)

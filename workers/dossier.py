@@ -19,6 +19,13 @@ def dossier_status(dossier: Dossier) -> DossierStatus:
     return DossierStatus.processed
 
 
+def warm(settings: Settings) -> None:
+    """Load what the dossier stage needs (the current classifier, the catalogue) ahead of its first dossier:
+    a one-page `hoso process` does it while its page is read in another process."""
+    classifiers.current(settings)
+    load_catalog()
+
+
 def finish_dossier(
     records: Records, code: str, *, settings: Settings | None = None, classifier: TextClassifier | None = None
 ) -> Dossier:

@@ -17,16 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from schemas.errors import HosoError, TransientError
+from schemas.errors import INTERNAL_EXIT_CODE, HosoError, TransientError
 from schemas.record import Dossier
 from workers.artifacts import write_artifacts
-from workers.dossier import finish_dossier
+from workers.dossier import finish_dossier, warm
 from workers.intake import Channel, Submission, prepare, receive
 from workers.records import PageTask, Records
 from workers.settings import Settings
 from workers.storage import ObjectStore, make_store
 
 if TYPE_CHECKING:
+    from workers.head_start import HeadStart
     from workers.pagework import PageOutcome, PageWorker
 
 log = logging.getLogger("hoso.embedded")
@@ -87,10 +88,13 @@ class EmbeddedRunner:
 
     mode = "embedded"
 
-    def __init__(self, settings: Settings, records: Records, store: ObjectStore) -> None:
+    def __init__(
+        self, settings: Settings, records: Records, store: ObjectStore, *, head_start: HeadStart | None = None
+    ) -> None:
         self.settings = settings
         self.records = records
         self.store = store
+        self.head_start = head_start  # `hoso process` on one page: the page read ahead in another process
         self._pool: ProcessPoolExecutor | None = None
         self._local: PageWorker | None = None
 
@@ -150,6 +154,8 @@ class EmbeddedRunner:
             done += counts.get("done", 0)
             tasks.extend(self.records.page_tasks(code, states=("pending", "failed")))
         progress("pages", done, total)
+        if self.head_start is not None and tasks:
+            warm(self.settings)  # the page is being read elsewhere meanwhile
         transient: set[str] = set()
 
         def record(task: PageTask, outcome: PageOutcome | None, error: BaseException | None) -> None:
@@ -195,7 +201,11 @@ class EmbeddedRunner:
                 if not self.records.claim_page(task.code, task.number, _LEASE_SECONDS):
                     continue
                 try:
-                    outcome = worker.run(task)  # type: ignore[union-attr]
+                    first = self.head_start.take(task) if self.head_start is not None else None
+                    if first is not None:
+                        outcome = worker.finish(task, first)  # type: ignore[union-attr]
+                    else:
+                        outcome = worker.run(task)  # type: ignore[union-attr]
                 except Exception as exc:  # recorded per page; the others go on
                     record(task, None, exc)
                 else:
@@ -226,6 +236,7 @@ class _PageBug(HosoError):
         super().__init__(f"page {task.source_page} could not be processed ({type(error).__name__})",
                          file=task.file_name)  # fmt: skip
 
+    exit_code = INTERNAL_EXIT_CODE  # a bug, not a user's error: recorded with the page, never advice to rescan
     advice = "This is a bug in hoso: the log has its traceback; the other pages were recorded."
 
 
@@ -248,8 +259,10 @@ def process(
     meta: dict[str, object] | None = None,
     progress: Progress = _no_progress,
     channel: Channel = Channel.process,
+    head_start: HeadStart | None = None,
 ) -> RunResult:
-    """Take the inputs as one stack, in the order given, split at its receipt sheets; return the records."""
+    """Take the inputs as one stack, in the order given, split at its receipt sheets; return the records.
+    `head_start`: the first page already being read in another process (`workers.head_start`)."""
     from pipeline.ocr import ensure_language
 
     t0 = time.perf_counter()
@@ -261,7 +274,7 @@ def process(
         progress("intake", 0, len(inputs))
         received = receive(records, store, Submission(tuple(inputs), channel, code, dict(meta or {})))
         t_intake = time.perf_counter() - t0
-        with EmbeddedRunner(settings, records, store) as runner:
+        with EmbeddedRunner(settings, records, store, head_start=head_start) as runner:
             report = runner.run([received.code], progress)
         if report.unfinished:
             raise next((p for p in report.problems if isinstance(p, TransientError)), report.problems[0])

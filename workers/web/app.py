@@ -10,12 +10,12 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import Scope
 
-from schemas.errors import HosoError, NotAuthenticated
+from schemas.errors import INTERNAL_HTTP_STATUS, INTERNAL_MESSAGE, HosoError, NotAuthenticated
 from schemas.record import DossierStatus
 from workers.records import Records
 from workers.settings import Settings
@@ -78,6 +78,7 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
     for router in (dossiers.router, review.router, search_api.router, me.router, pages.router):
         app.include_router(router)
     app.add_exception_handler(HosoError, _error_handler)
+    app.add_exception_handler(Exception, _error_handler)  # a bug: 500, logged with its traceback
     return app
 
 
@@ -125,8 +126,12 @@ def _wants_html(request: Request) -> bool:
 
 
 async def _error_handler(request: Request, exc: Exception) -> Response:
-    """The one place errors become HTTP answers: JSON for the API, a page (or the sign-in) for the pages."""
-    assert isinstance(exc, HosoError)
+    """The one place errors become HTTP answers: JSON for the API, a page (or the sign-in) for the pages. A
+    HosoError answers with its status and advice; anything else is a bug: its traceback in the log, and to the
+    client a 500 with a generic message (nothing of the exception)."""
+    if not isinstance(exc, HosoError):
+        log.error("request failed: internal error", exc_info=exc, extra={"stage": "web", "error": "InternalError"})
+        return _internal_error(request)
     if exc.http_status >= 500:
         log.error("request failed: %s", exc, extra={"stage": "web", "error": exc.kind})
     if _wants_html(request):
@@ -154,3 +159,11 @@ async def _error_handler(request: Request, exc: Exception) -> Response:
     body: dict[str, Any] = {"error": exc.kind, "message": exc.message, "advice": exc.advice, "file": exc.file}
     headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
     return JSONResponse(body, status_code=exc.http_status, headers=headers)
+
+
+def _internal_error(request: Request) -> Response:
+    message, advice = INTERNAL_MESSAGE.split(": ", 1)
+    if _wants_html(request):
+        return HTMLResponse(f"<!doctype html><title>500</title><p>{message}: {advice}</p>", INTERNAL_HTTP_STATUS)
+    body = {"error": "InternalError", "message": message, "advice": advice, "file": None}
+    return JSONResponse(body, status_code=INTERNAL_HTTP_STATUS)

@@ -1,0 +1,75 @@
+"""`hoso process` on one page reads it in a forked process meanwhile: the same record and objects as without."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared
+from workers import embedded, head_start
+from workers.pagework import PageRead
+from workers.records import PageTask
+from workers.settings import Settings
+
+
+def _page_json(settings: Settings, page: Path, ahead: head_start.HeadStart | None) -> tuple[dict[str, object], bytes]:
+    if ahead is not None:
+        ahead.send(settings.pipeline)
+    result = embedded.process(settings, [page], code="HS-TEST", head_start=ahead)
+    record = result.dossier.model_dump(mode="json")
+    jpeg = (settings.data_dir / "objects" / "dossiers" / "HS-TEST" / "pages" / "0001.jpg").read_bytes()
+    return record, jpeg
+
+
+def test_a_page_read_ahead_gives_the_same_record_and_image_as_one_read_in_place(tmp_path: Path) -> None:
+    # GIVEN a one-page scan
+    page = tmp_path / "page.png"
+    shutil.copy(shared("tesseract", "phototest-rotated-180.png"), page)
+
+    if threading.active_count() != 1:
+        pytest.skip("a process with threads does not fork (an earlier test left one running)")
+    # WHEN it is processed once with its page read ahead in the forked process, once without
+    ahead = head_start.begin([page])
+    assert ahead is not None
+    taken: list[PageRead | None] = []
+    take = ahead.take
+
+    def spy(task: PageTask) -> PageRead | None:
+        taken.append(take(task))
+        return taken[-1]
+
+    ahead.take = spy  # type: ignore[method-assign]
+    with ahead:
+        with_head = _page_json(Settings(data_dir=tmp_path / "a", jobs=1), page, ahead)
+    without = _page_json(Settings(data_dir=tmp_path / "b", jobs=1), page, None)
+
+    # THEN the page read ahead was the one used, and the record and the stored page image are the same
+    assert taken and taken[0] is not None
+    assert with_head[0] == without[0]
+    assert with_head[1] == without[1]
+
+
+def test_a_page_read_ahead_from_other_content_is_not_taken(tmp_path: Path) -> None:
+    # GIVEN a page read ahead
+    page = tmp_path / "page.png"
+    shutil.copy(shared("tesseract", "phototest-rotated-180.png"), page)
+    settings = Settings(data_dir=tmp_path / "d", jobs=1)
+    if threading.active_count() != 1:
+        pytest.skip("a process with threads does not fork (an earlier test left one running)")
+    with head_start.begin([page]) as ahead:  # type: ignore[union-attr]
+        ahead.send(settings.pipeline)
+        # WHEN the task asks for other content (another SHA-256) under the same name
+        task = PageTask("HS-X", 1, "page.png", "0" * 64, "png", 1)
+        # THEN the page read ahead is not taken
+        assert ahead.take(task) is None
+
+
+def test_several_files_or_a_folder_get_no_head_start(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    shutil.copy(shared("tesseract", "phototest.tif"), a)
+    shutil.copy(a, b)
+    assert head_start.begin([a, b]) is None
+    assert head_start.begin([tmp_path]) is None
