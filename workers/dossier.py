@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.classify import TextClassifier, load_cached
 from pipeline.documents import build_documents
+from pipeline.extract.resolve import load_model
 from schemas.record import Dossier, DossierStatus
 from workers import classifier as classifiers
 from workers import labels
@@ -23,7 +24,8 @@ def warm(settings: Settings) -> None:
     """Load what the dossier stage needs (the current classifier, the catalogue) ahead of its first dossier:
     a one-page `hoso process` does it while its page is read in another process."""
     classifiers.current(settings)
-    load_catalog()
+    labels.current_catalog(settings)
+    load_model()  # the field scorer
 
 
 def finish_dossier(
