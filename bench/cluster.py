@@ -10,7 +10,7 @@ tests/cluster/servers.py (as the cluster tests do). moto is a Python server runn
 process: it is slower than MinIO and takes CPU from the same 2 cores, so the storage figures are an upper
 bound.
 
-(a) Embedded: `workers.embedded.process` with 2 page processes (SQLite, a local folder), wall time from
+(a) Embedded: `workers.runners.embedded.process` with 2 page processes (SQLite, a local folder), wall time from
     the call to the record, the process pool's start included.
 (b) Cluster: `hoso worker --processes N` for N = 2, 1, 4, started and warm (OCR engines loaded) before the
     clock starts; then from `submit` (the PDF stored in S3, the dossier recorded, the intake sent) to the
@@ -95,7 +95,7 @@ class ClusterRun:
 
 
 def run_embedded(pdf: Path, n_pages: int) -> dict[str, Any]:
-    from workers import embedded
+    from workers.runners import embedded
     from workers.settings import Settings
 
     settings = Settings(data_dir=fresh_dir("cluster", "embedded-data"), jobs=2)
@@ -107,10 +107,10 @@ def run_embedded(pdf: Path, n_pages: int) -> dict[str, Any]:
 
 
 def run_cluster(env: dict[str, str], settings: Any, pdf: Path, n_pages: int, processes: int) -> dict[str, Any]:
-    from workers import actors
-    from workers.records import Records
-    from workers.storage import make_store
-    from workers.submit import submit, wait
+    from workers.runners.cluster import actors
+    from workers.runners.cluster.submit import submit, wait
+    from workers.stores.objects import make_store
+    from workers.stores.records import Records
 
     run = ClusterRun(env, processes, fresh_dir("cluster", f"worker-{processes}") / "worker.log")
     try:
@@ -156,9 +156,9 @@ def overheads(settings: Any, code: str, pdf: Path, hop_s: float) -> list[list[An
     from dramatiq import Message
     from dramatiq.brokers.redis import RedisBroker
 
-    from workers.records import Records
-    from workers.s3 import S3Store
-    from workers.storage import LocalStore, original_key, sha256_file
+    from workers.stores.objects import LocalStore, original_key, sha256_file
+    from workers.stores.records import Records
+    from workers.stores.s3 import S3Store
 
     rows: list[list[Any]] = []
     # broker: one message enqueued, fetched and acknowledged (what a page message costs Redis and the worker)
@@ -235,7 +235,7 @@ def main() -> int:
     print(f"dossier: {pdf.relative_to(ROOT)}, {n} pages; {os.cpu_count()} cores")
 
     from tests.cluster.servers import start_cluster
-    from workers.broker import build_broker
+    from workers.runners.cluster.broker import build_broker
     from workers.settings import from_env
 
     servers = start_cluster()

@@ -1,6 +1,6 @@
 """Issue 3 targets: document types, segmentation and fields on generated dossiers the classifier never saw.
 
-60 dossiers (fixed seed) in layout variants and fonts held out of training (see workers/train.py), with
+60 dossiers (fixed seed) in layout variants and fonts held out of training (see workers/usecases/train.py), with
 scan and photocopy defects, skew up to 3°, at 300 and 200 dpi. Pages are OCRed once through hoso's own
 page stage and cached in bench/out/documents/; the document stage (split, classify, extract) runs on them.
 
@@ -38,7 +38,7 @@ def _ocr_dossier(i: int) -> Path:
         return cache
     import synth
     from synth.io import write_pdf
-    from workers import embedded
+    from workers.runners import embedded
     from workers.settings import Settings
 
     d = synth.make_dossier(

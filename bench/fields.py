@@ -57,7 +57,7 @@ def build_one(job: tuple[str, int]) -> Path:
         return cache
     import synth
     from synth.io import write_pdf
-    from workers import embedded
+    from workers.runners import embedded
     from workers.settings import Settings
 
     params = split_params(split)

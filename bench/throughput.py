@@ -11,7 +11,7 @@ uniform in ±3°, four pages turned 180° and two turned 90° (bench/common.py: 
     hoso receives, turned and skewed as they are.
 (b) `hoso process dossier.pdf --json out.json --data-dir <fresh dir>` wall time, everything included
     (start-up, intake, storing, the record). Its process tree is polled for VmHWM (peak resident set).
-(c) A second, in-process run of workers.embedded.process() for hoso's per-stage time sums.
+(c) A second, in-process run of workers.runners.embedded.process() for hoso's per-stage time sums.
 
 Targets: hoso pages/s >= 1.8 x raw pages/s (this machine has 2 cores); every worker's peak <= 300 MB.
 """
@@ -148,7 +148,7 @@ def main() -> int:
 
     # (c) per-stage sums from an in-process run
     if not args.no_stages:
-        from workers import embedded
+        from workers.runners import embedded
         from workers.settings import from_env
 
         settings = from_env(data_dir=fresh_dir("throughput", "stages-data"))
@@ -163,7 +163,7 @@ def main() -> int:
                            sum(tm[k] for k in per_page) / n])
         stage_rows.append(["intake (wall)", tm.get("intake", 0.0), None])
         stage_rows.append(["process() wall", tm.get("wall", t_in.seconds), tm.get("wall", t_in.seconds) / n])
-        print_table(f"hoso per-stage time sums (in-process run of workers.embedded.process, "
+        print_table(f"hoso per-stage time sums (in-process run of workers.runners.embedded.process, "
                     f"{settings.workers} workers)", ["stage", "sum s", "s/page"], stage_rows)
 
     v = Verdicts()

@@ -46,8 +46,8 @@ def main() -> int:
         env = {**os.environ, **cluster.env(work / "data"), "HOSO_WATCH_STABLE_SECONDS": "0.2",
                "HOSO_WATCH_POLL_SECONDS": "0.5", "PYTHONPATH": str(ROOT)}  # fmt: skip
         worker = start_worker(env, work / "worker.log", "--processes", str(args.processes))
-        from workers.records import Records
         from workers.settings import from_env
+        from workers.stores.records import Records
 
         records = Records(from_env(env).db_url)
         cmd = [sys.executable, "-m", "workers.cli", "watch", str(inbox), "--once"]
@@ -82,7 +82,7 @@ def main() -> int:
 def _done(records: object) -> int:
     import sqlalchemy as sa
 
-    from workers.records import pages
+    from workers.stores.records import pages
 
     with records.engine.begin() as conn:  # type: ignore[attr-defined]
         return int(conn.execute(sa.select(sa.func.count()).where(pages.c.state == "done")).scalar() or 0)
@@ -91,7 +91,7 @@ def _done(records: object) -> int:
 def _attempts(records: object) -> list[int]:
     import sqlalchemy as sa
 
-    from workers.records import pages
+    from workers.stores.records import pages
 
     with records.engine.begin() as conn:  # type: ignore[attr-defined]
         rows = conn.execute(sa.select(pages.c.attempts).order_by(pages.c.dossier_code, pages.c.number))

@@ -76,10 +76,10 @@ def upload_once(page: Any, base: str, png: Path) -> float:
 
 def build_review_dossier(settings: Any, synth: Any, work: Path, pages_wanted: int) -> str:
     """A dossier of `pages_wanted` pages whose records are real OCR of generated pages, laid out again."""
-    from workers import embedded
-    from workers.dossier import finish_dossier
-    from workers.records import Records
-    from workers.storage import make_store, page_image_key
+    from workers.runners import embedded
+    from workers.stores.objects import make_store, page_image_key
+    from workers.stores.records import Records
+    from workers.usecases.dossier import finish_dossier
 
     source = synth.make_dossier(20, n_documents=4, dpi=300)
     pdf = work / "source.pdf"
@@ -122,7 +122,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from workers.settings import Settings
-    from workers.users import create_user
+    from workers.usecases.users import create_user
     from workers.web.app import create_app
 
     synth = load_synth(("make_page", "make_dossier", "write_pdf"))

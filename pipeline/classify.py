@@ -3,7 +3,7 @@
 Words are folded (lower case, no diacritics) so that OCR slips in diacritics do not matter; unigrams and
 bigrams are weighted by TF-IDF and scored by a multinomial logistic regression. Training uses scikit-learn
 (`fit`); the trained model is plain numbers in JSON and is applied with numpy alone. One is shipped with the
-package (`pipeline/models/classifier.json`); a retrained one lives in the data directory (workers/classifier.py
+package (`pipeline/models/classifier.json`); a retrained one lives in the data directory (workers/usecases/classifier.py
 says where), and `load_cached` reads a model file again only when it has changed. Every stage that needs the
 classifier is handed one: nothing here decides which model is current.
 """

@@ -12,16 +12,17 @@ from dramatiq.brokers.stub import StubBroker
 
 from schemas.errors import HosoError
 from tests.conftest import ROOT
-from workers import actors
-from workers.broker import ClusterOptions
-from workers.records import Records
+from workers.runners.cluster import actors
+from workers.runners.cluster.broker import ClusterOptions
 from workers.settings import Settings
+from workers.stores.records import Records
 
 
 def test_importing_workers_actors_builds_no_broker() -> None:
-    # GIVEN a fresh interpreter WHEN workers.actors (and the metrics) are imported
+    # GIVEN a fresh interpreter WHEN workers.runners.cluster.actors (and the metrics) are imported
     code = (
-        "import dramatiq.broker as b, workers.actors, workers.metrics, workers.broker as wb; "
+        "import dramatiq.broker as b, workers.runners.cluster.actors, workers.runners.cluster.metrics; "
+        "import workers.runners.cluster.broker as wb; "
         "assert b.global_broker is None, b.global_broker; assert wb._current is None; "
         "import sys; assert 'prometheus_client' not in sys.modules; print('ok')"
     )

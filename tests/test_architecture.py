@@ -14,40 +14,12 @@ PACKAGES = ("schemas", "pipeline", "workers")
 
 # Inside workers/, each module belongs to one layer and imports only from its own layer or those before it.
 WORKER_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "foundation",
-        ("workers", "workers.settings", "workers.logs", "workers.metrics", "workers.progress", "workers.extras"),
-    ),
-    ("stores", ("workers.s3", "workers.storage", "workers.records")),
-    (
-        "use cases",
-        (
-            "workers.intake",
-            "workers.dossier",
-            "workers.artifacts",
-            "workers.pagework",
-            "workers.train",
-            "workers.users",
-            "workers.classifier",
-            "workers.labels",
-        ),
-    ),
-    (
-        "runners",
-        (
-            "workers.embedded",
-            "workers.head_start",
-            "workers.runners",
-            "workers.submit",
-            "workers.broker",
-            "workers.actors",
-            "workers.sweeper",
-            "workers.worker",
-            "workers.watch",
-        ),
-    ),
+    ("foundation", ("workers", "workers.settings", "workers.logs", "workers.progress", "workers.extras")),
+    ("stores", ("workers.stores",)),  # objects (local folder, S3), the record database
+    ("use cases", ("workers.usecases",)),  # intake, a page, a dossier, artifacts, training, users, the model
+    ("runners", ("workers.runners", "workers.watch")),  # embedded; cluster: broker, actors, sweeper, worker
     ("web", ("workers.web",)),
-    ("command line", ("workers.cli", "workers.cluster_cli", "workers.watch_cli", "workers.web_cli", "workers.db_cli")),
+    ("command line", ("workers.cli",)),
 )
 
 
@@ -171,8 +143,8 @@ def test_there_is_no_import_cycle_even_through_imports_inside_functions() -> Non
 
 def test_the_cycle_finder_finds_a_cycle_hidden_in_a_function() -> None:
     graph = _graph()
-    graph["workers.records"] = graph["workers.records"] | {"workers.web.app"}
-    assert any("workers.records" in c and "workers.web.app" in c for c in _cycles(graph))
+    graph["workers.stores.records"] = graph["workers.stores.records"] | {"workers.web.app"}
+    assert any("workers.stores.records" in c and "workers.web.app" in c for c in _cycles(graph))
 
 
 def test_every_worker_module_has_a_layer_and_imports_only_its_own_or_lower_layers() -> None:
@@ -187,15 +159,15 @@ def test_every_worker_module_has_a_layer_and_imports_only_its_own_or_lower_layer
         if d.startswith("workers") and _layer(d) > _layer(m)
     ]
     assert not upward, upward
-    assert _layer("workers.records.dossier_store") == 1 and _layer("workers.web.routers.pages") == 4
+    assert _layer("workers.stores.records.dossier_store") == 1 and _layer("workers.web.routers.pages") == 4
 
 
 def test_only_one_module_imports_minio_and_one_builds_the_broker() -> None:
     mods = _modules()
     users = [n for n, p in mods.items() if "minio" in {i.split(".")[0] for i in _imports(p)}]
-    assert users == ["workers.s3"]
+    assert users == ["workers.stores.s3"]
     builders = [n for n, p in mods.items() if n.startswith("workers") and "RedisBroker(" in p.read_text("utf-8")]
-    assert builders == ["workers.broker"]
+    assert builders == ["workers.runners.cluster.broker"]
 
 
 # The modules allowed to start programs. Today none: Tesseract (tesserocr) and pdfium run in-process, and

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from pipeline.classify import MODEL_FILE, TextClassifier, fit, load_cached
 from schemas.record import Page, PageSource, Word
-from workers import classifier as classifiers
-from workers.dossier import finish_dossier
-from workers.records import Records
 from workers.settings import Settings
+from workers.stores.records import Records
+from workers.usecases import classifier as classifiers
+from workers.usecases.dossier import finish_dossier
 
 # A page with no printed title nor any type's phrases: its type is the model's alone.
 NOTE = ["Ghi chú trao đổi", "Nội dung: hẹn gặp lại vào thứ hai", "Người ghi: Lan"]

@@ -214,7 +214,7 @@ def test_blank_pages_and_separators_belong_to_no_document(model: TextClassifier)
 
 
 def test_train_builds_a_model_that_recognises_papers(tmp_path: Path) -> None:
-    from workers.train import Example, train
+    from workers.usecases.train import Example, train
 
     out = tmp_path / "model.json"
     stats = train([Example("\n".join(BIRTH), "birth_certificate")], docs_per_type=2, out=out)

@@ -68,13 +68,13 @@ def test_postgresql_or_object_storage_without_the_cluster_extra_names_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from schemas.errors import MissingExtra
-    from workers.records import Records
     from workers.settings import S3Settings, Settings
-    from workers.storage import make_store
+    from workers.stores.objects import make_store
+    from workers.stores.records import Records
 
     for name in ("psycopg", "minio"):
         monkeypatch.setitem(sys.modules, name, None)  # as if not installed: importing it fails
-    monkeypatch.delitem(sys.modules, "workers.s3", raising=False)
+    monkeypatch.delitem(sys.modules, "workers.stores.s3", raising=False)
     with pytest.raises(MissingExtra, match=r"postgresql\+psycopg:// needs the \[cluster\] extra"):
         Records("postgresql+psycopg://hoso@127.0.0.1:1/hoso")
     with pytest.raises(MissingExtra, match=r"HOSO_S3_ENDPOINT\) needs the \[cluster\] extra"):

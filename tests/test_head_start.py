@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared
-from workers import embedded, head_start
-from workers.pagework import PageRead
-from workers.records import PageTask
+from workers.runners import embedded, head_start
 from workers.settings import Settings
+from workers.stores.records import PageTask
+from workers.usecases.pages import PageRead
 
 
 def _page_json(settings: Settings, page: Path, ahead: head_start.HeadStart | None) -> tuple[dict[str, object], bytes]:

@@ -11,11 +11,11 @@ import pytest
 import synth
 from schemas.record import Page, PageSource
 from workers.cli import main
-from workers.intake import Channel, Submission, receive
-from workers.pagework import PageOutcome, PageWorker
-from workers.records import PageTask, Records
 from workers.settings import Settings
-from workers.storage import make_store
+from workers.stores.objects import make_store
+from workers.stores.records import PageTask, Records
+from workers.usecases.intake import Channel, Submission, receive
+from workers.usecases.pages import PageOutcome, PageWorker
 
 SHEET_A = "000.00.21.H46-250101-0001"
 SHEET_B = "000.00.21.H46-250101-0002"

@@ -19,11 +19,11 @@ from pipeline.extract.resolve import extract_fields, printed_label
 from schemas.doctypes import load_catalog
 from schemas.record import Dossier
 from tests.test_fields_by_cues import HEAD, page
-from workers import labels
-from workers.dossier import finish_dossier
-from workers.records import Records
 from workers.settings import Settings, from_env
-from workers.train import learn_labels
+from workers.stores.records import Records
+from workers.usecases import labels
+from workers.usecases.dossier import finish_dossier
+from workers.usecases.train import learn_labels
 
 UNKNOWN = "Đương sự"
 

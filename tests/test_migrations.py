@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tests.conftest import RESOURCES, ROOT
-from workers.records import Records, metadata
-from workers.records.migrate import HEAD, MIGRATIONS, current_revision, upgrade
+from workers.stores.records import Records, metadata
+from workers.stores.records.migrate import HEAD, MIGRATIONS, current_revision, upgrade
 
 BEFORE = RESOURCES / "db"
 OLD_CODE = "HS-OLD-1"
@@ -87,7 +87,7 @@ def assert_old_rows_kept(records: Records) -> None:
 
 
 def schema_differences(engine: Engine) -> list[object]:
-    """What Alembic's autogenerate would change to make the database match workers/records/tables.py."""
+    """What Alembic's autogenerate would change to make the database match workers/stores/records/tables.py."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
@@ -166,7 +166,8 @@ def test_a_start_at_the_newest_revision_does_not_import_alembic(tmp_path: Path) 
     url = f"sqlite:///{tmp_path / 'hoso.db'}"
     Records(url).close()
     probe = (
-        f"import sys; from workers.records import Records; Records({url!r}).close(); print('alembic' in sys.modules)"
+        "import sys; from workers.stores.records import Records; "
+        f"Records({url!r}).close(); print('alembic' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"

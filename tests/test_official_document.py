@@ -22,8 +22,8 @@ from schemas.record import Page, PageSource, Word
 from schemas.settings import PipelineSettings
 from tests.conftest import shared
 from tests.test_documents import page_from_lines
-from workers.pagework import page_record
-from workers.records import PageTask
+from workers.stores.records import PageTask
+from workers.usecases.pages import page_record
 
 CATALOG = load_catalog()
 SPEC = CATALOG.get("official_document")

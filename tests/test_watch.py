@@ -22,13 +22,13 @@ from PIL import Image, PngImagePlugin
 import synth
 from schemas.record import Page, PageSource
 from tests.conftest import ROOT
-from workers import embedded as embedded_module
 from workers.cli import main
-from workers.pagework import PageOutcome, PageWorker
-from workers.records import PageTask, Records
+from workers.cli.watch import exit_code
+from workers.runners import embedded as embedded_module
 from workers.settings import Settings, WatchSettings
+from workers.stores.records import PageTask, Records
+from workers.usecases.pages import PageOutcome, PageWorker
 from workers.watch import Found, Stability, Watcher, ignored_name, scan_folder
-from workers.watch_cli import exit_code
 
 
 def _settings(tmp_path: Path, *, jobs: int = 1, **watch: object) -> Settings:

@@ -39,7 +39,7 @@ class ProgressBar:
             TimeRemainingColumn(),
             console=Console(stderr=True),
             # Redrawn on each update, not by a refresh thread: a process with one thread forks its page
-            # workers at once (workers/embedded.py), where with two it starts a forkserver (0.7 s).
+            # workers at once (workers/runners/embedded.py), where with two it starts a forkserver (0.7 s).
             auto_refresh=False,
         )
 

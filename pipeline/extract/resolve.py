@@ -451,7 +451,7 @@ def _section_score(names: Sequence[str], section: str) -> float:
     return 0.5 * max(fuzz.ratio(n, section) for n in names) / 100.0
 
 
-# --- the label beside a value (what reviewers teach: workers/labels.py) ------------------------------------------
+# --- the label beside a value (what reviewers teach: workers/usecases/labels.py) ------------------------------------
 
 
 def _printed_context(text: str) -> str:

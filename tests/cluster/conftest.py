@@ -141,7 +141,7 @@ def cluster_settings(cluster_env: dict[str, str]) -> Any:
 
 @pytest.fixture(scope="session")
 def records(cluster_settings: Any) -> Iterator[Any]:
-    from workers.records import Records
+    from workers.stores.records import Records
 
     r = Records(cluster_settings.db_url)
     yield r
@@ -150,7 +150,7 @@ def records(cluster_settings: Any) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def store(cluster_settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from workers.s3 import S3Store
+    from workers.stores.s3 import S3Store
 
     return S3Store(cluster_settings.s3, tmp_path_factory.mktemp("test-cache"))
 
@@ -188,7 +188,7 @@ def final_status(records: Any, code: str) -> str | None:
 def page_rows(records: Any, code: str) -> list[dict[str, Any]]:
     import sqlalchemy as sa
 
-    from workers.records import pages
+    from workers.stores.records import pages
 
     with records.engine.begin() as conn:
         rows = conn.execute(sa.select(pages).where(pages.c.dossier_code == code).order_by(pages.c.number))

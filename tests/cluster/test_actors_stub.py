@@ -17,10 +17,10 @@ import pytest
 
 from schemas.errors import StorageUnavailable
 from tests.conftest import shared
-from workers.broker import ClusterOptions, build_broker
-from workers.records import Records
+from workers.runners.cluster.broker import ClusterOptions, build_broker
 from workers.settings import Settings
-from workers.storage import LocalStore
+from workers.stores.objects import LocalStore
+from workers.stores.records import Records
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -41,7 +41,7 @@ class Stub:
 def stub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stub]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("stub-data"), jobs=1)  # no broker URL: StubBroker
     broker = build_broker(settings, ClusterOptions(page_time_limit_s=120, lease_s=120, min_backoff_ms=100))
-    from workers import actors  # declared on that broker, after it was built
+    from workers.runners.cluster import actors  # declared on that broker, after it was built
 
     actors.configure(settings)
     worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=50)
@@ -53,7 +53,7 @@ def stub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stub]:
 
 
 def _submit(stub: Stub, files: list[Path]) -> str:
-    from workers.submit import submit
+    from workers.runners.cluster.submit import submit
 
     ctx = stub.actors.context()
     submitted = submit(ctx.records, ctx.store, files)
@@ -64,7 +64,7 @@ def _submit(stub: Stub, files: list[Path]) -> str:
 def _attempts(records: Records, code: str) -> dict[int, tuple[str, int]]:
     import sqlalchemy as sa
 
-    from workers.records import pages
+    from workers.stores.records import pages
 
     with records.engine.begin() as conn:
         query = sa.select(pages.c.number, pages.c.state, pages.c.attempts).where(pages.c.dossier_code == code)
@@ -114,9 +114,7 @@ class FlakyStore(LocalStore):
         super().put_bytes(key, data, content_type)
 
 
-def test_a_transient_storage_failure_hands_the_page_back_and_the_retry_completes_it(
-    stub: Stub, tmp_path: Path
-) -> None:
+def test_a_transient_storage_failure_hands_the_page_back_and_the_retry_completes_it(stub: Stub, tmp_path: Path) -> None:
     # GIVEN storage that refuses the next page image
     ctx = stub.actors.context()
     flaky = FlakyStore(stub.settings.objects_dir, failures=1)

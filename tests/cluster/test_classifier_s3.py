@@ -10,9 +10,9 @@ import pytest
 
 from pipeline.classify import MODEL_FILE, fit, load_cached
 from tests.cluster.servers import MotoS3, ServerMissing
-from workers import classifier as classifiers
 from workers.settings import S3Settings, Settings
-from workers.storage import make_store
+from workers.stores.objects import make_store
+from workers.usecases import classifier as classifiers
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from tests.cluster.servers import Process, ServerMissing, start_postgres
 from tests.test_migrations import OLD_CODE, assert_old_rows_kept, load_dump, revision, schema_differences
 from tests.test_migrations import with_second_revision as second_revision
-from workers.records import Records
-from workers.records.migrate import HEAD, upgrade
+from workers.stores.records import Records
+from workers.stores.records.migrate import HEAD, upgrade
 
 
 @pytest.fixture(scope="module")

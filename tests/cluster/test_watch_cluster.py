@@ -85,7 +85,7 @@ def test_the_watcher_on_the_cluster_does_no_ocr_itself_and_after_a_kill_every_pa
 def _dossier_codes(records: Any) -> list[tuple[str]]:
     import sqlalchemy as sa
 
-    from workers.records import dossiers
+    from workers.stores.records import dossiers
 
     with records.engine.begin() as conn:
         query = sa.select(dossiers.c.code).where(dossiers.c.meta["source"]["file"].as_string() == "stack.pdf")

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from workers.settings import Settings
-from workers.users import create_user
+from workers.usecases.users import create_user
 from workers.web.app import create_app
 
 FINAL = ("processed", "needs_review", "reviewed", "failed")

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from pipeline.extract.text import fold
 from schemas.record import Dossier
 from tests.web.conftest import FINAL, Staff, wait_final
-from workers.artifacts import pdf_key
-from workers.dossier import finish_dossier
 from workers.settings import Settings, WebSettings
+from workers.usecases.artifacts import pdf_key
+from workers.usecases.dossier import finish_dossier
 from workers.web.app import create_app
 
 pytestmark = pytest.mark.slow

@@ -83,7 +83,7 @@ def test_reviewer_lands_on_the_queue(app: FastAPI, staff: Staff) -> None:
 def test_passwords_and_tokens_are_stored_hashed(app: FastAPI, staff: Staff) -> None:
     import sqlalchemy as sa
 
-    from workers.records import api_tokens, users
+    from workers.stores.records import api_tokens, users
 
     with app.state.web.records.engine.connect() as conn:
         hashes = [h for (h,) in conn.execute(sa.select(users.c.password_hash))]

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.web.conftest import make_staff
 from workers.settings import Settings
-from workers.storage import make_store, original_key
+from workers.stores.objects import make_store, original_key
 from workers.web.app import create_app
 from workers.web.jobs import Runner
 

@@ -8,8 +8,8 @@ import pytest
 
 from pipeline import corrections as C
 from schemas.record import Document, Field, Page, PageSource, Word
-from workers.dossier import finish_dossier
-from workers.records import Records
+from workers.stores.records import Records
+from workers.usecases.dossier import finish_dossier
 
 
 def _page(number: int, lines: list[str]) -> Page:

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 import synth
 from tests.test_intake import SHEET_A, SHEET_B, fake_page_work
 from tests.web.conftest import make_staff, wait_final
-from workers.pagework import PageWorker
 from workers.settings import Settings
+from workers.usecases.pages import PageWorker
 from workers.web.app import create_app
 
 

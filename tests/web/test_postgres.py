@@ -8,8 +8,8 @@ import pytest
 
 from pipeline import corrections as C
 from schemas.record import Page, PageSource, Word
-from workers.records import Records
-from workers.users import create_user, user_for_token
+from workers.stores.records import Records
+from workers.usecases.users import create_user, user_for_token
 from workers.web import search
 
 

@@ -6,9 +6,10 @@ inotify events where the file system gives them (watchdog) and by a full scan of
 `poll_seconds` (SMB and NFS shares give no events); `DIR/done/`, `DIR/failed/` and hidden folders are skipped.
 
 The watcher is a thin producer, in four parts: `folder` (scanning, stability, events), `journal` (the
-intake journal, and the one intake of workers/intake.py), the runner the settings name (workers/runners.py:
-the embedded process pool kept for the watcher's life, or the cluster's workers, which then read the
-pages: the watcher does no OCR and claims no page), and `settle` (letting the files go).
+intake journal, and the one intake of workers/usecases/intake.py), the runner the settings name
+(workers/runners/__init__.py: the embedded process pool kept for the watcher's life, or the cluster's
+workers, which then read the pages: the watcher does no OCR and claims no page), and `settle` (letting the
+files go).
 
 The intake journal. Each file goes through steps recorded in the record database (`watch_intake`), each
 step safe to repeat, so a watcher killed anywhere and started again resumes where it was:
@@ -47,10 +48,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.errors import HosoError, PagesNotRead, WatchFolderBusy, WatchFolderMissing
-from workers.records import IntakeRow, Records
 from workers.runners import Runner, finished, make_runner
 from workers.settings import Settings
-from workers.storage import ObjectStore, make_store
+from workers.stores.objects import ObjectStore, make_store
+from workers.stores.records import IntakeRow, Records
 from workers.watch.folder import (
     DONE,
     FAILED,

@@ -4,7 +4,7 @@ each safe to repeat, so a watcher killed anywhere and started again resumes wher
     received   the file is copied aside and hashed in one read; the row is keyed by its SHA-256
     stored     the original is durable in the object store (`originals/<sha256>`) and recorded
     split      its dossiers exist with their page rows (a file with receipt sheets makes several):
-               the one intake's `take_in` (workers/intake.py)
+               the one intake's `take_in` (workers/usecases/intake.py)
     done       its pages are processed and its dossiers finished
     settled    the file has left the folder (workers/watch/settle.py)
     duplicate  same content as a stored original: recorded, reported, settled, not processed again
@@ -22,10 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from schemas.errors import DuplicateFile, HosoError, InputError, MissingFile
-from workers.intake import Channel, store_original, take_in
-from workers.records import FileRow, IntakeRow, Records
 from workers.settings import Settings
-from workers.storage import ObjectStore, original_key
+from workers.stores.objects import ObjectStore, original_key
+from workers.stores.records import FileRow, IntakeRow, Records
+from workers.usecases.intake import Channel, store_original, take_in
 from workers.watch.folder import Found, display, stat_file
 
 log = logging.getLogger("hoso.watch")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from schemas import errors
 from schemas.errors import HosoError
-from workers.records import IntakeRow, Records
-from workers.storage import original_key, write_atomic
+from workers.stores.objects import original_key, write_atomic
+from workers.stores.records import IntakeRow, Records
 from workers.watch.folder import DONE, FAILED, Found, display, stat_file
 
 log = logging.getLogger("hoso.watch")

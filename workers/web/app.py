@@ -17,9 +17,9 @@ from starlette.types import Scope
 
 from schemas.errors import INTERNAL_HTTP_STATUS, INTERNAL_MESSAGE, HosoError, NotAuthenticated
 from schemas.record import DossierStatus
-from workers.records import Records
 from workers.settings import Settings
-from workers.storage import make_store
+from workers.stores.objects import make_store
+from workers.stores.records import Records
 from workers.web import search
 from workers.web.auth import Sessions, secret_key
 from workers.web.deps import page_lang

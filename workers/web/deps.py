@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 from fastapi import Depends, Request
 
 from schemas.errors import NotAllowed, NotAuthenticated
-from workers.records import Records
-from workers.users import may, user_for_token
+from workers.stores.records import Records
+from workers.usecases.users import may, user_for_token
 from workers.web.auth import CSRF_HEADER, LANG_COOKIE, SESSION_COOKIE
 from workers.web.i18n import lang_or_default
 from workers.web.state import WebState

@@ -1,6 +1,6 @@
 """Uploaded dossiers to the pipeline, without blocking the web server.
 
-Every upload goes through the one intake (`workers.intake.receive`: originals stored, duplicates found,
+Every upload goes through the one intake (`workers.usecases.intake.receive`: originals stored, duplicates found,
 files recorded) in the request, then to the runner the settings name (`workers.runners`), made once for
 the app's life:
 
@@ -25,12 +25,12 @@ from typing import Any
 
 from schemas.errors import HosoError
 from schemas.record import DossierStatus
-from workers.intake import Channel, Submission, receive
-from workers.records import Records
 from workers.runners import ClusterRunner, make_runner
 from workers.runners import Runner as PageRunner
 from workers.settings import Settings
-from workers.storage import make_store
+from workers.stores.objects import make_store
+from workers.stores.records import Records
+from workers.usecases.intake import Channel, Submission, receive
 
 log = logging.getLogger("hoso.web")
 
@@ -159,7 +159,7 @@ class Runner:
                     log.exception("after-processing hook failed", extra={"dossier": code, "stage": "web"})
 
     def _refresh(self, code: str) -> None:
-        from workers.artifacts import write_artifacts
+        from workers.usecases.artifacts import write_artifacts
 
         write_artifacts(self.store, self.records.dossier(code))
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydField
 
 from schemas.record import Document
-from workers.records import CorrectionRow, DossierRow
+from workers.stores.records import CorrectionRow, DossierRow
 
 
 class _Body(BaseModel):

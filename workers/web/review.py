@@ -14,8 +14,8 @@ from pipeline import corrections as C
 from schemas.doctypes import load_catalog
 from schemas.errors import BadCorrection, DossierBusy
 from schemas.record import Dossier, DossierStatus
-from workers.dossier import finish_dossier
-from workers.records import CorrectionRow, Records
+from workers.stores.records import CorrectionRow, Records
+from workers.usecases.dossier import finish_dossier
 from workers.web.jobs import Runner
 from workers.web.models import FieldFix, Fix, LineFix, MergeFix, SplitFix, TypeFix, WordFix
 

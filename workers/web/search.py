@@ -13,7 +13,7 @@ import time
 
 from pipeline.extract.text import fold
 from schemas.record import Dossier
-from workers.records import DossierRow, Records
+from workers.stores.records import DossierRow, Records
 
 _MAX_TERMS = 8
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-from workers.records import Records
 from workers.settings import Settings
-from workers.storage import ObjectStore
+from workers.stores.objects import ObjectStore
+from workers.stores.records import Records
 from workers.web.auth import Sessions
 from workers.web.jobs import Runner
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pipeline import corrections as C
 from schemas.doctypes import DocTypeSpec, load_catalog
 from schemas.record import Document, Dossier, DossierStatus, Page
-from workers.records import CorrectionRow, DossierRow
+from workers.stores.records import CorrectionRow, DossierRow
 from workers.web.i18n import doc_type_name, field_label, fmt_time, fmt_value, t
 
 LOW_WORD_CONF = 60.0  # Tesseract word confidence below which a word is highlighted for the reviewer

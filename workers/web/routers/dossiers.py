@@ -18,9 +18,9 @@ from fastapi.concurrency import run_in_threadpool
 from pipeline.pdf import PdfPage, write_searchable_pdf
 from schemas.errors import DossierExists, DossierNotFound, RequestError
 from schemas.record import Dossier
-from workers.intake import Channel, new_code
-from workers.records import Records
-from workers.storage import ObjectStore
+from workers.stores.objects import ObjectStore
+from workers.stores.records import Records
+from workers.usecases.intake import Channel, new_code
 from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, Viewer
 from workers.web.models import Created, DossierStatusOut, DossierSummary, PageState
 from workers.web.uploads import save_uploads

@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pipeline.corrections import apply_corrections
 from schemas.errors import DossierNotFound, NotAllowed
 from schemas.record import Dossier
-from workers.records import CorrectionRow, DossierRow
-from workers.users import authenticate
+from workers.stores.records import CorrectionRow, DossierRow
+from workers.usecases.users import authenticate
 from workers.web import search, views
 from workers.web.auth import LANG_COOKIE, SESSION_COOKIE
 from workers.web.deps import OptionalUser, Reviewer, StateDep, Uploader, User, Viewer, page_lang

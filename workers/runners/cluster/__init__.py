@@ -1,0 +1,1 @@
+"""The cluster runner: broker, actors, sweeper, worker processes, metrics."""

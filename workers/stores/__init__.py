@@ -1,0 +1,1 @@
+"""Stores: objects (local folder or S3), the record database."""

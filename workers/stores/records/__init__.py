@@ -1,0 +1,51 @@
+"""The dossier record database: the source of truth for dossiers, their files and their pages.
+
+SQLAlchemy Core on SQLite (embedded default) or PostgreSQL (HOSO_DATABASE_URL). Every write is keyed so that
+doing it twice changes nothing twice: pages are keyed by (dossier, number), originals by their SHA-256.
+"""
+
+from __future__ import annotations
+
+from workers.stores.records.accounts import Accounts
+from workers.stores.records.correction_log import CorrectionLog
+from workers.stores.records.dossier_store import DossierStore
+from workers.stores.records.intake_journal import IntakeJournal
+from workers.stores.records.page_queue import PageQueue
+from workers.stores.records.rows import CorrectionRow, DossierRow, FileRow, IntakeRow, PageTask, UserRow
+from workers.stores.records.search_text import SearchText
+from workers.stores.records.tables import (
+    api_tokens,
+    corrections,
+    dossier_search,
+    dossiers,
+    files,
+    metadata,
+    originals,
+    pages,
+    users,
+    watch_intake,
+)
+
+__all__ = [
+    "CorrectionRow",
+    "DossierRow",
+    "FileRow",
+    "IntakeRow",
+    "PageTask",
+    "Records",
+    "UserRow",
+    "api_tokens",
+    "corrections",
+    "dossier_search",
+    "dossiers",
+    "files",
+    "metadata",
+    "originals",
+    "pages",
+    "users",
+    "watch_intake",
+]
+
+
+class Records(DossierStore, PageQueue, CorrectionLog, SearchText, Accounts, IntakeJournal):
+    """The record database: one engine, each concern's methods from its own module."""

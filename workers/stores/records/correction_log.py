@@ -1,0 +1,92 @@
+"""Reviewers' corrections: stored apart from the machine's values, read back for the record and for training."""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+
+from schemas.record import Page
+from workers.stores.records.base import RecordsBase
+from workers.stores.records.rows import CorrectionRow, _correction_row
+from workers.stores.records.tables import corrections, dossiers, pages
+
+
+class CorrectionLog(RecordsBase):
+    # --- for training: the types reviewers gave documents --------------------------------------------------------
+
+    def type_corrections(self) -> list[tuple[str, str]]:
+        """(text of a corrected document's page, the type a reviewer gave the document), latest first.
+
+        Only the latest type given to a document counts (a type corrected twice teaches the second), and the
+        text is the page's with the words reviewers retyped, not the machine's reading."""
+        from pipeline.corrections import apply_text  # the record's overlay, as the dossier() read applies it
+
+        with self._tx() as conn:
+            rows = conn.execute(
+                sa.select(corrections.c.dossier_code, corrections.c.pages, corrections.c.new)
+                .where(corrections.c.target == "document_type")
+                .order_by(corrections.c.at.desc(), corrections.c.id.desc())
+            ).all()
+        out: list[tuple[str, str]] = []
+        seen: set[tuple[str, tuple[int, ...]]] = set()
+        fixes: dict[str, list[CorrectionRow]] = {}
+        for code, page_numbers, new in rows:
+            numbers = tuple(sorted(page_numbers or []))
+            if (code, numbers) in seen:
+                continue
+            seen.add((code, numbers))
+            with self._tx() as conn:
+                results = conn.execute(
+                    sa.select(pages.c.result)
+                    .where(pages.c.dossier_code == code, pages.c.number.in_(numbers))
+                    .order_by(pages.c.number)
+                ).all()
+            read = [Page.model_validate(r) for (r,) in results if r]
+            if code not in fixes:
+                fixes[code] = self.corrections_of(code)
+            out.extend((page.text, str(new)) for page in apply_text(read, fixes[code]) if page.text)
+        return out
+
+    # --- as the web app reads and writes them --------------------------------------------------------------------
+
+    def record_correction(
+        self,
+        code: str,
+        *,
+        target: str,
+        who: str,
+        old: str | None,
+        new: str | None,
+        document: int | None = None,
+        key: str | None = None,
+        pages: list[int] | None = None,
+    ) -> int:
+        """Store a correction and mark the dossier changed (its search text is then rebuilt); its id."""
+        now = time.time()
+        with self._tx() as conn:
+            res = conn.execute(
+                corrections.insert().values(
+                    dossier_code=code,
+                    target=target,
+                    document=document,
+                    key=key,
+                    old=old,
+                    new=new,
+                    pages=pages,
+                    who=who,
+                    at=now,
+                )
+            )
+            conn.execute(dossiers.update().where(dossiers.c.code == code).values(updated_at=now))
+            key = res.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def corrections_of(self, code: str) -> list[CorrectionRow]:
+        """The dossier's corrections, oldest first (the order they are applied in)."""
+        with self._tx() as conn:
+            rows = conn.execute(
+                sa.select(corrections).where(corrections.c.dossier_code == code).order_by(corrections.c.id)
+            ).mappings()
+            return [_correction_row(r) for r in rows]

@@ -1,0 +1,242 @@
+"""Dossiers, their originals and files, status and documents, lists of dossiers, and the dossier record
+built from them (`dossier()`, reviewers' corrections applied)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from pipeline.documents import no_text_problems
+from schemas.errors import DossierNotFound
+from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
+from workers.stores.records.base import RecordsBase
+from workers.stores.records.rows import DossierRow, FileRow, _correction_row, _dossier_row
+from workers.stores.records.tables import corrections, dossier_search, dossiers, files, originals, pages
+
+
+class DossierStore(RecordsBase):
+    # --- dossiers ------------------------------------------------------------------------------------------------
+
+    def create_dossier(self, code: str, meta: dict[str, Any] | None = None) -> bool:
+        """Create the dossier; False when it already exists (a repeated request)."""
+        now = time.time()
+        try:
+            with self._tx() as conn:
+                conn.execute(
+                    dossiers.insert().values(
+                        code=code,
+                        status=DossierStatus.received.value,
+                        meta=meta or {},
+                        documents=[],
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def exists(self, code: str) -> bool:
+        with self._tx() as conn:
+            return conn.execute(sa.select(dossiers.c.code).where(dossiers.c.code == code)).first() is not None
+
+    def status(self, code: str) -> DossierStatus:
+        with self._tx() as conn:
+            value = conn.execute(sa.select(dossiers.c.status).where(dossiers.c.code == code)).scalar()
+        if value is None:
+            raise DossierNotFound(f"no dossier with code {code!r}")
+        return DossierStatus(value)
+
+    def set_status(self, code: str, status: DossierStatus) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                dossiers.update().where(dossiers.c.code == code).values(status=status.value, updated_at=time.time())
+            )
+
+    def set_documents(self, code: str, documents: Sequence[Document]) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                dossiers.update()
+                .where(dossiers.c.code == code)
+                .values(documents=[d.model_dump(mode="json") for d in documents], updated_at=time.time())
+            )
+
+    def dossier_meta(self, code: str) -> dict[str, Any] | None:
+        with self._tx() as conn:
+            meta = conn.execute(sa.select(dossiers.c.meta).where(dossiers.c.code == code)).first()
+        return None if meta is None else dict(meta[0] or {})
+
+    def merge_meta(self, code: str, **values: Any) -> None:
+        """Set keys of the dossier's meta, keeping the others."""
+        with self._tx() as conn:
+            meta = conn.execute(sa.select(dossiers.c.meta).where(dossiers.c.code == code)).scalar()
+            conn.execute(
+                dossiers.update()
+                .where(dossiers.c.code == code)
+                .values(meta={**(meta or {}), **values}, updated_at=time.time())
+            )
+
+    # --- originals and files -------------------------------------------------------------------------------------
+
+    def add_original(self, sha256: str, size: int, object_key: str, name: str) -> bool:
+        """Record a stored original; False when the same content was stored before."""
+        try:
+            with self._tx() as conn:
+                conn.execute(
+                    originals.insert().values(
+                        sha256=sha256, size=size, object_key=object_key, first_name=name, created_at=time.time()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def has_original(self, sha256: str) -> bool:
+        with self._tx() as conn:
+            return conn.execute(sa.select(originals.c.sha256).where(originals.c.sha256 == sha256)).first() is not None
+
+    def add_file(
+        self,
+        code: str,
+        position: int,
+        name: str,
+        *,
+        sha256: str | None,
+        kind: str | None = None,
+        page_count: int | None = None,
+        error_kind: str | None = None,
+        error_message: str | None = None,
+    ) -> None:
+        values = {
+            "name": name,
+            "sha256": sha256,
+            "kind": kind,
+            "pages": page_count,
+            "error_kind": error_kind,
+            "error_message": error_message,
+        }
+        with self._tx() as conn:
+            found = conn.execute(
+                sa.select(files.c.position).where(files.c.dossier_code == code, files.c.position == position)
+            ).first()
+            if found:
+                conn.execute(
+                    files.update().where(files.c.dossier_code == code, files.c.position == position).values(**values)
+                )
+            else:
+                conn.execute(files.insert().values(dossier_code=code, position=position, **values))
+
+    def files(self, code: str) -> list[FileRow]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                sa.select(files).where(files.c.dossier_code == code).order_by(files.c.position)
+            ).mappings()
+            return [
+                FileRow(
+                    position=r["position"],
+                    name=r["name"],
+                    sha256=r["sha256"],
+                    kind=r["kind"],
+                    pages=r["pages"],
+                    error_kind=r["error_kind"],
+                    error_message=r["error_message"],
+                )
+                for r in rows
+            ]
+
+    def dossiers_with_file(self, sha256: str) -> list[str]:
+        """Codes of the dossiers that hold a file with this content."""
+        with self._tx() as conn:
+            query = sa.select(files.c.dossier_code).where(files.c.sha256 == sha256).distinct()
+            return list(conn.execute(query.order_by(files.c.dossier_code)).scalars())
+
+    # --- dossiers as lists ---------------------------------------------------------------------------------------
+
+    def dossier_rows(
+        self, *, statuses: Sequence[str] | None = None, codes: Sequence[str] | None = None, limit: int = 200
+    ) -> list[DossierRow]:
+        """Dossiers without their pages, newest first."""
+        query = sa.select(dossiers).order_by(dossiers.c.created_at.desc()).limit(limit)
+        if statuses is not None:
+            query = query.where(dossiers.c.status.in_(list(statuses)))
+        if codes is not None:
+            query = query.where(dossiers.c.code.in_(list(codes)))
+        with self._tx() as conn:
+            return [_dossier_row(r) for r in conn.execute(query).mappings()]
+
+    def delete_dossier(self, code: str) -> None:
+        """Remove the dossier's rows (its corrections too). Objects stay: originals are shared by content."""
+        with self._tx() as conn:
+            found = conn.execute(sa.select(dossiers.c.code).where(dossiers.c.code == code)).first()
+            if found is None:
+                raise DossierNotFound(f"no dossier with code {code!r}")
+            for table in (dossier_search, corrections, pages, files):
+                conn.execute(table.delete().where(table.c.dossier_code == code))
+            conn.execute(dossiers.delete().where(dossiers.c.code == code))
+
+    # --- the record ----------------------------------------------------------------------------------------------
+
+    def dossier(self, code: str, *, corrected: bool = True) -> Dossier:
+        """The dossier record; with `corrected` (the default), reviewers' corrections applied over the machine's
+        values (they are stored apart, so reprocessing never overwrites them)."""
+        with self._tx() as conn:
+            row = conn.execute(sa.select(dossiers).where(dossiers.c.code == code)).mappings().first()
+            if row is None:
+                raise DossierNotFound(f"no dossier with code {code!r}")
+            page_rows = conn.execute(
+                sa.select(pages.c.result)
+                .where(pages.c.dossier_code == code, pages.c.state == "done")
+                .order_by(pages.c.number)
+            ).all()
+            fixes = (
+                [
+                    _correction_row(r)
+                    for r in conn.execute(
+                        sa.select(corrections).where(corrections.c.dossier_code == code).order_by(corrections.c.id)
+                    ).mappings()
+                ]
+                if corrected
+                else []
+            )
+            failed = conn.execute(
+                sa.select(pages.c.number, pages.c.source_page, pages.c.error, files.c.name, files.c.sha256)
+                .join(
+                    files,
+                    sa.and_(files.c.dossier_code == pages.c.dossier_code, files.c.position == pages.c.file_position),
+                )
+                .where(pages.c.dossier_code == code, pages.c.state == "failed")
+                .order_by(pages.c.number)
+            ).all()
+        problems = [
+            FileProblem(file=f.name, sha256=f.sha256, error=f.error_kind, message=f.error_message or "")
+            for f in self.files(code)
+            if f.error_kind
+        ] + [
+            FileProblem(
+                file=name,
+                sha256=sha,
+                page=number,
+                error="PageFailed",
+                message=f"page {source_page} of the file could not be processed: {error or 'unknown error'}",
+            )
+            for number, source_page, error, name, sha in failed
+        ]
+        record_pages = [Page.model_validate(r) for (r,) in page_rows]
+        problems += no_text_problems(record_pages)
+        record = Dossier(
+            code=row["code"],
+            status=DossierStatus(row["status"]),
+            pages=record_pages,
+            documents=[Document.model_validate(d) for d in row["documents"] or []],
+            problems=problems,
+            source=(row["meta"] or {}).get("source"),
+        )
+        if fixes:
+            from pipeline.corrections import apply_corrections  # the pipeline's extraction, only when needed
+
+            record = apply_corrections(record, fixes)
+        return record

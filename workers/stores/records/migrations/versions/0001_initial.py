@@ -1,0 +1,161 @@
+"""The initial schema: the tables `metadata.create_all` made at every start before migrations existed.
+
+Revision ID: 0001
+Revises:
+Create Date: 2025-01-01
+
+The tables are written out here, frozen, rather than imported from `workers/stores/records/tables.py`, which moves on
+with later revisions. Tables and indexes already there are left alone: a database made by `create_all` before
+migrations existed (a table short when it was made by an older version, an index added later) is completed
+and then counts as this revision.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def schema() -> sa.MetaData:
+    metadata = sa.MetaData()
+
+    sa.Table(
+        "dossiers",
+        metadata,
+        sa.Column("code", sa.String(64), primary_key=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("meta", sa.JSON, nullable=False, default=dict),
+        sa.Column("documents", sa.JSON, nullable=False, default=list),
+        sa.Column("created_at", sa.Float, nullable=False),
+        sa.Column("updated_at", sa.Float, nullable=False),
+    )
+
+    sa.Table(
+        "originals",
+        metadata,
+        sa.Column("sha256", sa.String(64), primary_key=True),
+        sa.Column("size", sa.BigInteger, nullable=False),
+        sa.Column("object_key", sa.String(200), nullable=False),
+        sa.Column("first_name", sa.String(500), nullable=False),
+        sa.Column("created_at", sa.Float, nullable=False),
+    )
+
+    sa.Table(
+        "dossier_files",
+        metadata,
+        sa.Column("dossier_code", sa.String(64), sa.ForeignKey("dossiers.code"), primary_key=True),
+        sa.Column("position", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(500), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=True),
+        sa.Column("kind", sa.String(8), nullable=True),
+        sa.Column("pages", sa.Integer, nullable=True),
+        sa.Column("error_kind", sa.String(64), nullable=True),
+        sa.Column("error_message", sa.Text, nullable=True),
+    )
+
+    pages = sa.Table(
+        "pages",
+        metadata,
+        sa.Column("dossier_code", sa.String(64), sa.ForeignKey("dossiers.code"), primary_key=True),
+        sa.Column("number", sa.Integer, primary_key=True),
+        sa.Column("file_position", sa.Integer, nullable=False),
+        sa.Column("source_page", sa.Integer, nullable=False),
+        sa.Column("state", sa.String(12), nullable=False),  # pending | running | done | failed
+        sa.Column("attempts", sa.Integer, nullable=False, default=0),
+        sa.Column("lease_until", sa.Float, nullable=True),
+        sa.Column("result", sa.JSON, nullable=True),
+        sa.Column("error", sa.Text, nullable=True),
+        sa.Column("updated_at", sa.Float, nullable=False),
+    )
+    # The sweeper looks for pages left pending or running too long across all dossiers.
+    sa.Index("pages_by_state_and_age", pages.c.state, pages.c.updated_at)
+
+    sa.Table(
+        "corrections",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("dossier_code", sa.String(64), sa.ForeignKey("dossiers.code"), nullable=False),
+        sa.Column("target", sa.String(32), nullable=False),  # document_type | field | word
+        sa.Column("document", sa.Integer, nullable=True),  # index in the dossier's documents
+        sa.Column("key", sa.String(64), nullable=True),  # field key, or page:word for OCR text
+        sa.Column("old", sa.Text, nullable=True),
+        sa.Column("new", sa.Text, nullable=True),
+        sa.Column("pages", sa.JSON, nullable=True),  # the document's page numbers at the time
+        sa.Column("who", sa.String(100), nullable=False),
+        sa.Column("at", sa.Float, nullable=False),
+    )
+
+    # --- the web app: staff, their API tokens, the search text of each dossier ----------------------------------
+
+    sa.Table(
+        "users",
+        metadata,
+        sa.Column("name", sa.String(100), primary_key=True),
+        sa.Column("role", sa.String(16), nullable=False),  # counter | reviewer | admin
+        sa.Column("password_hash", sa.String(200), nullable=True),  # argon2; None: API token only
+        sa.Column("lang", sa.String(8), nullable=False, default="vi"),
+        sa.Column("active", sa.Boolean, nullable=False, default=True),
+        sa.Column("created_at", sa.Float, nullable=False),
+    )
+
+    sa.Table(
+        "api_tokens",
+        metadata,
+        sa.Column("token_sha256", sa.String(64), primary_key=True),  # the token itself is never stored
+        sa.Column("user_name", sa.String(100), sa.ForeignKey("users.name"), nullable=False),
+        sa.Column("created_at", sa.Float, nullable=False),
+    )
+
+    sa.Table(
+        "dossier_search",
+        metadata,
+        sa.Column("dossier_code", sa.String(64), sa.ForeignKey("dossiers.code"), primary_key=True),
+        sa.Column(
+            "folded", sa.Text, nullable=False
+        ),  # code, citizen, page text, field values: lower case, no diacritics
+        sa.Column("indexed_at", sa.Float, nullable=False),
+    )
+
+    # --- the watch folder's intake journal: one row per file taken, so a restarted watcher resumes -------------
+
+    sa.Table(
+        "watch_intake",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("root", sa.String(1000), nullable=False),  # the watch folder, absolute
+        sa.Column("path", sa.String(1000), nullable=False),  # the file inside it, as found
+        sa.Column("folder", sa.String(1000), nullable=False),  # its subfolder ('' at the top)
+        sa.Column("sha256", sa.String(64), nullable=False, index=True),
+        sa.Column("size", sa.BigInteger, nullable=False),
+        sa.Column("mtime_ns", sa.BigInteger, nullable=False),  # with size: is the file in the folder still this one?
+        sa.Column("state", sa.String(12), nullable=False),  # received | stored | split | done | duplicate | failed
+        sa.Column("segments", sa.JSON, nullable=True),  # [{"code", "first", "last"}]: the dossiers the file makes
+        sa.Column("error_kind", sa.String(64), nullable=True),
+        sa.Column("error_message", sa.Text, nullable=True),
+        sa.Column("settled", sa.Boolean, nullable=False, default=False),  # the file has left the folder
+        sa.Column("settled_as", sa.String(1000), nullable=True),  # done/… | failed/… | deleted | vanished
+        sa.Column("created_at", sa.Float, nullable=False),
+        sa.Column("updated_at", sa.Float, nullable=False),
+    )
+    return metadata
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    metadata = schema()
+    metadata.create_all(bind, checkfirst=True)  # missing tables, with their indexes
+    inspector = sa.inspect(bind)
+    for table in metadata.sorted_tables:
+        present = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in present:
+                index.create(bind)
+
+
+def downgrade() -> None:
+    schema().drop_all(op.get_bind())

@@ -1,0 +1,1 @@
+"""The use cases: intake, a page, a dossier, artifacts, training, users."""

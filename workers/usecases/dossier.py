@@ -1,0 +1,53 @@
+"""The per-dossier stage, run once its last page is done: documents, then the dossier's status."""
+
+from __future__ import annotations
+
+from pipeline.classify import TextClassifier, load_cached
+from pipeline.documents import build_documents
+from pipeline.extract.resolve import load_model
+from schemas.record import Dossier, DossierStatus
+from workers.settings import Settings
+from workers.stores.records import Records
+from workers.usecases import classifier as classifiers
+from workers.usecases import labels
+
+
+def dossier_status(dossier: Dossier) -> DossierStatus:
+    if not dossier.pages:
+        return DossierStatus.failed
+    if any(d.needs_review for d in dossier.documents):
+        return DossierStatus.needs_review
+    return DossierStatus.processed
+
+
+def warm(settings: Settings) -> None:
+    """Load what the dossier stage needs (the current classifier, the catalogue) ahead of its first dossier:
+    a one-page `hoso process` does it while its page is read in another process."""
+    classifiers.current(settings)
+    labels.current_catalog(settings)
+    load_model()  # the field scorer
+
+
+def finish_dossier(
+    records: Records, code: str, *, settings: Settings | None = None, classifier: TextClassifier | None = None
+) -> Dossier:
+    """Split the pages into documents, name and fill them, set the dossier's status; return its record.
+
+    Safe to run twice: the documents are computed from the pages (with corrected OCR words) again and replace
+    the machine's previous ones; reviewers' corrections are kept apart and win; a dossier a reviewer has
+    marked reviewed keeps its documents and status. The classifier is the one given, else the current one for
+    `settings` (a retrained model is picked up: workers/usecases/classifier.py), else the shipped one; fields are read
+    with the labels reviewers taught (`hoso train`: workers/usecases/labels.py) when there are `settings`.
+    """
+    dossier = records.dossier(code)
+    if dossier.status == DossierStatus.reviewed:
+        return dossier  # a reviewer's verdict stands
+    if classifier is None:
+        classifier = classifiers.current(settings) if settings is not None else load_cached()
+    documents = build_documents(dossier.pages, classifier, labels.current_catalog(settings))
+    records.set_documents(code, documents)
+    dossier = dossier.model_copy(update={"documents": documents})
+    status = dossier_status(dossier)
+    records.set_status(code, status)
+    # Read back: reviewers' corrections (stored apart) are laid over the machine's documents just set.
+    return records.dossier(code)
