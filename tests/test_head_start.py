@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import shared
+from tests.conftest import ROOT, shared
 from workers.runners import embedded, head_start
 from workers.settings import Settings
 from workers.stores.records import PageTask
@@ -24,13 +24,27 @@ def _page_json(settings: Settings, page: Path, ahead: head_start.HeadStart | Non
     return record, jpeg
 
 
+def _in_a_fresh_interpreter(name: str, tmp_path: Path) -> None:
+    """Run `name` of this module in a new interpreter: a process with threads (an earlier test's) never forks."""
+    code = f"import pathlib, tests.test_head_start as t; t.{name}(pathlib.Path({str(tmp_path)!r}))"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_a_page_read_ahead_gives_the_same_record_and_image_as_one_read_in_place(tmp_path: Path) -> None:
+    shutil.copy(shared("tesseract", "phototest-rotated-180.png"), tmp_path / "page.png")
+    _in_a_fresh_interpreter("same_record_and_image", tmp_path)
+
+
+def test_a_page_read_ahead_from_other_content_is_not_taken(tmp_path: Path) -> None:
+    shutil.copy(shared("tesseract", "phototest-rotated-180.png"), tmp_path / "page.png")
+    _in_a_fresh_interpreter("other_content_not_taken", tmp_path)
+
+
+def same_record_and_image(tmp_path: Path) -> None:
     # GIVEN a one-page scan
     page = tmp_path / "page.png"
-    shutil.copy(shared("tesseract", "phototest-rotated-180.png"), page)
-
-    if threading.active_count() != 1:
-        pytest.skip("a process with threads does not fork (an earlier test left one running)")
+    assert threading.active_count() == 1
     # WHEN it is processed once with its page read ahead in the forked process, once without
     ahead = head_start.begin([page])
     assert ahead is not None
@@ -52,13 +66,11 @@ def test_a_page_read_ahead_gives_the_same_record_and_image_as_one_read_in_place(
     assert with_head[1] == without[1]
 
 
-def test_a_page_read_ahead_from_other_content_is_not_taken(tmp_path: Path) -> None:
+def other_content_not_taken(tmp_path: Path) -> None:
     # GIVEN a page read ahead
     page = tmp_path / "page.png"
-    shutil.copy(shared("tesseract", "phototest-rotated-180.png"), page)
     settings = Settings(data_dir=tmp_path / "d", jobs=1)
-    if threading.active_count() != 1:
-        pytest.skip("a process with threads does not fork (an earlier test left one running)")
+    assert threading.active_count() == 1
     with head_start.begin([page]) as ahead:  # type: ignore[union-attr]
         ahead.send(settings.pipeline)
         # WHEN the task asks for other content (another SHA-256) under the same name
