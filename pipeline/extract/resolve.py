@@ -8,9 +8,11 @@
 3. Each (field, candidate) pair gets cues (`FEATURES`): how well the text before it, the cell to its left or the
    line above reads as one of the field's labels, or as another field's; role words (`cues` in the type data)
    in that label; the heading or column header over it against the field's sections (wife's or husband's
-   column); parse quality; OCR confidence; whether the label reader chose it. A logistic model
-   (`pipeline/models/fields.json`, learned by `learn.py` from generated papers of one layout family) turns the
-   cues into a probability; an isotonic map fitted on other layouts calibrates it.
+   column); parse quality; OCR confidence; whether the label reader chose it. Boosted trees
+   (`pipeline/models/fields.json`, learned by `learn.py` through `bench/fields.py --fit` from generated papers
+   of two layout families; a logistic model beside them as the fallback) turn the cues into a score; Platt
+   scaling fitted on out-of-fold scores (each layout fold scored by a model learned without it) makes it the
+   probability that the value is right.
 4. One assignment per document: pairs in order of probability, each field one value, each printed value one
    field (the husband is not given the wife's name), nothing below a floor.
 """
