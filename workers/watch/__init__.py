@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.errors import HosoError, PagesNotRead, WatchFolderBusy, WatchFolderMissing
+from workers.private import make_dir
 from workers.runners import Runner, finished, make_runner
 from workers.settings import Settings
 from workers.stores.objects import ObjectStore, make_store
@@ -201,7 +202,7 @@ class Watcher:
 
     @contextlib.contextmanager
     def _open(self) -> Iterator[None]:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        make_dir(self.settings.data_dir)
         for sub in (DONE, FAILED):
             (self.root / sub).mkdir(exist_ok=True)
         self._records = Records(self.settings.db_url)

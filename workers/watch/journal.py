@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from schemas.errors import DuplicateFile, HosoError, InputError, MissingFile
+from workers.private import make_dir
 from workers.settings import Settings
 from workers.stores.objects import ObjectStore, original_key
 from workers.stores.records import FileRow, IntakeRow, Records
@@ -52,7 +53,7 @@ class Journal:
         self.settings = settings
         self.forget = forget  # the file is not complete after all: watch it again from scratch
         self.tmp = settings.data_dir / "tmp" / "watch"
-        self.tmp.mkdir(parents=True, exist_ok=True)
+        make_dir(self.tmp)
 
     # --- received → stored → split ----------------------------------------------------------------------------
 
