@@ -60,6 +60,13 @@ class TruncatedFile(InputError):
     advice = "The file is cut short or damaged: copy or export it again from the scanner."
 
 
+class UndecodableImage(InputError):
+    advice = (
+        "An image in the file cannot be decoded (damaged, or a coding hoso's PDF reader cannot read): export the "
+        "scan again, as a PDF of JPEG or CCITT images, or as TIFF."
+    )
+
+
 class PasswordProtected(InputError):
     advice = "Remove the password (print to a new PDF) and submit again."
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import resource
 import shutil
 import struct
 import subprocess
@@ -20,10 +22,13 @@ from schemas.errors import (
     TooManyPages,
     TooManyPixels,
     TruncatedFile,
+    UndecodableImage,
 )
 from schemas.settings import PipelineSettings
 from tests.conftest import shared
-from tests.pdfmake import write_ccitt_pdf
+from tests.pdfmake import g4_strip, write_ccitt_pdf, write_image_pdf
+
+A4 = (595.0, 842.0)
 
 
 def test_jbig2_pdf_pages_render_at_their_scan_resolution(pipeline_settings: PipelineSettings) -> None:
@@ -167,3 +172,77 @@ def test_decompression_bomb_is_refused_before_decoding(tmp_path: Path, pipeline_
     path.write_bytes(_png_claiming(60_000, 60_000))
     with pytest.raises(TooManyPixels):
         raster.inspect(path, pipeline_settings)
+
+
+# --- what a PDF embeds: declared sizes checked before decoding, damaged images never a blank page ---------
+
+
+def _ccitt_bomb(path: Path, side: int) -> None:
+    """A few KB of CCITT G4 whose image dictionary declares side x side pixels, on an A4 page."""
+    data = g4_strip(Image.new("1", (1000, 1000), 1))
+    parms = f"<< /K -1 /Columns {side} /Rows {side} /BlackIs1 false >>"
+    write_image_pdf(path, data, width=side, height=side, filter="CCITTFaxDecode", decode_parms=parms, bits=1,
+                    page_pt=A4)  # fmt: skip
+
+
+def _jpeg(size: tuple[int, int] = (1240, 1754)) -> bytes:
+    buf = io.BytesIO()
+    Image.effect_noise(size, 60).convert("L").save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+def test_a_small_pdf_embedding_a_huge_declared_image_is_refused_before_it_is_decoded(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN a 13 KB-class PDF whose CCITT image declares 100000 x 100000 pixels on an ordinary A4 page
+    path = tmp_path / "bomb.pdf"
+    _ccitt_bomb(path, 100_000)
+    assert path.stat().st_size < 20_000
+    info = raster.inspect(path, pipeline_settings)
+    # WHEN its page is read, in full or as a preview
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for load in (raster.load_page, raster.load_preview):
+        with pytest.raises(TooManyPixels) as err:
+            load(path, info.kind, 0, pipeline_settings)
+        # THEN it is refused with the pixel limit's error, naming the declared size, and nothing was decoded
+        assert "100000x100000" in str(err.value) and "HOSO_MAX_PIXELS" in str(err.value)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # KB: not the 1.2 GB bitmap
+
+
+def test_a_flate_image_declared_over_the_limit_is_refused_whatever_its_data(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    path = tmp_path / "flate-bomb.pdf"
+    write_image_pdf(path, zlib.compress(b"\x00" * 1_000_000), width=45_000, height=45_000, filter="FlateDecode",
+                    page_pt=A4)  # fmt: skip
+    with pytest.raises(TooManyPixels):
+        raster.load_page(path, "pdf", 0, pipeline_settings)
+
+
+def test_an_undecodable_jbig2_image_is_an_error_not_a_blank_page(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    path = tmp_path / "jbig2.pdf"
+    noise = np.random.default_rng(13).integers(0, 256, 3000, dtype=np.uint8).tobytes()
+    write_image_pdf(path, noise, width=2480, height=3508, filter="JBIG2Decode", bits=1, page_pt=A4)
+    with pytest.raises(UndecodableImage) as err:
+        raster.load_page(path, "pdf", 0, pipeline_settings)
+    assert "JBIG2Decode" in str(err.value) and "export the scan again" in str(err.value)
+
+
+@pytest.mark.parametrize("codec", ["DCTDecode", "FlateDecode"])
+def test_an_image_cut_short_inside_a_whole_pdf_is_an_error_not_a_partly_grey_page(
+    tmp_path: Path, pipeline_settings: PipelineSettings, codec: str
+) -> None:
+    # GIVEN a PDF that ends properly (%%EOF, a valid cross-reference) but whose page image stops a third in
+    w, h = 1240, 1754
+    data = _jpeg((w, h)) if codec == "DCTDecode" else zlib.compress(bytes(range(256)) * (w * h // 256))
+    whole = tmp_path / "whole.pdf"
+    write_image_pdf(whole, data, width=w, height=h, filter=codec, dpi=150)
+    cut = tmp_path / "cut.pdf"
+    write_image_pdf(cut, data[: len(data) // 3], width=w, height=h, filter=codec, dpi=150)
+    # WHEN read: the whole one reads, the cut one is refused as cut short (pdfium would fill the rest grey)
+    assert raster.load_page(whole, "pdf", 0, pipeline_settings).pixels.shape[:2] == (h, w)
+    with pytest.raises(TruncatedFile) as err:
+        raster.load_page(cut, "pdf", 0, pipeline_settings)
+    assert "cut short" in str(err.value) and codec in str(err.value)
