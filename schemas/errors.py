@@ -60,6 +60,10 @@ class TruncatedFile(InputError):
     advice = "The file is cut short or damaged: copy or export it again from the scanner."
 
 
+class NotARegularFile(InputError):
+    advice = "Put the scan itself in the folder (a file, not a link, pipe or device)."
+
+
 class UndecodableImage(InputError):
     advice = (
         "An image in the file cannot be decoded (damaged, or a coding hoso's PDF reader cannot read): export the "

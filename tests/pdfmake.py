@@ -30,7 +30,7 @@ def write_ccitt_pdf(image: Image.Image, path: Path, dpi: int = 300) -> None:
 
 
 def write_image_pdf(
-    path: Path,
+    path: Path | None,
     data: bytes,
     *,
     width: int,
@@ -43,8 +43,8 @@ def write_image_pdf(
     page_pt: tuple[float, float] | None = None,
 ) -> bytes:
     """A one-page PDF showing one image XObject whose dictionary declares `width` x `height`, its stream
-    `data` as given (encoded or not, complete or not), placed over the whole page (A4-sized by default
-    `page_pt`: the page's size in points, else the image's size at `dpi`). Returns the file's bytes."""
+    `data` as given (encoded or not, complete or not), placed over the whole page (`page_pt`: the page's
+    size in points, else the image's size at `dpi`). Written to `path` if given; returns the file's bytes."""
     pw, ph = page_pt or (width * 72 / dpi, height * 72 / dpi)
     content = f"q {pw:.2f} 0 0 {ph:.2f} 0 0 cm /Im0 Do Q".encode()
     filt = f"/Filter /{filter} " if filter else ""
@@ -71,5 +71,6 @@ def write_image_pdf(
     for off in offsets:
         out.write(f"{off:010d} 00000 n \n".encode())
     out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    path.write_bytes(out.getvalue())
+    if path is not None:
+        path.write_bytes(out.getvalue())
     return out.getvalue()
