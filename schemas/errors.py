@@ -135,6 +135,10 @@ class RequestError(HosoError):
     advice = "Check the request against the API description (/docs)."
 
 
+class BadDossierCode(RequestError):
+    advice = "Give a code like HS-20261202-1A2B3C or 000.00.28.H57-250338-1306, or leave it out to get a new one."
+
+
 class NotAuthenticated(RequestError):
     http_status = 401
     advice = "Sign in, or send an API token (Authorization: Bearer ...); `hoso user add` makes one."
