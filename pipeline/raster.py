@@ -240,7 +240,7 @@ def _check_embedded_data(page: pdfium.PdfPage, label: str) -> None:
         elif filters[0] == "FlateDecode":
             complete = _flate_complete(raw, rows if len(filters) == 1 else 1)
         elif filters == ["DCTDecode"]:
-            complete = b"\xff\xd9" in raw[-256:]  # the JPEG's end marker (never inside its coded data)
+            complete = b"\xff\xd9" in raw[-1024:]  # the JPEG's end marker (never inside its coded data)
         else:
             complete = True
         if not complete:

@@ -119,6 +119,7 @@ class Watcher:
         self._wake = threading.Event()
         self._retry_at: dict[str, float] = {}  # rel -> when to try again after a transient failure
         self._incomplete: dict[str, tuple[tuple[int, int, int], int]] = {}  # rel -> (signature, tries) cut short
+        self._refused: set[str] = set()  # links and special files journalled (moved, or left in a read-only folder)
         self._skip = [p for p in (settings.data_dir.resolve(),) if p.is_relative_to(self.root)]
         self._in_flight: list[_InFlight] = []
         self._records: Records | None = None
@@ -239,7 +240,11 @@ class Watcher:
 
     def _refuse_special(self, rels: Sequence[str]) -> None:
         assert self._settler is not None
+        self._refused &= set(rels)  # one gone (moved, removed) may come back under its name: refused again then
         for rel in rels:
+            if rel in self._refused:
+                continue
+            self._refused.add(rel)
             row = self._settler.refuse_special(rel, self.journal.key)
             if row is not None:
                 summary = FileSummary(intake=row.id, folder=row.folder, state="failed", error=row.error_kind)
