@@ -5,6 +5,7 @@
 The files (built once, byte by byte, in bench/out/pdf_bombs/):
     flate-45000   a 2 MB PDF whose Flate image (zeros) declares 45000 x 45000 gray pixels on an A4 page
     ccitt-100000  a PDF of a few hundred bytes whose CCITT G4 image declares 100000 x 100000 pixels
+    smask-20000   a 100 x 100 image whose soft mask (no page object names it) declares 20000 x 20000 pixels
 Each is given to `hoso process FILE --json` on a fresh data dir, timed by /usr/bin/time (maximum resident set
 of the process and its page processes). Target (issue 13): refused with the pixel limit's error (exit 2, the
 page's problem in the record) at <= 300 MB peak.
@@ -48,7 +49,11 @@ def build() -> dict[str, Path]:
     parms = "<< /K -1 /Columns 100000 /Rows 100000 /BlackIs1 false >>"
     write_image_pdf(ccitt, g4_strip(Image.new("1", (1000, 1000), 1)), width=100_000, height=100_000,
                     filter="CCITTFaxDecode", decode_parms=parms, bits=1, page_pt=A4)  # fmt: skip
-    return {"flate-45000": flate, "ccitt-100000": ccitt}
+    smask = OUT / "smask-20000.pdf"
+    if not smask.exists():
+        write_image_pdf(smask, zlib.compress(b"\x80" * 10_000), width=100, height=100, filter="FlateDecode",
+                        page_pt=A4, smask=(20_000, 20_000, _zeros_flate(20_000, 20_000)))  # fmt: skip
+    return {"flate-45000": flate, "ccitt-100000": ccitt, "smask-20000": smask}
 
 
 def measure(name: str, pdf: Path) -> bool:
@@ -61,7 +66,9 @@ def measure(name: str, pdf: Path) -> bool:
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=900)
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))  # type: ignore[union-attr]
     problems = json.loads(record.read_text(encoding="utf-8")).get("problems", []) if record.exists() else []
-    refused = proc.returncode == 2 and any("TooManyPixels" in p.get("message", "") for p in problems)
+    # refused as a file (at intake) or as its page
+    pixel_limit = [p for p in problems if p.get("error") == "TooManyPixels" or "TooManyPixels" in p.get("message", "")]
+    refused = proc.returncode == 2 and bool(pixel_limit)
     ok = refused and peak_kb / 1024 <= TARGET_MB
     size = pdf.stat().st_size
     print(f"{name:14s} {size / 1024:8.0f} KB  exit {proc.returncode}  peak {peak_kb / 1024:6.0f} MB  "

@@ -41,14 +41,17 @@ def write_image_pdf(
     bits: int = 8,
     dpi: int = 300,
     page_pt: tuple[float, float] | None = None,
+    smask: tuple[int, int, bytes] | None = None,
 ) -> bytes:
     """A one-page PDF showing one image XObject whose dictionary declares `width` x `height`, its stream
     `data` as given (encoded or not, complete or not), placed over the whole page (`page_pt`: the page's
-    size in points, else the image's size at `dpi`). Written to `path` if given; returns the file's bytes."""
+    size in points, else the image's size at `dpi`); `smask`: (width, height, Flate data) of a gray soft mask
+    for it. Written to `path` if given; returns the file's bytes."""
     pw, ph = page_pt or (width * 72 / dpi, height * 72 / dpi)
     content = f"q {pw:.2f} 0 0 {ph:.2f} 0 0 cm /Im0 Do Q".encode()
     filt = f"/Filter /{filter} " if filter else ""
     parms = f"/DecodeParms {decode_parms} " if decode_parms else ""
+    parms += "/SMask 6 0 R " if smask else ""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -60,10 +63,19 @@ def write_image_pdf(
         + b"\nendstream",
         f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
     ]
+    if smask:
+        sw, sh, sdata = smask
+        objects.append(
+            f"<< /Type /XObject /Subtype /Image /Width {sw} /Height {sh} /ColorSpace /DeviceGray /BitsPerComponent 8 "
+            f"/Filter /FlateDecode /Length {len(sdata)} >>\nstream\n".encode()
+            + sdata
+            + b"\nendstream"
+        )
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = [0] * len(objects)
-    for i in (1, 2, 3, 5, 4):  # the image last, as scanners write it: a file cut short loses image data first
+    # the image last, as scanners write it: a file cut short loses image data first
+    for i in (1, 2, 3, 5, 4, 6)[: len(objects)]:
         offsets[i - 1] = out.tell()
         out.write(f"{i} 0 obj\n".encode() + objects[i - 1] + b"\nendobj\n")
     xref = out.tell()

@@ -223,4 +223,4 @@ def test_a_pdf_whose_image_declares_a_huge_size_is_a_pixel_limit_problem_in_the_
     record = json.loads(out.read_text(encoding="utf-8"))
     assert record["pages"] == []
     [problem] = record["problems"]
-    assert "TooManyPixels" in problem["message"] and "100000x100000" in problem["message"]
+    assert problem["error"] == "TooManyPixels" and "100000x100000" in problem["message"]

@@ -198,15 +198,43 @@ def test_a_small_pdf_embedding_a_huge_declared_image_is_refused_before_it_is_dec
     path = tmp_path / "bomb.pdf"
     _ccitt_bomb(path, 100_000)
     assert path.stat().st_size < 20_000
-    info = raster.inspect(path, pipeline_settings)
-    # WHEN its page is read, in full or as a preview
+    # WHEN the file is checked, and (had it got past) its page read in full or as a preview
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    for load in (raster.load_page, raster.load_preview):
+    checks = [
+        lambda: raster.inspect(path, pipeline_settings),
+        lambda: raster.load_page(path, "pdf", 0, pipeline_settings),
+        lambda: raster.load_preview(path, "pdf", 0, pipeline_settings),
+    ]
+    for check in checks:
         with pytest.raises(TooManyPixels) as err:
-            load(path, info.kind, 0, pipeline_settings)
+            check()
         # THEN it is refused with the pixel limit's error, naming the declared size, and nothing was decoded
         assert "100000x100000" in str(err.value) and "HOSO_MAX_PIXELS" in str(err.value)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # KB: not the 1.2 GB bitmap
+
+
+def test_a_soft_mask_declared_huge_is_refused_though_no_page_object_names_it(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN a 100 x 100 image on the page whose soft mask (not a page object) declares 20000 x 20000 pixels
+    path = tmp_path / "smask-bomb.pdf"
+    mask = zlib.compress(b"\xff" * 1_000_000)
+    write_image_pdf(path, zlib.compress(b"\x80" * 10_000), width=100, height=100, filter="FlateDecode", page_pt=A4,
+                    smask=(20_000, 20_000, mask))  # fmt: skip
+    # WHEN the file is checked THEN it is refused, before pdfium decodes the 400 Mpx mask to render the page
+    with pytest.raises(TooManyPixels) as err:
+        raster.inspect(path, pipeline_settings)
+    assert "20000x20000" in str(err.value)
+
+
+def test_an_image_of_ordinary_size_passes_the_declared_size_check(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    path = tmp_path / "a4-300dpi.pdf"
+    write_image_pdf(path, zlib.compress(b"\xff" * 2480 * 3508), width=2480, height=3508, filter="FlateDecode",
+                    smask=(2480, 3508, zlib.compress(b"\xff" * 2480 * 3508)))  # fmt: skip
+    assert raster.inspect(path, pipeline_settings).pages == 1
+    assert raster.load_page(path, "pdf", 0, pipeline_settings).pixels.shape[:2] == (3508, 2480)
 
 
 def test_a_flate_image_declared_over_the_limit_is_refused_whatever_its_data(
