@@ -58,8 +58,8 @@ class PageImage:
 
 def sniff(head: bytes) -> Kind | None:
     """The document type from the first bytes of a file, or None."""
-    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
-        return "pdf"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):  # at the start: not an HTML page or a ZIP
+        return "pdf"  # that carries a PDF somewhere inside (readers that look further are lenient, hoso is not)
     if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
         return "tiff"
     if head.startswith(b"\xff\xd8\xff"):
@@ -100,7 +100,7 @@ def load_page(path: Path, kind: Kind, index: int, settings: PipelineSettings, *,
     label = name or path.name
     if kind == "pdf":
         with _open_pdf(path, label) as doc:
-            return _render_pdf_page(doc[index], label, settings)
+            return _render_pdf_page(_pdf_page(doc, index, label), label, settings)
     return _load_image_frame(path, index, label, settings)
 
 
@@ -113,7 +113,7 @@ def load_preview(
     label = name or path.name
     if kind == "pdf":
         with _open_pdf(path, label) as doc:
-            page = doc[index]
+            page = _pdf_page(doc, index, label)
             _check_embedded_pixels(page, label, settings)
             stated, _gray = _pdf_page_dpi(page)
             render_dpi = min(dpi, stated or settings.default_dpi)
@@ -202,6 +202,14 @@ def _check_declared_images(path: Path, label: str, settings: PipelineSettings) -
                     f"limit of {settings.max_pixels / 1e6:.0f} Mpx",
                     file=label,
                 )
+
+
+def _pdf_page(doc: pdfium.PdfDocument, index: int, label: str) -> pdfium.PdfPage:
+    try:
+        return doc[index]
+    except pdfium.PdfiumError as exc:  # a page tree that loops, or a page object that is not one
+        raise TruncatedFile(f"page {index + 1} of the PDF cannot be loaded (its page tree is damaged)",
+                            file=label) from exc  # fmt: skip
 
 
 def _pdf_page_count(path: Path, label: str) -> int:

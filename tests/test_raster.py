@@ -274,3 +274,31 @@ def test_an_image_cut_short_inside_a_whole_pdf_is_an_error_not_a_partly_grey_pag
     with pytest.raises(TruncatedFile) as err:
         raster.load_page(cut, "pdf", 0, pipeline_settings)
     assert "cut short" in str(err.value) and codec in str(err.value)
+
+
+def test_a_file_that_only_carries_a_pdf_header_somewhere_inside_is_not_a_pdf(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    real = tmp_path / "real.pdf"
+    write_image_pdf(real, zlib.compress(b"\xff" * 100 * 100), width=100, height=100, filter="FlateDecode")
+    polyglot = tmp_path / "page.pdf"
+    polyglot.write_bytes(b"<html><body>not a scan</body></html>\n" * 5 + real.read_bytes())
+    with pytest.raises(NotADocument):
+        raster.inspect(polyglot, pipeline_settings)
+    assert raster.inspect(real, pipeline_settings).kind == "pdf"
+
+
+def test_a_pdf_whose_page_tree_loops_is_a_damaged_file_not_a_crash(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN a PDF whose page tree names itself among its kids (it says 2 pages)
+    path = tmp_path / "loop.pdf"
+    body = write_image_pdf(None, zlib.compress(b"\xff" * 100 * 100), width=100, height=100, filter="FlateDecode")
+    kids = b"/Kids [3 0 R] /Count 1"
+    assert kids in body
+    path.write_bytes(body.replace(kids, b"/Kids [2 0 R 3 0 R] /Count 2"))  # offsets moved: pdfium finds them
+    info = raster.inspect(path, pipeline_settings)
+    # WHEN its second page is read THEN the error is bad input (exit 2), not a bug
+    with pytest.raises(TruncatedFile) as err:
+        raster.load_page(path, info.kind, 1, pipeline_settings)
+    assert "page tree" in str(err.value)
