@@ -237,6 +237,7 @@ def test_links_and_fifos_go_to_failed_with_their_reason_and_what_they_point_to_i
     _blank_png(elsewhere / "x.png", 9)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
+    inbox.chmod(0o750)  # the share: its group (the counter's clerks) may look in
     (inbox / "scan.pdf").symlink_to(secret)
     (inbox / "quầy 3").symlink_to(elsewhere, target_is_directory=True)
     os.mkfifo(inbox / "pipe.pdf")
@@ -253,6 +254,8 @@ def test_links_and_fifos_go_to_failed_with_their_reason_and_what_they_point_to_i
     assert "NotARegularFile" in (failed / "quầy 3.reason.txt").read_text(encoding="utf-8")
     assert "named pipe" in (failed / "pipe.pdf.reason.txt").read_text(encoding="utf-8")
     assert _files(inbox / "done") == ["real.png"]
+    # AND done/ and failed/ are as open as the folder they are in (hoso's umask 077 would make them 0700)
+    assert {stat.S_IMODE((inbox / sub).stat().st_mode) for sub in ("done", "failed")} == {0o750}
     # AND nothing was read through the links: no original holds the secret or the linked folder's file
     originals = [p.read_bytes() for p in (settings.objects_dir / "originals").iterdir()]
     assert len(originals) == 1 and secret.read_bytes() not in originals

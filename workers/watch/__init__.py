@@ -45,6 +45,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -213,7 +214,9 @@ class Watcher:
     def _open(self) -> Iterator[None]:
         make_dir(self.settings.data_dir)
         for sub in (DONE, FAILED):
-            (self.root / sub).mkdir(exist_ok=True)
+            if not (self.root / sub).is_dir():  # as open as the folder the scanners save to: its owner's choice
+                (self.root / sub).mkdir()
+                (self.root / sub).chmod(stat.S_IMODE(self.root.stat().st_mode))
         self._records = Records(self.settings.db_url)
         self._store = make_store(self.settings)
         self._journal = Journal(self.root, self._records, self._store, self.settings, forget=self.stability.forget)
