@@ -6,6 +6,9 @@ The file type is decided by content, never by extension. Every refusal is a spec
 from __future__ import annotations
 
 import math
+import mmap
+import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from schemas.errors import (
     TooManyPages,
     TooManyPixels,
     TruncatedFile,
+    UndecodableImage,
 )
 from schemas.settings import PipelineSettings
 
@@ -32,6 +36,9 @@ Kind = Literal["pdf", "tiff", "jpeg", "png"]
 # Resolutions scanners use; a computed dpi within 2 % of one of these is snapped to it.
 _COMMON_DPI = (100, 150, 200, 240, 300, 400, 600)
 _PDF_MAX_RENDER_DPI = 600
+_FORM_DEPTH = 8  # images inside forms inside forms...: looked for this deep
+_ZLIB_CHUNK = 1 << 22  # a Flate image is checked for completeness 4 MB of output at a time, never held whole
+_DECODED_TO_CHECK = frozenset({"JBIG2Decode", "JPXDecode"})  # codecs whose failure pdfium renders as blank
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,8 @@ class PageImage:
 
 def sniff(head: bytes) -> Kind | None:
     """The document type from the first bytes of a file, or None."""
-    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
-        return "pdf"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):  # at the start: not an HTML page or a ZIP
+        return "pdf"  # that carries a PDF somewhere inside (readers that look further are lenient, hoso is not)
     if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
         return "tiff"
     if head.startswith(b"\xff\xd8\xff"):
@@ -78,6 +85,7 @@ def inspect(path: Path, settings: PipelineSettings, *, name: str | None = None) 
         raise NotADocument("not a PDF, TIFF, JPEG or PNG (its content says otherwise)", file=label)
     if kind == "pdf":
         pages = _pdf_page_count(path, label)
+        _check_declared_images(path, label, settings)
     else:
         pages = _image_frame_count(path, label, settings)
     if pages == 0:
@@ -92,7 +100,7 @@ def load_page(path: Path, kind: Kind, index: int, settings: PipelineSettings, *,
     label = name or path.name
     if kind == "pdf":
         with _open_pdf(path, label) as doc:
-            return _render_pdf_page(doc[index], label, settings)
+            return _render_pdf_page(_pdf_page(doc, index, label), label, settings)
     return _load_image_frame(path, index, label, settings)
 
 
@@ -105,7 +113,8 @@ def load_preview(
     label = name or path.name
     if kind == "pdf":
         with _open_pdf(path, label) as doc:
-            page = doc[index]
+            page = _pdf_page(doc, index, label)
+            _check_embedded_pixels(page, label, settings)
             stated, _gray = _pdf_page_dpi(page)
             render_dpi = min(dpi, stated or settings.default_dpi)
             try:
@@ -165,6 +174,44 @@ def _open_pdf(path: Path, label: str) -> Iterator[pdfium.PdfDocument]:
         doc.close()
 
 
+# An image XObject's dictionary: streams are never inside object streams, so each one is in the file as text.
+_IMAGE_SUBTYPE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
+_WIDTH = re.compile(rb"/Width\s+(\d{1,12})(?![\d.\s]*R)")  # a direct number, not a reference (7 0 R)
+_HEIGHT = re.compile(rb"/Height\s+(\d{1,12})(?![\d.\s]*R)")
+_DICT_REACH = 4096  # bytes looked at either side of /Subtype /Image for the rest of its dictionary
+
+
+def _check_declared_images(path: Path, label: str, settings: PipelineSettings) -> None:
+    """Every image stream in the file (those a page shows, and those no page object names: soft masks,
+    patterns, annotations) within the pixel limit, by the /Width and /Height its dictionary declares, read
+    from the file's bytes, before anything is decoded."""
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for m in _IMAGE_SUBTYPE.finditer(data):
+            start = data.rfind(b"obj", max(0, m.start() - _DICT_REACH), m.start())
+            end = data.find(b"stream", m.end(), m.end() + _DICT_REACH)
+            if start < 0 or end < 0:
+                continue  # not an object's dictionary (a string, a comment): pdfium's own check stands
+            head = bytes(data[start:end])
+            w, h = _WIDTH.search(head), _HEIGHT.search(head)
+            if w is None or h is None:
+                continue
+            width, height = int(w.group(1)), int(h.group(1))
+            if width * height > settings.max_pixels:
+                raise TooManyPixels(
+                    f"an image in the file declares {width}x{height} = {width * height / 1e6:.0f} Mpx, over the "
+                    f"limit of {settings.max_pixels / 1e6:.0f} Mpx",
+                    file=label,
+                )
+
+
+def _pdf_page(doc: pdfium.PdfDocument, index: int, label: str) -> pdfium.PdfPage:
+    try:
+        return doc[index]
+    except pdfium.PdfiumError as exc:  # a page tree that loops, or a page object that is not one
+        raise TruncatedFile(f"page {index + 1} of the PDF cannot be loaded (its page tree is damaged)",
+                            file=label) from exc  # fmt: skip
+
+
 def _pdf_page_count(path: Path, label: str) -> int:
     with _open_pdf(path, label) as doc:
         return len(doc)
@@ -204,7 +251,75 @@ def _pdf_page_dpi(page: pdfium.PdfPage) -> tuple[int | None, bool]:
     return _snap_dpi(best_dpi), gray
 
 
+def _page_images(page: pdfium.PdfPage) -> list[pdfium.PdfImage]:
+    return list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=_FORM_DEPTH))
+
+
+def _check_embedded_pixels(page: pdfium.PdfPage, label: str, settings: PipelineSettings) -> None:
+    """Every image the page embeds, by the width and height its dictionary declares (read, not decoded),
+    within the pixel limit: a small stream may declare a huge image (a decompression bomb)."""
+    for obj in _page_images(page):
+        w, h = obj.get_px_size()  # FPDFImageObj_GetImagePixelSize: the dictionary's /Width and /Height
+        if w * h > settings.max_pixels:
+            raise TooManyPixels(
+                f"an image on a page declares {w}x{h} = {w * h / 1e6:.0f} Mpx, over the limit of "
+                f"{settings.max_pixels / 1e6:.0f} Mpx",
+                file=label,
+            )
+
+
+def _check_embedded_data(page: pdfium.PdfPage, label: str) -> None:
+    """Every image the page embeds has all its data: pdfium would render a stream cut short as grey or black
+    rows."""
+    for obj in _page_images(page):
+        filters = obj.get_filters()
+        w, h = obj.get_px_size()
+        raw = bytes(obj.get_data(decode_simple=False))
+        rows = h * ((w + 7) // 8)  # the least the image's data can decode to: one bit a pixel
+        if not filters:
+            complete = len(raw) >= rows
+        elif filters[0] == "FlateDecode":
+            complete = _flate_complete(raw, rows if len(filters) == 1 else 1)
+        elif filters == ["DCTDecode"]:
+            complete = b"\xff\xd9" in raw[-1024:]  # the JPEG's end marker (never inside its coded data)
+        else:
+            complete = True
+        if not complete:
+            raise TruncatedFile(f"an image on a page is cut short ({'/'.join(filters) or 'raw'} data ends early)",
+                                file=label)  # fmt: skip
+
+
+def _check_decodable(page: pdfium.PdfPage, label: str) -> None:
+    """A page rendered blank: its JBIG2 and JPEG 2000 images decoded on their own (pdfium renders an image
+    it cannot decode as nothing, and says nothing). Only then: a second decode of every scan would cost some
+    50 ms a page."""
+    for obj in _page_images(page):
+        filters = obj.get_filters()
+        if _DECODED_TO_CHECK & set(filters):
+            try:
+                obj.get_bitmap()  # within the pixel limit, checked before; freed with the object
+            except pdfium.PdfiumError as exc:
+                raise UndecodableImage(f"an image on a page cannot be decoded ({'/'.join(filters)})",
+                                       file=label) from exc  # fmt: skip
+
+
+def _flate_complete(raw: bytes, at_least: int) -> bool:
+    """Whether a zlib stream is whole (its end reached) and decodes to `at_least` bytes; memory bounded."""
+    d = zlib.decompressobj()
+    got = 0
+    data = raw
+    try:
+        while data and not d.eof:
+            got += len(d.decompress(data, _ZLIB_CHUNK))
+            data = d.unconsumed_tail
+    except zlib.error:
+        return False
+    return d.eof and got >= at_least
+
+
 def _render_pdf_page(page: pdfium.PdfPage, label: str, settings: PipelineSettings) -> PageImage:
+    _check_embedded_pixels(page, label, settings)  # before anything decodes an image
+    _check_embedded_data(page, label)
     dpi, gray = _pdf_page_dpi(page)
     stated = dpi is not None
     render_dpi = min(dpi or settings.default_dpi, _PDF_MAX_RENDER_DPI)
@@ -223,6 +338,8 @@ def _render_pdf_page(page: pdfium.PdfPage, label: str, settings: PipelineSetting
     arr = bitmap.to_numpy()
     if arr.ndim == 3 and arr.shape[2] == 4:
         arr = arr[:, :, :3]
+    if arr.size and int(arr.min()) >= 250:  # nothing drawn: a blank page, or images pdfium could not decode
+        _check_decodable(page, label)
     return PageImage(pixels=np.ascontiguousarray(arr), dpi=render_dpi, dpi_stated=stated)
 
 

@@ -60,6 +60,17 @@ class TruncatedFile(InputError):
     advice = "The file is cut short or damaged: copy or export it again from the scanner."
 
 
+class NotARegularFile(InputError):
+    advice = "Put the scan itself in the folder (a file, not a link, pipe or device)."
+
+
+class UndecodableImage(InputError):
+    advice = (
+        "An image in the file cannot be decoded (damaged, or a coding hoso's PDF reader cannot read): export the "
+        "scan again, as a PDF of JPEG or CCITT images, or as TIFF."
+    )
+
+
 class PasswordProtected(InputError):
     advice = "Remove the password (print to a new PDF) and submit again."
 
@@ -122,6 +133,10 @@ class RequestError(HosoError):
     exit_code = 2
     http_status = 422
     advice = "Check the request against the API description (/docs)."
+
+
+class BadDossierCode(RequestError):
+    advice = "Give a code like HS-20261202-1A2B3C or 000.00.28.H57-250338-1306, or leave it out to get a new one."
 
 
 class NotAuthenticated(RequestError):

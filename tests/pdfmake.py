@@ -1,4 +1,5 @@
-"""Small PDFs built byte by byte for tests: a scan stored as CCITT G4, the way office scanners do it."""
+"""Small PDFs built byte by byte for tests: a scan stored as CCITT G4, the way office scanners do it, and
+any image stream under any declared size (bombs, damaged streams)."""
 
 from __future__ import annotations
 
@@ -23,30 +24,65 @@ def g4_strip(image: Image.Image) -> bytes:
 
 def write_ccitt_pdf(image: Image.Image, path: Path, dpi: int = 300) -> None:
     w, h = image.size
-    data = g4_strip(image)
-    pw, ph = w * 72 / dpi, h * 72 / dpi
+    parms = f"<< /K -1 /Columns {w} /Rows {h} /BlackIs1 false >>"
+    write_image_pdf(path, g4_strip(image), width=w, height=h, filter="CCITTFaxDecode", decode_parms=parms,
+                    bits=1, dpi=dpi)  # fmt: skip
+
+
+def write_image_pdf(
+    path: Path | None,
+    data: bytes,
+    *,
+    width: int,
+    height: int,
+    filter: str | None,
+    decode_parms: str | None = None,
+    colorspace: str = "DeviceGray",
+    bits: int = 8,
+    dpi: int = 300,
+    page_pt: tuple[float, float] | None = None,
+    smask: tuple[int, int, bytes] | None = None,
+) -> bytes:
+    """A one-page PDF showing one image XObject whose dictionary declares `width` x `height`, its stream
+    `data` as given (encoded or not, complete or not), placed over the whole page (`page_pt`: the page's
+    size in points, else the image's size at `dpi`); `smask`: (width, height, Flate data) of a gray soft mask
+    for it. Written to `path` if given; returns the file's bytes."""
+    pw, ph = page_pt or (width * 72 / dpi, height * 72 / dpi)
     content = f"q {pw:.2f} 0 0 {ph:.2f} 0 0 cm /Im0 Do Q".encode()
+    filt = f"/Filter /{filter} " if filter else ""
+    parms = f"/DecodeParms {decode_parms} " if decode_parms else ""
+    parms += "/SMask 6 0 R " if smask else ""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {pw:.2f} {ph:.2f}] "
         f"/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>".encode(),
-        f"<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray "
-        f"/BitsPerComponent 1 /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns {w} /Rows {h} "
-        f"/BlackIs1 false >> /Length {len(data)} >>\nstream\n".encode()
+        f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /{colorspace} "
+        f"/BitsPerComponent {bits} {filt}{parms}/Length {len(data)} >>\nstream\n".encode()
         + data
         + b"\nendstream",
         f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
     ]
+    if smask:
+        sw, sh, sdata = smask
+        objects.append(
+            f"<< /Type /XObject /Subtype /Image /Width {sw} /Height {sh} /ColorSpace /DeviceGray /BitsPerComponent 8 "
+            f"/Filter /FlateDecode /Length {len(sdata)} >>\nstream\n".encode()
+            + sdata
+            + b"\nendstream"
+        )
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{i} 0 obj\n".encode() + body + b"\nendobj\n")
+    offsets = [0] * len(objects)
+    # the image last, as scanners write it: a file cut short loses image data first
+    for i in (1, 2, 3, 5, 4, 6)[: len(objects)]:
+        offsets[i - 1] = out.tell()
+        out.write(f"{i} 0 obj\n".encode() + objects[i - 1] + b"\nendobj\n")
     xref = out.tell()
     out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
     for off in offsets:
         out.write(f"{off:010d} 00000 n \n".encode())
     out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    path.write_bytes(out.getvalue())
+    if path is not None:
+        path.write_bytes(out.getvalue())
+    return out.getvalue()

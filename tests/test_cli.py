@@ -203,3 +203,24 @@ def test_a_bug_in_a_command_exits_70_with_a_generic_message_and_its_traceback_in
     assert "Check the" not in err and "Rescan" not in err
     logged = [r for r in caplog.records if r.exc_info and r.exc_info[0] is KeyError]
     assert logged
+
+
+def test_a_pdf_whose_image_declares_a_huge_size_is_a_pixel_limit_problem_in_the_record(tmp_path: Path) -> None:
+    # GIVEN a PDF of a few hundred bytes whose CCITT image declares 100000 x 100000 pixels (10 Gpx)
+    from PIL import Image
+
+    from tests.pdfmake import g4_strip, write_image_pdf
+
+    bomb = tmp_path / "bomb.pdf"
+    parms = "<< /K -1 /Columns 100000 /Rows 100000 /BlackIs1 false >>"
+    write_image_pdf(bomb, g4_strip(Image.new("1", (1000, 1000), 1)), width=100_000, height=100_000,
+                    filter="CCITTFaxDecode", decode_parms=parms, bits=1, page_pt=(595.0, 842.0))  # fmt: skip
+    out = tmp_path / "record.json"
+    # WHEN processed
+    proc = _hoso("process", str(bomb), "--json", str(out), "--data-dir", str(tmp_path / "d"), "--no-progress")
+    # THEN the page is refused by the pixel limit (not rendered as a blank page), bad input, the reason recorded
+    assert proc.returncode == 2, proc.stderr
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["pages"] == []
+    [problem] = record["problems"]
+    assert problem["error"] == "TooManyPixels" and "100000x100000" in problem["message"]

@@ -72,3 +72,72 @@ def test_a_file_already_in_another_dossier_is_found_as_a_duplicate(tmp_path: Pat
         assert len(list((settings.objects_dir / "originals").iterdir())) == 1
     finally:
         records.close()
+
+
+# --- what a submission may hold: real files, a dossier code, a dossier's pages within the limit -----------------
+
+
+def _blank_tiff(path: Path, pages: int) -> Path:
+    from PIL import Image
+
+    frames = [Image.new("L", (400, 560), 255) for _ in range(pages)]
+    frames[0].save(path, save_all=True, append_images=frames[1:], dpi=(100, 100))
+    return path
+
+
+def test_a_folder_input_never_follows_a_link_and_names_it_in_the_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a folder holding a scan and a link named like a scan that points at a secret file
+    monkeypatch.setattr(PageWorker, "run", fake_page_work)
+    secret = tmp_path / "shadow"
+    secret.write_bytes(b"root:$6$secret:19000:0:99999:7:::\n")
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    _blank_tiff(folder / "a.tif", 1)
+    (folder / "b.pdf").symlink_to(secret)
+    out = tmp_path / "record.json"
+    data = tmp_path / "d"
+    # WHEN `hoso process` takes the folder
+    rc = main(["process", str(folder), "--json", str(out), "--data-dir", str(data), "--no-progress"])
+    # THEN the scan is recorded, the link is named as refused, and the secret was never read or stored
+    assert rc == 2
+    record = json.loads(out.read_text())
+    assert [p["source"]["file"] for p in record["pages"]] == ["a.tif"]
+    [problem] = record["problems"]
+    assert (problem["file"], problem["error"]) == ("b.pdf", "NotARegularFile")
+    stored = [p.read_bytes() for p in (data / "objects" / "originals").iterdir()]
+    assert len(stored) == 1 and secret.read_bytes() not in stored
+    assert "b.pdf" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("code", ["a/b", "../x", 'HS"1', "HS-1\r\nSet-Cookie: x=1", "x" * 65, "a..b", ""])
+def test_a_code_that_is_not_a_dossier_code_is_refused_before_anything_is_stored(
+    tmp_path: Path, code: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scan = _blank_tiff(tmp_path / "a.tif", 1)
+    rc = main(["process", str(scan), "--code", code, "--data-dir", str(tmp_path / "d"), "--no-progress"])
+    assert rc == 2
+    assert "is not a dossier code" in capsys.readouterr().err
+    assert not (tmp_path / "d" / "objects" / "originals").exists() or not any(
+        (tmp_path / "d" / "objects" / "originals").iterdir()
+    )
+
+
+def test_the_page_limit_holds_for_the_dossier_not_only_for_each_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN three files of 3 pages each, each under a limit of 5 pages, together over it
+    monkeypatch.setattr(PageWorker, "run", fake_page_work)
+    files = [_blank_tiff(tmp_path / f"{n}.tif", 3) for n in ("a", "b", "c")]
+    out = tmp_path / "record.json"
+    # WHEN processed as one dossier
+    rc = main(["process", *map(str, files), "--max-pages", "5", "--json", str(out), "--data-dir",
+               str(tmp_path / "d"), "--no-progress"])  # fmt: skip
+    # THEN the first file's pages are recorded; the file that goes over the limit and those after it are refused
+    assert rc == 2
+    record = json.loads(out.read_text())
+    assert [p["source"]["file"] for p in record["pages"]] == ["a.tif"] * 3
+    assert [(p["file"], p["error"]) for p in record["problems"]] == [("b.tif", "TooManyPages"),
+                                                                   ("c.tif", "TooManyPages")]  # fmt: skip
+    assert "over the limit of 5 a dossier" in record["problems"][0]["message"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import resource
 import shutil
 import struct
 import subprocess
@@ -20,10 +22,13 @@ from schemas.errors import (
     TooManyPages,
     TooManyPixels,
     TruncatedFile,
+    UndecodableImage,
 )
 from schemas.settings import PipelineSettings
 from tests.conftest import shared
-from tests.pdfmake import write_ccitt_pdf
+from tests.pdfmake import g4_strip, write_ccitt_pdf, write_image_pdf
+
+A4 = (595.0, 842.0)
 
 
 def test_jbig2_pdf_pages_render_at_their_scan_resolution(pipeline_settings: PipelineSettings) -> None:
@@ -167,3 +172,133 @@ def test_decompression_bomb_is_refused_before_decoding(tmp_path: Path, pipeline_
     path.write_bytes(_png_claiming(60_000, 60_000))
     with pytest.raises(TooManyPixels):
         raster.inspect(path, pipeline_settings)
+
+
+# --- what a PDF embeds: declared sizes checked before decoding, damaged images never a blank page ---------
+
+
+def _ccitt_bomb(path: Path, side: int) -> None:
+    """A few KB of CCITT G4 whose image dictionary declares side x side pixels, on an A4 page."""
+    data = g4_strip(Image.new("1", (1000, 1000), 1))
+    parms = f"<< /K -1 /Columns {side} /Rows {side} /BlackIs1 false >>"
+    write_image_pdf(path, data, width=side, height=side, filter="CCITTFaxDecode", decode_parms=parms, bits=1,
+                    page_pt=A4)  # fmt: skip
+
+
+def _jpeg(size: tuple[int, int] = (1240, 1754)) -> bytes:
+    buf = io.BytesIO()
+    Image.effect_noise(size, 60).convert("L").save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+def test_a_small_pdf_embedding_a_huge_declared_image_is_refused_before_it_is_decoded(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN a 13 KB-class PDF whose CCITT image declares 100000 x 100000 pixels on an ordinary A4 page
+    path = tmp_path / "bomb.pdf"
+    _ccitt_bomb(path, 100_000)
+    assert path.stat().st_size < 20_000
+    # WHEN the file is checked, and (had it got past) its page read in full or as a preview
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    checks = [
+        lambda: raster.inspect(path, pipeline_settings),
+        lambda: raster.load_page(path, "pdf", 0, pipeline_settings),
+        lambda: raster.load_preview(path, "pdf", 0, pipeline_settings),
+    ]
+    for check in checks:
+        with pytest.raises(TooManyPixels) as err:
+            check()
+        # THEN it is refused with the pixel limit's error, naming the declared size, and nothing was decoded
+        assert "100000x100000" in str(err.value) and "HOSO_MAX_PIXELS" in str(err.value)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # KB: not the 1.2 GB bitmap
+
+
+def test_a_soft_mask_declared_huge_is_refused_though_no_page_object_names_it(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN a 100 x 100 image on the page whose soft mask (not a page object) declares 20000 x 20000 pixels
+    path = tmp_path / "smask-bomb.pdf"
+    mask = zlib.compress(b"\xff" * 1_000_000)
+    write_image_pdf(path, zlib.compress(b"\x80" * 10_000), width=100, height=100, filter="FlateDecode", page_pt=A4,
+                    smask=(20_000, 20_000, mask))  # fmt: skip
+    # WHEN the file is checked THEN it is refused, before pdfium decodes the 400 Mpx mask to render the page
+    with pytest.raises(TooManyPixels) as err:
+        raster.inspect(path, pipeline_settings)
+    assert "20000x20000" in str(err.value)
+
+
+def test_an_image_of_ordinary_size_passes_the_declared_size_check(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    path = tmp_path / "a4-300dpi.pdf"
+    write_image_pdf(path, zlib.compress(b"\xff" * 2480 * 3508), width=2480, height=3508, filter="FlateDecode",
+                    smask=(2480, 3508, zlib.compress(b"\xff" * 2480 * 3508)))  # fmt: skip
+    assert raster.inspect(path, pipeline_settings).pages == 1
+    assert raster.load_page(path, "pdf", 0, pipeline_settings).pixels.shape[:2] == (3508, 2480)
+
+
+def test_a_flate_image_declared_over_the_limit_is_refused_whatever_its_data(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    path = tmp_path / "flate-bomb.pdf"
+    write_image_pdf(path, zlib.compress(b"\x00" * 1_000_000), width=45_000, height=45_000, filter="FlateDecode",
+                    page_pt=A4)  # fmt: skip
+    with pytest.raises(TooManyPixels):
+        raster.load_page(path, "pdf", 0, pipeline_settings)
+
+
+def test_an_undecodable_jbig2_image_is_an_error_not_a_blank_page(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    path = tmp_path / "jbig2.pdf"
+    noise = np.random.default_rng(13).integers(0, 256, 3000, dtype=np.uint8).tobytes()
+    write_image_pdf(path, noise, width=2480, height=3508, filter="JBIG2Decode", bits=1, page_pt=A4)
+    with pytest.raises(UndecodableImage) as err:
+        raster.load_page(path, "pdf", 0, pipeline_settings)
+    assert "JBIG2Decode" in str(err.value) and "export the scan again" in str(err.value)
+
+
+@pytest.mark.parametrize("codec", ["DCTDecode", "FlateDecode"])
+def test_an_image_cut_short_inside_a_whole_pdf_is_an_error_not_a_partly_grey_page(
+    tmp_path: Path, pipeline_settings: PipelineSettings, codec: str
+) -> None:
+    # GIVEN a PDF that ends properly (%%EOF, a valid cross-reference) but whose page image stops a third in
+    w, h = 1240, 1754
+    data = _jpeg((w, h)) if codec == "DCTDecode" else zlib.compress(bytes(range(256)) * (w * h // 256))
+    whole = tmp_path / "whole.pdf"
+    write_image_pdf(whole, data, width=w, height=h, filter=codec, dpi=150)
+    cut = tmp_path / "cut.pdf"
+    write_image_pdf(cut, data[: len(data) // 3], width=w, height=h, filter=codec, dpi=150)
+    # WHEN read: the whole one reads, the cut one is refused as cut short (pdfium would fill the rest grey)
+    assert raster.load_page(whole, "pdf", 0, pipeline_settings).pixels.shape[:2] == (h, w)
+    with pytest.raises(TruncatedFile) as err:
+        raster.load_page(cut, "pdf", 0, pipeline_settings)
+    assert "cut short" in str(err.value) and codec in str(err.value)
+
+
+def test_a_file_that_only_carries_a_pdf_header_somewhere_inside_is_not_a_pdf(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    real = tmp_path / "real.pdf"
+    write_image_pdf(real, zlib.compress(b"\xff" * 100 * 100), width=100, height=100, filter="FlateDecode")
+    polyglot = tmp_path / "page.pdf"
+    polyglot.write_bytes(b"<html><body>not a scan</body></html>\n" * 5 + real.read_bytes())
+    with pytest.raises(NotADocument):
+        raster.inspect(polyglot, pipeline_settings)
+    assert raster.inspect(real, pipeline_settings).kind == "pdf"
+
+
+def test_a_pdf_whose_page_tree_loops_is_a_damaged_file_not_a_crash(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN a PDF whose page tree names itself among its kids (it says 2 pages)
+    path = tmp_path / "loop.pdf"
+    body = write_image_pdf(None, zlib.compress(b"\xff" * 100 * 100), width=100, height=100, filter="FlateDecode")
+    kids = b"/Kids [3 0 R] /Count 1"
+    assert kids in body
+    path.write_bytes(body.replace(kids, b"/Kids [2 0 R 3 0 R] /Count 2"))  # offsets moved: pdfium finds them
+    info = raster.inspect(path, pipeline_settings)
+    # WHEN its second page is read THEN the error is bad input (exit 2), not a bug
+    with pytest.raises(TruncatedFile) as err:
+        raster.load_page(path, info.kind, 1, pipeline_settings)
+    assert "page tree" in str(err.value)

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -32,7 +33,7 @@ from workers.watch import Found, Stability, Watcher, ignored_name, scan_folder
 
 
 def _settings(tmp_path: Path, *, jobs: int = 1, **watch: object) -> Settings:
-    opts = {"stable_seconds": 0.2, "poll_seconds": 0.5, **watch}
+    opts = {"stable_seconds": 0.2, "poll_seconds": 0.5, "incomplete_wait_seconds": 0.3, **watch}
     return Settings(data_dir=tmp_path / "data", jobs=jobs, watch=WatchSettings(**opts))  # type: ignore[arg-type]
 
 
@@ -141,6 +142,124 @@ def test_a_file_written_slowly_in_chunks_is_taken_only_once_complete(tmp_path: P
         assert records.dossier(row.codes[0]).pages[0].blank
     finally:
         records.close()
+
+
+def _blank_pdf(n: int) -> bytes:
+    """A one-page PDF of a white scan (150 dpi, Flate), distinct by its n: no OCR is run on a blank page."""
+    import zlib
+
+    from tests.pdfmake import write_image_pdf
+
+    w, h = 1240, 1754
+    pixels = bytearray(b"\xff" * (w * h))
+    pixels[: len(str(n))] = str(n).encode()  # a few dark pixels in the corner: each file its own bytes
+    return write_image_pdf(None, zlib.compress(bytes(pixels)), width=w, height=h, filter="FlateDecode", dpi=150)
+
+
+def _run_in_thread(watcher: Watcher) -> tuple[threading.Thread, threading.Event]:
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, kwargs={"stop": stop})
+    thread.start()
+    return thread, stop
+
+
+def _wait_for(path: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_a_scanner_that_pauses_mid_file_with_it_open_makes_one_dossier_and_nothing_fails(tmp_path: Path) -> None:
+    # GIVEN a watcher that takes a file once unchanged for 0.3 s
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    content = _blank_pdf(1)
+    settings = _settings(tmp_path, stable_seconds=0.3, poll_seconds=0.2)
+    thread, stop = _run_in_thread(Watcher(inbox, settings))
+    try:
+        # WHEN a scanner writes half the PDF, pauses ten times that long with the file open, then finishes it
+        target = inbox / "quầy 2.pdf"
+        with target.open("wb") as fh:
+            fh.write(content[: len(content) // 2])
+            fh.flush()
+            time.sleep(3.0)
+            assert not (inbox / "failed").exists() or _files(inbox / "failed") == []
+            fh.write(content[len(content) // 2 :])
+        _wait_for(inbox / "done" / "quầy 2.pdf")
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+    # THEN the complete file became one dossier, and nothing is in failed/
+    assert _files(inbox / "failed") == []
+    assert (inbox / "done" / "quầy 2.pdf").read_bytes() == content
+    records = Records(settings.db_url)
+    try:
+        (row,) = records.intake_rows(str(inbox.resolve()))
+        assert row.state == "done" and row.size == len(content) and len(row.codes) == 1
+    finally:
+        records.close()
+
+
+def test_a_file_closed_half_written_and_finished_later_is_taken_whole(tmp_path: Path) -> None:
+    # GIVEN a watcher that tries a file that reads as cut short 3 times, 1 s apart
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    content = _blank_pdf(2)
+    settings = _settings(tmp_path, stable_seconds=0.2, poll_seconds=0.2, incomplete_wait_seconds=1.0)
+    thread, stop = _run_in_thread(Watcher(inbox, settings))
+    try:
+        # WHEN a writer saves half the PDF and closes it, comes back 1.5 s later and appends the rest
+        target = inbox / "lần 2.pdf"
+        target.write_bytes(content[: len(content) // 2])
+        time.sleep(1.5)
+        with target.open("ab") as fh:
+            fh.write(content[len(content) // 2 :])
+        _wait_for(inbox / "done" / "lần 2.pdf")
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+    # THEN the whole file was taken once, nothing failed, and the half file left no row
+    assert _files(inbox / "failed") == []
+    assert (inbox / "done" / "lần 2.pdf").read_bytes() == content
+    records = Records(settings.db_url)
+    try:
+        (row,) = records.intake_rows(str(inbox.resolve()))
+        assert row.state == "done" and row.size == len(content)
+    finally:
+        records.close()
+
+
+def test_links_and_fifos_go_to_failed_with_their_reason_and_what_they_point_to_is_never_read(tmp_path: Path) -> None:
+    # GIVEN a folder holding a link to a secret file, a link to a folder, a named pipe and a real scan
+    secret = tmp_path / "shadow"
+    secret.write_bytes(b"root:$6$secret\n")
+    elsewhere = tmp_path / "elsewhere"
+    _blank_png(elsewhere / "x.png", 9)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    inbox.chmod(0o750)  # the share: its group (the counter's clerks) may look in
+    (inbox / "scan.pdf").symlink_to(secret)
+    (inbox / "quầy 3").symlink_to(elsewhere, target_is_directory=True)
+    os.mkfifo(inbox / "pipe.pdf")
+    _blank_png(inbox / "real.png", 1)
+    settings = _settings(tmp_path)
+    # WHEN the watcher takes what is there (a FIFO opened for reading would block it forever)
+    report = Watcher(inbox, settings).run(once=True)
+    # THEN the links and the pipe themselves are in failed/ beside a reason; the real scan is recorded
+    assert exit_code(report) == 2
+    failed = inbox / "failed"
+    assert (failed / "scan.pdf").is_symlink() and (failed / "quầy 3").is_symlink()
+    assert stat.S_ISFIFO((failed / "pipe.pdf").lstat().st_mode)
+    assert "symbolic link" in (failed / "scan.pdf.reason.txt").read_text(encoding="utf-8")
+    assert "NotARegularFile" in (failed / "quầy 3.reason.txt").read_text(encoding="utf-8")
+    assert "named pipe" in (failed / "pipe.pdf.reason.txt").read_text(encoding="utf-8")
+    assert _files(inbox / "done") == ["real.png"]
+    # AND done/ and failed/ are as open as the folder they are in (hoso's umask 077 would make them 0700)
+    assert {stat.S_IMODE((inbox / sub).stat().st_mode) for sub in ("done", "failed")} == {0o750}
+    # AND nothing was read through the links: no original holds the secret or the linked folder's file
+    originals = [p.read_bytes() for p in (settings.objects_dir / "originals").iterdir()]
+    assert len(originals) == 1 and secret.read_bytes() not in originals
+    assert secret.read_bytes() == b"root:$6$secret\n"
 
 
 # --- batches: receipt sheets, blank backs, subfolders -------------------------------------------------------------

@@ -1,5 +1,9 @@
 """Everything that touches the outside world (see README: How it works).
 
+Files hoso makes hold citizens' names and ID numbers: every hoso process creates them private to its user
+(files 0600, folders 0700). The umask is set here, the one place, because every hoso process imports this
+package before it makes a file; the places that create files also give the mode explicitly.
+
 Tesseract runs one page per core: single-threaded, set here, the one place, because OpenMP reads the
 variable when the engine's library is loaded, and every hoso process (command line, worker processes,
 forked or spawned page processes) imports this package before it loads the engine.
@@ -8,3 +12,4 @@ forked or spawned page processes) imports this package before it loads the engin
 import os
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.umask(0o077)

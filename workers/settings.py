@@ -45,6 +45,10 @@ class WatchSettings:
     delete: bool = False  # delete a file once recorded instead of moving it to DIR/done/
     inotify: bool = True  # also listen for events where the file system gives them
     batch_files: int = 32  # files taken together: their pages share one pool of page processes
+    # A file found cut short (or empty) is taken again this many times, this long apart, before it goes to
+    # failed/: a scanner that closes the file and pauses mid-scan (one that keeps it open is waited for).
+    incomplete_tries: int = 3
+    incomplete_wait_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,8 @@ def environment_class() -> Any:
         watch_delete: bool = False
         watch_inotify: bool = True
         watch_batch_files: Whole = 32
+        watch_incomplete_tries: Whole = 3
+        watch_incomplete_wait_seconds: Seconds = 30.0
 
         @classmethod
         def settings_customise_sources(
@@ -190,6 +196,8 @@ def _arrange(e: Any) -> Settings:
             delete=e.watch_delete,
             inotify=e.watch_inotify,
             batch_files=max(1, e.watch_batch_files),
+            incomplete_tries=max(0, e.watch_incomplete_tries),
+            incomplete_wait_seconds=e.watch_incomplete_wait_seconds,
         ),
     )
 

@@ -23,9 +23,9 @@ log = logging.getLogger("hoso.cli")
 def write_record(dossier: Dossier, json_path: str | None) -> None:
     text = dossier.to_json()
     if json_path:
-        tmp = Path(json_path + ".tmp")
-        tmp.write_text(text + "\n", encoding="utf-8")
-        tmp.replace(json_path)
+        from workers.private import write_text
+
+        write_text(Path(json_path), text + "\n")  # 0600: the record holds names and ID numbers
     else:
         sys.stdout.write(text + "\n")
 
@@ -77,15 +77,18 @@ _EXTENSIONS = ("workers.cli.cluster", "workers.cli.watch", "workers.cli.web", "w
 
 def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """Settings from the environment, overridden by the command line's options."""
+    from workers.private import warn_if_shared
     from workers.settings import from_env
 
-    return from_env(
+    settings = from_env(
         data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
         jobs=getattr(args, "jobs", None),
         lang=getattr(args, "lang", None),
         max_pages=getattr(args, "max_pages", None),
         max_pixels=getattr(args, "max_pixels", None),
     )
+    warn_if_shared(settings.data_dir)
+    return settings
 
 
 def cmd_process(args: argparse.Namespace) -> int:

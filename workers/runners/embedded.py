@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from schemas.errors import INTERNAL_EXIT_CODE, HosoError, TransientError
 from schemas.record import Dossier
+from workers.private import make_dir
 from workers.settings import Settings
 from workers.stores.objects import ObjectStore, make_store
 from workers.stores.records import PageTask, Records
@@ -267,7 +268,7 @@ def process(
 
     t0 = time.perf_counter()
     ensure_language(settings.pipeline.lang, settings.pipeline.tessdata)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_dir(settings.data_dir)
     records = Records(settings.db_url)
     store = make_store(settings)
     try:

@@ -18,14 +18,15 @@ if TYPE_CHECKING:
     from workers.settings import Settings
 
 from schemas.errors import MissingExtra, StorageUnavailable
+from workers.private import make_dir
 
 _CHUNK = 1 << 20
 
 
 def write_atomic(dest: Path, src: BinaryIO) -> None:
     """Write `src` to `dest` so that a crash leaves the old file or the whole new one, durable on return."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
+    make_dir(dest.parent)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")  # 0600
     try:
         with os.fdopen(fd, "wb") as out:
             shutil.copyfileobj(src, out, _CHUNK)
@@ -76,7 +77,7 @@ class LocalStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         try:
-            root.mkdir(parents=True, exist_ok=True)
+            make_dir(root)
         except OSError as exc:
             raise StorageUnavailable(f"cannot create the object folder {root}: {exc}") from exc
 

@@ -30,7 +30,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from schemas.errors import DossierExists, HosoError, InputError, MissingFile
+from schemas.codes import checked_code
+from schemas.errors import DossierExists, HosoError, InputError, MissingFile, NotARegularFile, TooManyPages
 from schemas.record import DossierStatus
 from schemas.settings import PipelineSettings
 from workers.stores.objects import ObjectStore, original_key, sha256_file
@@ -101,16 +102,23 @@ def new_code() -> str:
     return f"HS-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(3).upper()}"
 
 
-def expand_inputs(paths: Iterable[Path]) -> list[Path]:
-    """Files in the order given; a folder counts as its files sorted by name (hidden files skipped)."""
-    out: list[Path] = []
+def expand_inputs(paths: Iterable[Path]) -> list[tuple[Path, HosoError | None]]:
+    """Files in the order given; a folder counts as its entries sorted by name (hidden ones and subfolders
+    skipped). A link, pipe or device in a folder is never followed or opened: it comes with its refusal (a
+    file named itself is taken as named, through a link too)."""
+    out: list[tuple[Path, HosoError | None]] = []
     for p in paths:
-        if p.is_dir():
-            out.extend(
-                sorted((c for c in p.iterdir() if c.is_file() and not c.name.startswith(".")), key=lambda c: c.name)
-            )
-        else:
-            out.append(p)
+        if not p.is_dir():
+            out.append((p, None))
+            continue
+        for c in sorted(p.iterdir(), key=lambda c: c.name):
+            if c.name.startswith(".") or (c.is_dir() and not c.is_symlink()):
+                continue
+            refused = None
+            if c.is_symlink() or not c.is_file():
+                what = "a symbolic link" if c.is_symlink() else "not a regular file"
+                refused = NotARegularFile(f"{what} in the folder {p}: not followed", file=c.name)
+            out.append((c, refused))
     return out
 
 
@@ -129,7 +137,7 @@ def store_original(records: Records, store: ObjectStore, path: Path, name: str, 
 def receive(records: Records, store: ObjectStore, submission: Submission, *, new: bool = False) -> Received:
     """Store the originals and record the dossier and its files, in the order given. With `new`, the code
     asked for must not exist yet (`DossierExists`)."""
-    code = submission.code or new_code()
+    code = checked_code(submission.code) if submission.code is not None else new_code()
     meta = {"channel": submission.channel.value, **dict(submission.meta)}
     created = records.create_dossier(code, meta)
     if new and not created:
@@ -139,13 +147,13 @@ def receive(records: Records, store: ObjectStore, submission: Submission, *, new
     problems: list[HosoError] = []
     duplicates: list[Duplicate] = []
     paths = expand_inputs(submission.files)
-    for position, path in enumerate(paths, start=1):
+    for position, (path, refused) in enumerate(paths, start=1):
         name = submission.names[position - 1] if len(submission.names) >= position else path.name
-        err: HosoError | None = None
+        err: HosoError | None = refused
         sha = ""
-        if not path.is_file():
+        if err is None and not path.is_file():
             err = MissingFile("no such file", file=str(path))
-        else:
+        elif err is None:
             try:
                 sha = sha256_file(path)
             except OSError as exc:
@@ -194,6 +202,7 @@ def _inspect(
 
     out: list[FileRow] = []
     problems: list[HosoError] = []
+    total = 0  # the dossier's pages so far: the page limit holds for the dossier, not only for each file
     for f in records.files(code):
         if f.error_kind or f.sha256 is None:
             continue
@@ -215,6 +224,16 @@ def _inspect(
                 continue
             records.add_file(code, f.position, f.name, sha256=f.sha256, kind=info.kind, page_count=info.pages)
             f = FileRow(f.position, f.name, f.sha256, info.kind, info.pages, None, None)
+        if total + (f.pages or 0) > settings.max_pages:
+            over = TooManyPages(f"the dossier would have {total + (f.pages or 0)} pages with this file, over the "
+                                f"limit of {settings.max_pages} a dossier", file=f.name)  # fmt: skip
+            records.add_file(code, f.position, f.name, sha256=f.sha256, kind=f.kind, page_count=f.pages,
+                             error_kind=over.kind, error_message=over.message)  # fmt: skip
+            log.warning("file refused", extra={"dossier": code, "stage": "intake", "error": over.kind})
+            problems.append(over)
+            total = settings.max_pages  # the files after it are refused too: the stack's order is kept
+            continue
+        total += f.pages or 0
         out.append(f)
     return out, problems
 

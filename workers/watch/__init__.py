@@ -1,7 +1,11 @@
 """The watch folder: `hoso watch DIR` takes every scan that lands in DIR, and never loses one.
 
 Finding files. A file is taken once complete: the same size, modification time and inode for
-`stable_seconds` (scanners write in chunks). Temporary and hidden names are never taken. Files are found by
+`stable_seconds` (scanners write in chunks), and no process has it open for writing (Linux: `/proc/*/fd`; a
+scanner that pauses mid-file keeps it open). One that still reads as cut short or empty (a writer that closed
+it and paused, or one on another machine) is taken again `incomplete_tries` times, `incomplete_wait_seconds`
+apart, before it goes to `DIR/failed/`. Temporary and hidden names are never taken; symbolic links, FIFOs,
+sockets and devices are never opened or followed: they go to `DIR/failed/` with a reason. Files are found by
 inotify events where the file system gives them (watchdog) and by a full scan of the folder at start and every
 `poll_seconds` (SMB and NFS shares give no events); `DIR/done/`, `DIR/failed/` and hidden folders are skipped.
 
@@ -41,6 +45,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -48,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.errors import HosoError, PagesNotRead, WatchFolderBusy, WatchFolderMissing
+from workers.private import make_dir
 from workers.runners import Runner, finished, make_runner
 from workers.settings import Settings
 from workers.stores.objects import ObjectStore, make_store
@@ -60,10 +66,11 @@ from workers.watch.folder import (
     Stability,
     file_events,
     ignored_name,
+    open_for_writing,
     scan_folder,
     stat_file,
 )
-from workers.watch.journal import Journal
+from workers.watch.journal import Incomplete, Journal
 from workers.watch.settle import FileSummary, Settler, log_summary
 
 __all__ = ["DONE", "FAILED", "FileSummary", "Found", "Stability", "WatchReport", "Watcher", "ignored_name",
@@ -112,6 +119,8 @@ class Watcher:
         self.report = WatchReport()
         self._wake = threading.Event()
         self._retry_at: dict[str, float] = {}  # rel -> when to try again after a transient failure
+        self._incomplete: dict[str, tuple[tuple[int, int, int], int]] = {}  # rel -> (signature, tries) cut short
+        self._refused: set[str] = set()  # links and special files journalled (moved, or left in a read-only folder)
         self._skip = [p for p in (settings.data_dir.resolve(),) if p.is_relative_to(self.root)]
         self._in_flight: list[_InFlight] = []
         self._records: Records | None = None
@@ -162,12 +171,14 @@ class Watcher:
                 if full:
                     self._wake.clear()
                     next_scan, last_scan = now + self.opts.poll_seconds, now
-                    found = scan_folder(self.root, self._skip)
+                    special: list[str] = []
+                    found = scan_folder(self.root, self._skip, special)
+                    self._refuse_special(special)
                 else:
                     found = {r: f for r in self.stability.tracked if (f := stat_file(self.root, r)) is not None}
                 busy = {i.row.path for i in self._in_flight}
                 waiting = {r: f for r, f in found.items() if self._retry_at.get(r, 0.0) <= now and r not in busy}
-                stable = self.stability.update(waiting)
+                stable = self._not_being_written(self.stability.update(waiting))
                 if stable:
                     batch = stable[: self.opts.batch_files]
                     try:
@@ -178,7 +189,7 @@ class Watcher:
                         for f in batch:  # every step is safe to repeat: try these files again later
                             self._later(f.rel, exc)
                     continue
-                if once and full and not waiting and not self._in_flight:
+                if once and full and not waiting and not self._in_flight and not (self._incomplete.keys() & found):
                     break
                 pause = max(0.0, min(tick, next_scan - self.clock()))
                 if self._wake.is_set() or self._in_flight:
@@ -201,9 +212,11 @@ class Watcher:
 
     @contextlib.contextmanager
     def _open(self) -> Iterator[None]:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        make_dir(self.settings.data_dir)
         for sub in (DONE, FAILED):
-            (self.root / sub).mkdir(exist_ok=True)
+            if not (self.root / sub).is_dir():  # as open as the folder the scanners save to: its owner's choice
+                (self.root / sub).mkdir()
+                (self.root / sub).chmod(stat.S_IMODE(self.root.stat().st_mode))
         self._records = Records(self.settings.db_url)
         self._store = make_store(self.settings)
         self._journal = Journal(self.root, self._records, self._store, self.settings, forget=self.stability.forget)
@@ -218,11 +231,52 @@ class Watcher:
 
     # --- one round: the complete files taken together ---------------------------------------------------------
 
+    def _not_being_written(self, stable: list[Found]) -> list[Found]:
+        """The files no process has open for writing; the others watched again from scratch."""
+        if not stable:
+            return stable
+        writing = open_for_writing(f.path for f in stable)
+        for f in stable:
+            if f.path in writing:
+                self.stability.forget(f.rel)
+        return [f for f in stable if f.path not in writing]
+
+    def _refuse_special(self, rels: Sequence[str]) -> None:
+        assert self._settler is not None
+        self._refused &= set(rels)  # one gone (moved, removed) may come back under its name: refused again then
+        for rel in rels:
+            if rel in self._refused:
+                continue
+            self._refused.add(rel)
+            row = self._settler.refuse_special(rel, self.journal.key)
+            if row is not None:
+                summary = FileSummary(intake=row.id, folder=row.folder, state="failed", error=row.error_kind)
+                self.report.files.append(summary)
+                log_summary(summary)
+
+    def _patient(self, f: Found) -> bool:
+        sig, tries = self._incomplete.get(f.rel, (f.sig, 0))
+        return sig != f.sig or tries < self.opts.incomplete_tries
+
+    def _not_yet(self, f: Found, exc: Incomplete) -> None:
+        """Cut short or empty: perhaps the scanner paused; tried again later (counted while the file is unchanged)."""
+        sig, tries = self._incomplete.get(f.rel, (f.sig, 0))
+        tries = tries + 1 if sig == f.sig else 1
+        self._incomplete[f.rel] = (f.sig, tries)
+        wait = self.opts.incomplete_wait_seconds
+        log.warning("file looks incomplete (%s): taken again in %.0f s (try %d of %d)", exc.error.kind, wait, tries,
+                    self.opts.incomplete_tries, extra={"stage": "watch", "error": exc.error.kind})  # fmt: skip
+        self._retry_at[f.rel] = self.clock() + wait
+        self.stability.forget(f.rel)
+
     def _take(self, files: Sequence[Found]) -> None:
         rows: list[tuple[IntakeRow, Found | None]] = []
         for f in files:
             try:
-                row = self.journal.admit(f)
+                row = self.journal.admit(f, patient=self._patient(f))
+            except Incomplete as exc:
+                self._not_yet(f, exc)
+                continue
             except HosoError as exc:
                 if not exc.retry:
                     raise
@@ -232,6 +286,7 @@ class Watcher:
                 log.exception("file not taken", extra={"stage": "watch", "error": type(exc).__name__})
                 self._later(f.rel, exc)
                 continue
+            self._incomplete.pop(f.rel, None)
             if row is not None:
                 rows.append((row, f))
         self._hand_over(rows)

@@ -9,7 +9,7 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -71,13 +71,19 @@ def stat_file(root: Path, rel: str) -> Found | None:
     return Found(rel=rel, path=path, size=st.st_size, mtime_ns=st.st_mtime_ns, ino=st.st_ino)
 
 
-def scan_folder(root: Path, skip: Sequence[Path] = ()) -> dict[str, Found]:
-    """Every candidate file under `root`: not hidden or temporary, not in done/, failed/ or `skip`."""
+def scan_folder(root: Path, skip: Sequence[Path] = (), special: list[str] | None = None) -> dict[str, Found]:
+    """Every candidate file under `root`: not hidden or temporary, not in done/, failed/ or `skip`. The
+    symbolic links (to files or folders: never followed), FIFOs, sockets and devices met on the way are added
+    to `special`, when given, by their paths inside `root`."""
     skipped = {root / DONE, root / FAILED, *skip}
     found: dict[str, Found] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root):  # never into a linked folder
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "@")) and here / d not in skipped)
+        if special is not None:
+            links = [d for d in dirnames if (here / d).is_symlink()]
+            special.extend((here / d).relative_to(root).as_posix() for d in links)
+            dirnames[:] = [d for d in dirnames if d not in links]
         for name in filenames:
             if ignored_name(name):
                 continue
@@ -85,7 +91,50 @@ def scan_folder(root: Path, skip: Sequence[Path] = ()) -> dict[str, Found]:
             f = stat_file(root, rel)
             if f is not None:
                 found[rel] = f
+            elif special is not None and _is_special(here / name):
+                special.append(rel)
     return found
+
+
+def _is_special(path: Path) -> bool:
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return False  # gone already
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def open_for_writing(paths: Iterable[Path]) -> set[Path]:
+    """Which of `paths` some process has open for writing, by `/proc/*/fd` and its `fdinfo` flags (Linux; the
+    processes this user may look into: a writer on another machine, through a share, is not seen, and the
+    size-and-time wait is all there is for it). Empty where there is no /proc."""
+    wanted = {os.fsdecode(os.path.abspath(p)): Path(p) for p in paths}
+    busy: set[Path] = set()
+    if not wanted or not os.path.isdir("/proc/self/fdinfo"):
+        return busy
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        fd_dir = f"/proc/{pid}/fd"
+        try:
+            fds = os.listdir(fd_dir)
+        except OSError:  # gone, or another user's
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(f"{fd_dir}/{fd}")
+            except OSError:
+                continue
+            if target not in wanted:
+                continue
+            try:
+                with open(f"/proc/{pid}/fdinfo/{fd}", encoding="ascii") as info:
+                    flags = next((int(line.split()[1], 8) for line in info if line.startswith("flags:")), 0)
+            except (OSError, ValueError, IndexError):
+                continue
+            if flags & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR):
+                busy.add(wanted[target])
+    return busy
 
 
 class Stability:

@@ -21,7 +21,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from schemas.errors import DuplicateFile, HosoError, InputError, MissingFile
+from schemas.errors import DuplicateFile, EmptyFile, HosoError, InputError, MissingFile, TruncatedFile
+from workers.private import make_dir
 from workers.settings import Settings
 from workers.stores.objects import ObjectStore, original_key
 from workers.stores.records import FileRow, IntakeRow, Records
@@ -31,6 +32,14 @@ from workers.watch.folder import Found, display, stat_file
 log = logging.getLogger("hoso.watch")
 
 _CHUNK = 1 << 20
+
+
+class Incomplete(Exception):
+    """The file read as cut short or empty: perhaps the scanner paused mid-file; take it again later."""
+
+    def __init__(self, error: InputError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 class Journal:
@@ -52,12 +61,13 @@ class Journal:
         self.settings = settings
         self.forget = forget  # the file is not complete after all: watch it again from scratch
         self.tmp = settings.data_dir / "tmp" / "watch"
-        self.tmp.mkdir(parents=True, exist_ok=True)
+        make_dir(self.tmp)
 
     # --- received → stored → split ----------------------------------------------------------------------------
 
-    def admit(self, f: Found) -> IntakeRow | None:
-        """Copy the complete file aside and hash it, find or open its journal row, and take it in."""
+    def admit(self, f: Found, *, patient: bool = False) -> IntakeRow | None:
+        """Copy the complete file aside and hash it, find or open its journal row, and take it in.
+        `patient`: a copy that reads as cut short or empty raises `Incomplete`, and nothing is recorded."""
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="in-")
         tmp = Path(tmp_name)
         try:
@@ -72,6 +82,8 @@ class Journal:
             if now is None or now.sig != f.sig:
                 self.forget(f.rel)  # written to while we read it: not complete after all
                 return None
+            if patient:
+                _check_complete(tmp, self.settings, f.name)
             rel = display(f.rel)
             row = self.records.intake_open(self.key, sha)
             if row is not None and (row.path == rel or stat_file(self.root, row.path) is None):
@@ -158,6 +170,17 @@ class Journal:
 
     def fail(self, row: IntakeRow, err: HosoError) -> IntakeRow:
         return self.records.intake_update(row.id, state="failed", error_kind=err.kind, error_message=err.message)
+
+
+def _check_complete(path: Path, settings: Settings, name: str) -> None:
+    from pipeline import raster
+
+    try:
+        raster.inspect(path, settings.pipeline, name=name)
+    except (TruncatedFile, EmptyFile) as exc:
+        raise Incomplete(exc) from exc
+    except InputError:
+        pass  # any other fault is recorded as the file is taken in
 
 
 def _copy_hashing(src: Path, fd: int) -> str:

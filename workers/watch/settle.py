@@ -7,11 +7,12 @@ from __future__ import annotations
 import io
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from schemas import errors
-from schemas.errors import HosoError
+from schemas.errors import HosoError, NotARegularFile
 from workers.stores.objects import original_key, write_atomic
 from workers.stores.records import IntakeRow, Records
 from workers.watch.folder import DONE, FAILED, Found, display, stat_file
@@ -78,6 +79,40 @@ class Settler:
             return False
         self.records.intake_update(row.id, settled=True, settled_as=display(where))
         return True
+
+    def refuse_special(self, rel: str, key: str) -> IntakeRow | None:
+        """A symbolic link, FIFO, socket or device in the folder: never opened, never followed; moved into
+        failed/ (the link or node itself) beside a reason, and journalled as failed."""
+        path = self.root / rel
+        try:
+            st = path.lstat()
+        except OSError:
+            return None  # gone already
+        what = _SPECIAL.get(stat.S_IFMT(st.st_mode), "not a regular file")
+        err = NotARegularFile(f"{what}: hoso takes regular files only, and never reads through a link",
+                              file=display(rel))  # fmt: skip
+        parent = str(PurePosixPath(rel).parent)
+        row = self.records.intake_add(root=key, path=display(rel), folder="" if parent == "." else display(parent),
+                                      sha256="", size=0, mtime_ns=st.st_mtime_ns, state="failed",
+                                      error_kind=err.kind, error_message=err.message)  # fmt: skip
+        try:
+            dest = _free_name(self.root / FAILED / rel)
+            _write_atomic(_reason_path(dest), _reason_text(row))
+            os.replace(path, dest)  # a rename moves the link or node, never what it points to
+        except OSError as exc:
+            log.error("cannot move the file: %s", type(exc).__name__, extra={"stage": "watch", "error": "OSError"})
+            return row
+        where = dest.relative_to(self.root).as_posix()
+        return self.records.intake_update(row.id, settled=True, settled_as=display(where))
+
+
+_SPECIAL = {
+    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
 
 
 def log_summary(s: FileSummary) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from schemas.errors import DatabaseUnavailable, MissingExtra
+from workers.private import private_sqlite
 from workers.stores.records.migrate import upgrade
 from workers.stores.records.tables import _sqlite_pragmas
 
@@ -36,6 +38,9 @@ class RecordsBase:
             scheme = url.split(":", 1)[0]
             raise MissingExtra(f"the database {scheme}:// needs the [{extra}] extra: install hoso[{extra}]") from exc
         if url.startswith("sqlite"):
+            db = sa.engine.make_url(url).database
+            if db and db != ":memory:" and not db.startswith("file:"):
+                private_sqlite(Path(db))  # 0600 before SQLite makes it, and its -wal/-shm after it
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             upgrade(self.engine)  # never create_all: a column added later must reach an existing database
