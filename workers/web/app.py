@@ -20,6 +20,7 @@ from schemas.record import DossierStatus
 from workers.settings import Settings
 from workers.stores.objects import make_store
 from workers.stores.records import Records
+from workers.usecases.sign_in import SignInGate
 from workers.web import search
 from workers.web.auth import Sessions, secret_key
 from workers.web.deps import page_lang
@@ -52,8 +53,14 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
         records=records,
         store=make_store(settings),
         runner=runner,
-        sessions=Sessions(secret_key(settings), settings.web.session_hours * 3600),
+        sessions=Sessions(
+            records,
+            secret_key(settings),
+            lifetime_s=settings.web.session_hours * 3600.0,
+            idle_s=settings.web.session_idle_minutes * 60.0,
+        ),
         templates=_templates(),
+        sign_in=SignInGate(records, hashes=settings.web.login_hashes, lock_after=settings.web.lock_after),
     )
 
     @asynccontextmanager
