@@ -28,6 +28,7 @@ from workers.web.state import WebState
 router = APIRouter(include_in_schema=False)
 
 _FINAL = ("processed", "needs_review", "reviewed", "failed")
+_TARPIT_S = 1.0  # a refused sign-in is answered after this long (or its wait, if shorter): no thread held
 
 
 def render(
@@ -88,12 +89,13 @@ async def login(
     verdict = await run_in_threadpool(gate.refusal, name, address)
     if verdict is not None:
         await run_in_threadpool(gate.audit, name, address, verdict.outcome)
+        await asyncio.sleep(min(verdict.retry_after_s or 1.0, _TARPIT_S))  # one client: one try a second at most
     elif not await _take_slot(gate.slots, state.settings.web.login_wait_seconds):
         verdict = Verdict("busy", retry_after_s=2.0)
         await run_in_threadpool(gate.audit, name, address, "busy")
     else:
         try:
-            verdict = await run_in_threadpool(gate.check, name, password, address)
+            verdict = await asyncio.wrap_future(gate.pool.submit(gate.check, name, password, address))
         finally:
             gate.slots.release()
     if verdict.outcome != "ok" or verdict.user is None:
