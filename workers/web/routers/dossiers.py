@@ -159,7 +159,7 @@ def page_image(code: str, number: int, state: StateDep, _user: Viewer) -> Respon
     if page is None or page.image_key is None:
         raise DossierNotFound(f"dossier {code} has no image of page {number}")
     data = state.store.get_bytes(page.image_key)
-    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+    return Response(data, media_type="image/jpeg")  # Cache-Control: no-store (workers/web/headers.py)
 
 
 def searchable_pdf(store: ObjectStore, record: Dossier) -> bytes:
