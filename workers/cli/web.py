@@ -129,13 +129,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from workers.cli import settings_from_args
     from workers.web.app import create_app
+    from workers.web.logs import uvicorn_log_config
 
     settings = settings_from_args(args)
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port {args.port} is not a port")
     app = create_app(settings)
     print(f"hoso: serving http://{args.host}:{args.port}/ (API description at /docs)", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info" if args.verbose else "warning")
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info" if args.verbose else "warning",
+        log_config=uvicorn_log_config(),  # the access log without query strings: they carry what staff searched
+    )
     return 0
 
 

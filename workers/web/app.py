@@ -167,7 +167,8 @@ async def _error_handler(request: Request, exc: Exception) -> Response:
         log.error("request failed: internal error", exc_info=exc, extra={"stage": "web", "error": "InternalError"})
         return _internal_error(request)
     if exc.http_status >= 500:
-        log.error("request failed: %s", exc, extra={"stage": "web", "error": exc.kind})
+        # the kind and the route, not the message: it may name a file or a citizen
+        log.error("request failed: %s on %s", exc.kind, request.url.path, extra={"stage": "web", "error": exc.kind})
     if _wants_html(request):
         if isinstance(exc, NotAuthenticated):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
