@@ -95,3 +95,16 @@ def test_hsts_when_served_behind_tls(tmp_path: Path) -> None:
     app = create_app(Settings(data_dir=tmp_path / "data", web=WebSettings(hsts=True)), resume=False)
     with TestClient(app) as c:
         assert c.get("/login").headers["strict-transport-security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize("code", ["HS-2026-1", 'a"b', "x\r\nSet-Cookie: y=1", "hồ sơ/1"])
+def test_the_pdfs_file_name_header_is_quoted_whatever_the_code(code: str) -> None:
+    from urllib.parse import unquote
+
+    from workers.web.routers.dossiers import pdf_disposition
+
+    value = pdf_disposition(code)
+    assert value.isascii() and "\r" not in value and "\n" not in value
+    fallback = value.split('filename="', 1)[1].split('"', 1)[0]
+    assert re.fullmatch(r"[A-Za-z0-9._-]+\.pdf", fallback)
+    assert unquote(value.split("filename*=UTF-8''", 1)[1]) == f"{code}.pdf"

@@ -11,6 +11,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -186,9 +187,15 @@ def searchable_pdf(store: ObjectStore, record: Dossier) -> bytes:
 )
 def get_pdf(code: str, state: StateDep, _user: Viewer) -> Response:
     data = searchable_pdf(state.store, state.records.dossier(code))
-    return Response(
-        data, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{code}.pdf"'}
-    )
+    return Response(data, media_type="application/pdf", headers={"Content-Disposition": pdf_disposition(code)})
+
+
+def pdf_disposition(code: str) -> str:
+    """`inline; filename=…` for the dossier's PDF, whatever its code holds: an ASCII fallback with anything
+    but letters, digits and `._-` replaced, and the name itself percent-encoded (RFC 6266, `filename*`)."""
+    name = f"{code}.pdf"
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.delete("/{code}", status_code=204, response_class=Response, summary="Delete a dossier (admin)")
