@@ -174,3 +174,20 @@ def test_short_common_and_name_passwords_are_refused(app: FastAPI, password: str
         create_user(app.state.web.records, "tuan", role="admin", password=password)
     assert app.state.web.records.user("tuan") is None
     create_user(app.state.web.records, "tuan", role="admin", password="ba-con-meo-trang")
+
+
+def test_the_sign_in_settings_come_from_the_environment() -> None:
+    from workers.settings import from_env
+
+    env = {
+        "HOSO_SESSION_HOURS": "8",
+        "HOSO_SESSION_IDLE_MINUTES": "15",
+        "HOSO_TOKEN_DAYS": "30",
+        "HOSO_LOGIN_HASHES": "1",
+        "HOSO_LOCK_AFTER": "6",
+        "HOSO_HSTS": "true",
+    }
+    web = from_env(env).web
+    assert (web.session_hours, web.session_idle_minutes, web.token_days) == (8, 15.0, 30)
+    assert (web.login_hashes, web.lock_after, web.hsts) == (1, 6, True)
+    assert from_env({}).web == WebSettings()

@@ -90,17 +90,11 @@ class SignInGate:
         if ok and user is not None and user.active:
             self.records.clear_failures([account_key(name)])
             return Verdict("ok", user)
-        self._forget_stale([account_key(name), address_key(address)])
+        self.records.forget_failures(before=time.time() - FORGET_AFTER_S)  # a small table: kept small
         if user is not None:  # only real accounts get a row: random names cannot fill the table
             self.records.count_failure(account_key(name), lock_at=self.lock_after)
         self.records.count_failure(address_key(address), lock_at=self.lock_after * ADDRESS_LOCK_FACTOR)
         return Verdict("wrong")
-
-    def _forget_stale(self, keys: list[str]) -> None:
-        now = time.time()
-        stale = [r.key for r in self.records.failures(keys) if not r.locked and now - r.last_at > FORGET_AFTER_S]
-        if stale:
-            self.records.clear_failures(stale)
 
     def audit(self, name: str, address: str, outcome: Outcome) -> None:
         self.records.audit_login(user_name=name, address=address, outcome=outcome)

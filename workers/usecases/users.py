@@ -156,13 +156,6 @@ def set_active(records: Records, name: str, active: bool) -> int:
     return 0 if active else records.end_sessions_of(name)
 
 
-def authenticate(records: Records, name: str, password: str) -> UserRow | None:
-    """The active user with that name and password, or None."""
-    user = records.user(name)
-    ok = verify_password(user.password_hash if user else None, password)
-    return user if ok and user is not None and user.active else None
-
-
 def user_for_token(records: Records, token: str) -> UserRow | None:
     if not token.startswith(TOKEN_PREFIX):
         return None

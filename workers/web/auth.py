@@ -14,6 +14,7 @@ import hmac
 import logging
 import os
 import secrets
+import time
 from pathlib import Path
 
 from schemas.errors import ConfigError
@@ -72,7 +73,7 @@ class Sessions:
     def issue(self, user_name: str) -> str:
         """A new session for the user: the cookie's value (a random id)."""
         cookie = secrets.token_urlsafe(32)
-        self._records.add_session(_digest(cookie), user_name)
+        self._records.add_session(_digest(cookie), user_name, forget_before=time.time() - self.lifetime_s)
         return cookie
 
     def user_name(self, cookie: str | None) -> str | None:

@@ -31,9 +31,12 @@ class LoginAuditRow:
 class SignIns(RecordsBase):
     # --- sessions -------------------------------------------------------------------------------------------------
 
-    def add_session(self, id_sha256: str, user_name: str) -> None:
+    def add_session(self, id_sha256: str, user_name: str, *, forget_before: float | None = None) -> None:
+        """A new session; sessions made before `forget_before` (past their lifetime) are deleted meanwhile."""
         now = time.time()
         with self._tx() as conn:
+            if forget_before is not None:
+                conn.execute(web_sessions.delete().where(web_sessions.c.created_at < forget_before))
             conn.execute(
                 web_sessions.insert().values(id_sha256=id_sha256, user_name=user_name, created_at=now, seen_at=now)
             )
@@ -103,6 +106,14 @@ class SignIns(RecordsBase):
                     .values(failures=count, last_at=now, locked=locked)
                 )
         return count
+
+    def forget_failures(self, *, before: float) -> int:
+        """Delete the failures, not locked, last seen before `before`; how many."""
+        with self._tx() as conn:
+            result = conn.execute(
+                login_failures.delete().where(login_failures.c.locked.is_(False), login_failures.c.last_at < before)
+            )
+        return int(result.rowcount or 0)
 
     def clear_failures(self, keys: list[str]) -> int:
         """Forget the failures (and lifts the lock) of `keys`; how many keys had any."""
