@@ -191,3 +191,11 @@ def test_the_sign_in_settings_come_from_the_environment() -> None:
     assert (web.session_hours, web.session_idle_minutes, web.token_days) == (8, 15.0, 30)
     assert (web.login_hashes, web.lock_after, web.hsts) == (1, 6, True)
     assert from_env({}).web == WebSettings()
+
+
+def test_a_link_on_another_site_does_not_change_the_users_language(app: FastAPI) -> None:
+    c, _cookie = _signed_in(app)
+    c.get("/lang/en", headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False)
+    assert c.get("/api/me").json()["lang"] == "vi"
+    c.get("/lang/en", headers={"Sec-Fetch-Site": "same-origin"}, follow_redirects=False)
+    assert c.get("/api/me").json()["lang"] == "en"

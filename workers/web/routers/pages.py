@@ -154,8 +154,12 @@ def logout(request: Request, state: StateDep, csrf: Annotated[str, Form()] = "")
 
 @router.get("/lang/{lang}")
 def choose_lang(lang: str, request: Request, state: StateDep, user: OptionalUser, next: str | None = None) -> Response:
-    """The pages' language: the user's setting when signed in, a cookie before."""
+    """The pages' language: the user's setting when signed in, a cookie before. A GET that changes a setting:
+    taken only from our own pages or a typed address, not from a link or image on another site (the browser
+    says where a request comes from in Sec-Fetch-Site)."""
     lang = lang if lang in LANGS else "vi"
+    if request.headers.get("sec-fetch-site", "none") not in ("same-origin", "none"):
+        return RedirectResponse(_safe_next(next), status_code=303)
     if user is not None:
         state.records.update_user(user.name, lang=lang)
     response = RedirectResponse(_safe_next(next), status_code=303)
