@@ -108,3 +108,20 @@ def test_the_pdfs_file_name_header_is_quoted_whatever_the_code(code: str) -> Non
     fallback = value.split('filename="', 1)[1].split('"', 1)[0]
     assert re.fullmatch(r"[A-Za-z0-9._-]+\.pdf", fallback)
     assert unquote(value.split("filename*=UTF-8''", 1)[1]) == f"{code}.pdf"
+
+
+def test_who_read_which_dossier_is_recorded_and_kept(signed_in: TestClient, app: FastAPI, capsys) -> None:  # type: ignore[no-untyped-def]
+    from workers.cli import main
+
+    records = app.state.web.records
+    before = len(records.reads(code=CODE, limit=1000))
+    signed_in.get(f"/api/dossiers/{CODE}")
+    signed_in.get(f"/api/dossiers/{CODE}/pages/1/image")
+    signed_in.get(f"/review/{CODE}/pages/1")
+    signed_in.get(f"/api/dossiers/{CODE}/status")  # not a read of citizens' data
+    newest = [(r.who, r.what, r.page) for r in records.reads(code=CODE, limit=1000)]
+    assert newest[:3] == [("admin", "page", 1), ("admin", "image", 1), ("admin", "record", None)]
+    assert len(newest) == before + 3
+    data_dir = str(app.state.web.settings.data_dir)
+    assert main(["user", "reads", "admin", "--dossier", CODE, "--limit", "1", "--data-dir", data_dir]) == 0
+    assert capsys.readouterr().out.split("\t")[1:] == ["admin", CODE, "page", "1\n"]

@@ -73,6 +73,13 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     common(unl)
     unl.set_defaults(handler=cmd_user_unlock)
 
+    rd = usub.add_parser("reads", help="who read which dossier, newest first: when, who, dossier, what, page")
+    rd.add_argument("name", nargs="?", help="this user's reads only")
+    rd.add_argument("--dossier", help="this dossier's reads only")
+    rd.add_argument("--limit", type=int, default=50)
+    common(rd)
+    rd.set_defaults(handler=cmd_user_reads)
+
     aud = usub.add_parser("logins", help="the sign-in audit, newest first: when, who, address, outcome")
     aud.add_argument("name", nargs="?")
     aud.add_argument("--limit", type=int, default=50)
@@ -263,6 +270,19 @@ def cmd_user_logins(args: argparse.Namespace) -> int:
         records.close()
     for r in rows:
         print(f"{fmt_time(r.at)}\t{r.user_name}\t{r.address}\t{r.outcome}")
+    return 0
+
+
+def cmd_user_reads(args: argparse.Namespace) -> int:
+    from workers.web.i18n import fmt_time
+
+    records = _records(args)
+    try:
+        rows = records.reads(who=args.name, code=args.dossier, limit=max(1, args.limit))
+    finally:
+        records.close()
+    for r in rows:
+        print(f"{fmt_time(r.at)}\t{r.who}\t{r.dossier_code}\t{r.what}\t{'' if r.page is None else r.page}")
     return 0
 
 

@@ -13,7 +13,7 @@ from workers.stores.records.intake_journal import IntakeJournal
 from workers.stores.records.page_queue import PageQueue
 from workers.stores.records.rows import CorrectionRow, DossierRow, FileRow, IntakeRow, PageTask, TokenRow, UserRow
 from workers.stores.records.search_text import SearchText
-from workers.stores.records.sign_ins import FailureRow, LoginAuditRow, SignIns
+from workers.stores.records.sign_ins import FailureRow, LoginAuditRow, ReadRow, SignIns
 from workers.stores.records.tables import (
     api_tokens,
     corrections,
@@ -25,6 +25,7 @@ from workers.stores.records.tables import (
     metadata,
     originals,
     pages,
+    read_audit,
     users,
     watch_intake,
     web_sessions,
@@ -38,6 +39,7 @@ __all__ = [
     "IntakeRow",
     "LoginAuditRow",
     "PageTask",
+    "ReadRow",
     "Records",
     "TokenRow",
     "UserRow",
@@ -51,6 +53,7 @@ __all__ = [
     "metadata",
     "originals",
     "pages",
+    "read_audit",
     "users",
     "watch_intake",
     "web_sessions",

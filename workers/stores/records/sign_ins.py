@@ -1,5 +1,6 @@
 """Sign-in state: server-side sessions (only the SHA-256 of each cookie's id is kept), failed sign-ins counted
-per account and per address, and the audit of every sign-in attempt (never a password)."""
+per account and per address, the audit of every sign-in attempt (never a password), and the audit of who read
+which dossier (kept when the dossier is deleted)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from workers.stores.records.base import RecordsBase
-from workers.stores.records.tables import login_audit, login_failures, users, web_sessions
+from workers.stores.records.tables import login_audit, login_failures, read_audit, users, web_sessions
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,15 @@ class LoginAuditRow:
     user_name: str
     address: str
     outcome: str
+
+
+@dataclass(frozen=True)
+class ReadRow:
+    at: float
+    who: str
+    dossier_code: str
+    what: str
+    page: int | None
 
 
 class SignIns(RecordsBase):
@@ -139,3 +149,22 @@ class SignIns(RecordsBase):
         with self._tx() as conn:
             rows = conn.execute(query).mappings().all()
         return [LoginAuditRow(float(r["at"]), r["user_name"], r["address"], r["outcome"]) for r in rows]
+
+    # --- who read what --------------------------------------------------------------------------------------------
+
+    def audit_read(self, *, who: str, code: str, what: str, page: int | None = None) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                read_audit.insert().values(at=time.time(), who=who, dossier_code=code[:64], what=what, page=page)
+            )
+
+    def reads(self, *, who: str | None = None, code: str | None = None, limit: int = 100) -> list[ReadRow]:
+        """The newest reads first."""
+        query = sa.select(read_audit).order_by(read_audit.c.id.desc()).limit(limit)
+        if who is not None:
+            query = query.where(read_audit.c.who == who)
+        if code is not None:
+            query = query.where(read_audit.c.dossier_code == code)
+        with self._tx() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [ReadRow(float(r["at"]), r["who"], r["dossier_code"], r["what"], r["page"]) for r in rows]

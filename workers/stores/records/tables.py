@@ -128,6 +128,17 @@ login_audit = sa.Table(
     sa.Column("outcome", sa.String(16), nullable=False),  # ok | wrong | throttled | locked | busy
 )
 
+read_audit = sa.Table(
+    "read_audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("who", sa.String(100), nullable=False),
+    sa.Column("dossier_code", sa.String(64), nullable=False, index=True),  # no foreign key: kept after a delete
+    sa.Column("what", sa.String(16), nullable=False),  # record | page | image | pdf
+    sa.Column("page", sa.Integer, nullable=True),
+)
+
 dossier_search = sa.Table(
     "dossier_search",
     metadata,

@@ -105,10 +105,12 @@ def list_dossiers(
 def get_dossier(
     code: str,
     records: RecordsDep,
-    _user: Viewer,
+    user: Viewer,
     corrected: Annotated[bool, Query(description="with reviewers' corrections (false: as the machine read it)")] = True,
 ) -> Response:
-    return _json(records.dossier(code, corrected=corrected))
+    record = records.dossier(code, corrected=corrected)
+    records.audit_read(who=user.name, code=code, what="record")
+    return _json(record)
 
 
 def _status(records: Records, code: str) -> DossierStatusOut:
@@ -155,11 +157,12 @@ async def get_status(
     responses={200: {"content": {"image/jpeg": {}}}},
     summary="A page as straightened (word boxes refer to it)",
 )
-def page_image(code: str, number: int, state: StateDep, _user: Viewer) -> Response:
+def page_image(code: str, number: int, state: StateDep, user: Viewer) -> Response:
     page = state.records.page(code, number)
     if page is None or page.image_key is None:
         raise DossierNotFound(f"dossier {code} has no image of page {number}")
     data = state.store.get_bytes(page.image_key)
+    state.records.audit_read(who=user.name, code=code, what="image", page=number)
     return Response(data, media_type="image/jpeg")  # Cache-Control: no-store (workers/web/headers.py)
 
 
@@ -185,8 +188,9 @@ def searchable_pdf(store: ObjectStore, record: Dossier) -> bytes:
     responses={200: {"content": {"application/pdf": {}}}},
     summary="The searchable PDF: page images with the (corrected) text layer",
 )
-def get_pdf(code: str, state: StateDep, _user: Viewer) -> Response:
+def get_pdf(code: str, state: StateDep, user: Viewer) -> Response:
     data = searchable_pdf(state.store, state.records.dossier(code))
+    state.records.audit_read(who=user.name, code=code, what="pdf")
     return Response(data, media_type="application/pdf", headers={"Content-Disposition": pdf_disposition(code)})
 
 

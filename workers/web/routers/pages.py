@@ -189,6 +189,7 @@ def _dossier_parts(state: WebState, code: str) -> tuple[DossierRow, Dossier, Dos
 @router.get("/dossiers/{code}")
 def dossier_page(code: str, request: Request, state: StateDep, user: Viewer) -> Response:
     row, _raw, record, fixes = _dossier_parts(state, code)
+    state.records.audit_read(who=user.name, code=code, what="record")
     lang = page_lang(request, user)
     view = views.dossier_view(lang, row, record, fixes)
     audit = views.audit_views(lang, fixes, record)
@@ -198,6 +199,7 @@ def dossier_page(code: str, request: Request, state: StateDep, user: Viewer) -> 
 @router.get("/dossiers/{code}/summary")
 def dossier_summary(code: str, request: Request, state: StateDep, user: Viewer) -> Response:
     row, _raw, record, fixes = _dossier_parts(state, code)
+    state.records.audit_read(who=user.name, code=code, what="record")
     view = views.dossier_view(page_lang(request, user), row, record, fixes)
     return render(state, request, "_summary.html", user, d=view)
 
@@ -245,6 +247,7 @@ def review_page(
     code: str, request: Request, state: StateDep, user: Reviewer, page: Annotated[int | None, Query(ge=1)] = None
 ) -> Response:
     row, raw, record, fixes = _dossier_parts(state, code)
+    state.records.audit_read(who=user.name, code=code, what="record")
     lang = page_lang(request, user)
     view = views.dossier_view(lang, row, record, fixes)
     view.pages = views.page_tabs(raw, record, fixes)
@@ -272,6 +275,7 @@ def review_page_fragment(code: str, number: int, request: Request, state: StateD
     raw = state.records.page(code, number)
     if raw is None:
         raise DossierNotFound(f"dossier {code} has no processed page {number}")
+    state.records.audit_read(who=user.name, code=code, what="page", page=number)
     fixes = [r for r in state.records.corrections_of(code) if r.target in ("word", "line")]
     record = state.records.dossier(code)
     doc = next((i for i, d in enumerate(record.documents) if number in d.pages), None)

@@ -1,5 +1,5 @@
 """Sign-in that can be throttled, audited and ended: server-side sessions, failed sign-ins per account and per
-address, the sign-in audit, and an expiry on API tokens.
+address, the sign-in audit, an expiry on API tokens; and the audit of who read which dossier.
 
 Revision ID: 0002
 Revises: 0001
@@ -55,9 +55,21 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(16), nullable=False),
     )
     op.create_index("ix_login_audit_at", "login_audit", ["at"])
+    op.create_table(
+        "read_audit",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.Float, nullable=False),
+        sa.Column("who", sa.String(100), nullable=False),
+        sa.Column("dossier_code", sa.String(64), nullable=False),
+        sa.Column("what", sa.String(16), nullable=False),
+        sa.Column("page", sa.Integer, nullable=True),
+    )
+    op.create_index("ix_read_audit_dossier_code", "read_audit", ["dossier_code"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_read_audit_dossier_code", "read_audit")
+    op.drop_table("read_audit")
     op.drop_index("ix_login_audit_at", "login_audit")
     op.drop_table("login_audit")
     op.drop_table("login_failures")
