@@ -3,9 +3,10 @@ longer, then locks it until an admin unlocks it (`hoso user unlock`); at most a 
 each) run at once, so a flood of sign-ins cannot take the server's memory or cores; every attempt is audited
 with its name, address and outcome (never its password).
 
-The web app waits for a check slot itself (`slots`, without holding a thread), then runs `check` on the gate's
-own threads (`pool`), which run at a lower CPU priority: a flood of sign-ins takes the cores only when
-signed-in staff leave them idle."""
+The web app screens an attempt (`screen`, on the gate's `books` threads), waits for a check slot itself
+(`slots`, without holding a thread), then runs `check` on the gate's own threads (`pool`), which run at a
+lower CPU priority: a flood of sign-ins takes the cores only when signed-in staff leave them idle, and never
+the web server's thread pool."""
 
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ class SignInGate:
         self.records = records
         self.slots = threading.BoundedSemaphore(max(1, hashes))
         self.pool = ThreadPoolExecutor(max(1, hashes), thread_name_prefix="sign-in", initializer=_lower_priority)
+        # The refusals' bookkeeping (a lookup, an audit row) on two threads of its own: a flood of sign-ins
+        # cannot take the web server's thread pool from signed-in users.
+        self.books = ThreadPoolExecutor(2, thread_name_prefix="sign-in-books")
         self.lock_after = max(1, lock_after)
 
     def refusal(self, name: str, address: str) -> Verdict | None:
@@ -70,6 +74,13 @@ class SignInGate:
             if wait > 0 and (worst is None or wait > worst.retry_after_s):
                 worst = Verdict("throttled", retry_after_s=wait)
         return worst
+
+    def screen(self, name: str, address: str) -> Verdict | None:
+        """`refusal`, audited when it refuses."""
+        verdict = self.refusal(name, address)
+        if verdict is not None:
+            self.audit(name, address, verdict.outcome)
+        return verdict
 
     def _wait(self, row: FailureRow, now: float) -> float:
         if now - row.last_at > FORGET_AFTER_S:

@@ -86,13 +86,12 @@ async def login(
     name = username.strip()
     address = request.client.host if request.client else "unknown"
     gate = state.sign_in
-    verdict = await run_in_threadpool(gate.refusal, name, address)
+    verdict = await asyncio.wrap_future(gate.books.submit(gate.screen, name, address))
     if verdict is not None:
-        await run_in_threadpool(gate.audit, name, address, verdict.outcome)
         await asyncio.sleep(min(verdict.retry_after_s or 1.0, _TARPIT_S))  # one client: one try a second at most
     elif not await _take_slot(gate.slots, state.settings.web.login_wait_seconds):
         verdict = Verdict("busy", retry_after_s=2.0)
-        await run_in_threadpool(gate.audit, name, address, "busy")
+        await asyncio.wrap_future(gate.books.submit(gate.audit, name, address, "busy"))
     else:
         try:
             verdict = await asyncio.wrap_future(gate.pool.submit(gate.check, name, password, address))
