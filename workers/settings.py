@@ -33,7 +33,14 @@ class WebSettings:
 
     secret_key: str | None = field(default=None, repr=False)  # None: one kept in data_dir/web-secret
     max_upload_mb: int = 200  # per request: all the files of one upload together
-    session_hours: int = 12
+    session_hours: int = 12  # a session's whole life, however busy
+    # --- sign-in and sessions (issue 13, the web app's block) ---
+    session_idle_minutes: float = 30.0  # a session unused this long is over
+    token_days: int = 90  # an API token's life; 0: never expires
+    login_hashes: int = 2  # argon2 checks at once (64 MiB each); more sign-ins wait, then get 503
+    login_wait_seconds: float = 2.0  # how long a sign-in waits for a free check
+    lock_after: int = 10  # failed sign-ins of an account before it is locked (`hoso user unlock`)
+    hsts: bool = False  # served behind TLS: send Strict-Transport-Security
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,13 @@ def environment_class() -> Any:
         watch_batch_files: Whole = 32
         watch_incomplete_tries: Whole = 3
         watch_incomplete_wait_seconds: Seconds = 30.0
+        # --- sign-in and sessions (the web app's block) ---
+        session_hours: Whole = 12
+        session_idle_minutes: Seconds = 30.0
+        token_days: Whole = 90
+        login_hashes: Whole = 2
+        lock_after: Whole = 10
+        hsts: bool = False
 
         @classmethod
         def settings_customise_sources(
@@ -189,7 +203,16 @@ def _arrange(e: Any) -> Settings:
         s3=s3,
         jobs=e.jobs,
         pipeline=PipelineSettings(lang=e.lang, tessdata=e.tessdata, max_pixels=e.max_pixels, max_pages=e.max_pages),
-        web=WebSettings(secret_key=e.secret_key, max_upload_mb=e.max_upload_mb),
+        web=WebSettings(
+            secret_key=e.secret_key,
+            max_upload_mb=e.max_upload_mb,
+            session_hours=max(1, e.session_hours),
+            session_idle_minutes=e.session_idle_minutes,
+            token_days=e.token_days,
+            login_hashes=max(1, e.login_hashes),
+            lock_after=max(1, e.lock_after),
+            hsts=e.hsts,
+        ),
         watch=WatchSettings(
             stable_seconds=e.watch_stable_seconds,
             poll_seconds=e.watch_poll_seconds,

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cluster.servers import Process, ServerMissing, start_postgres
-from tests.test_migrations import OLD_CODE, assert_old_rows_kept, load_dump, revision, schema_differences
+from tests.test_migrations import NEXT, OLD_CODE, assert_old_rows_kept, load_dump, revision, schema_differences
 from tests.test_migrations import with_second_revision as second_revision
 from workers.stores.records import Records
 from workers.stores.records.migrate import HEAD, upgrade
@@ -64,7 +64,7 @@ def test_a_second_revision_reaches_a_postgres_database_in_use(db_url: str, tmp_p
     load_dump(engine, "postgresql")
     Records(db_url).close()
     upgrade(engine, script_location=second_revision(tmp_path))
-    assert revision(engine) == "0002"
+    assert revision(engine) == NEXT
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT code, channel FROM dossiers").all() == [(OLD_CODE, "counter")]
     engine.dispose()

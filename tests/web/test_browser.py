@@ -66,6 +66,14 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+def _csp_violations(page: object) -> list[str]:
+    """Collects what the Content-Security-Policy blocked on the page (and any script error), as it happens."""
+    seen: list[str] = []
+    page.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: seen.append(str(e)))  # type: ignore[attr-defined]
+    return seen
+
+
 def _sign_in(page: object, base: str, name: str) -> None:
     page.goto(f"{base}/login")  # type: ignore[attr-defined]
     page.fill("input[name=username]", name)  # type: ignore[attr-defined]
@@ -80,6 +88,7 @@ def uploaded(server: str, browser: object, dossier_pdf: Path) -> str:
     SCREENSHOTS.mkdir(exist_ok=True)
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
     page = ctx.new_page()
+    blocked = _csp_violations(page)
     _sign_in(page, server, "counter")
     assert "Tiếp nhận hồ sơ mới" in page.inner_text("h1")
     page.fill("#citizen_name", "Phạm Khánh Nhung")
@@ -96,6 +105,7 @@ def uploaded(server: str, browser: object, dossier_pdf: Path) -> str:
     assert "Họ tên người đề nghị" in summary
     assert "Đã xử lý 2/2 trang" in page.inner_text("#progress-text")
     page.screenshot(path=str(SCREENSHOTS / "counter.png"), full_page=True)
+    assert blocked == []
     ctx.close()
     return code
 
@@ -107,7 +117,9 @@ def test_counter_uploads_and_watches_the_dossier(uploaded: str) -> None:
 def test_reviewer_corrects_with_the_keyboard_and_sees_the_audit(server: str, browser: object, uploaded: str) -> None:
     ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
     page = ctx.new_page()
-    _sign_in(page, server, "reviewer")
+    blocked = _csp_violations(page)
+    _sign_in(page, server, "reviewer")  # lands on the queue: its confidence meters
+    assert page.eval_on_selector(".meter span", "e => e.style.width").endswith("%")
     page.goto(f"{server}/review/{uploaded}")
     page.wait_for_selector("#sheet img")
     page.wait_for_function("document.querySelector('#sheet img').complete")
@@ -159,16 +171,23 @@ def test_reviewer_corrects_with_the_keyboard_and_sees_the_audit(server: str, bro
     assert first.get_attribute("data-box"), "the first field of the first document has a box"
     page.wait_for_selector("#fieldbox[visibility=visible]", state="attached")
     page.screenshot(path=str(SCREENSHOTS / "review.png"))
+    assert blocked == []
     ctx.close()
 
 
 def test_review_page_in_english(server: str, browser: object, uploaded: str) -> None:
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
     page = ctx.new_page()
+    blocked = _csp_violations(page)
     _sign_in(page, server, "admin")
     page.goto(f"{server}/lang/en?next=/review/{uploaded}")
     page.wait_for_selector("#sheet img")
     assert "Mark reviewed" in page.inner_text(".review-head")
     assert "Application form" in page.inner_text("#panel")
+    # sizes come as data attributes set by the script (the CSP allows no style attribute)
+    assert page.eval_on_selector("#sheet", "e => e.style.aspectRatio")
+    page.goto(f"{server}/dossiers/{uploaded}")
+    page.wait_for_load_state("load")
     page.goto(f"{server}/lang/vi?next=/")
+    assert blocked == []
     ctx.close()

@@ -66,3 +66,24 @@ def test_users_corrections_and_search_on_postgres(pg_records: Records) -> None:
 
     records.delete_dossier("HS-PG-1")
     assert records.dossier_rows(codes=["HS-PG-1"]) == []
+
+
+def test_sessions_sign_in_failures_and_tokens_on_postgres(pg_records: Records) -> None:
+    from workers.usecases.sign_in import SignInGate
+    from workers.usecases.users import revoke_tokens, set_active, token_digest
+
+    records = pg_records
+    token = create_user(records, "binh", role="counter", password="mat-khau-dai")
+    records.add_session("a" * 64, "binh")
+    assert records.session_user("a" * 64, idle_s=60, lifetime_s=3600) == "binh"
+    assert set_active(records, "binh", False) == 1
+    assert records.session_user("a" * 64, idle_s=60, lifetime_s=3600) is None
+    set_active(records, "binh", True)
+
+    gate = SignInGate(records, hashes=1, lock_after=2)
+    assert [gate.check("binh", "sai-mat-khau-roi", "10.0.0.1").outcome for _ in range(2)] == ["wrong", "wrong"]
+    assert gate.check("binh", "mat-khau-dai", "10.0.0.1").outcome == "locked"
+    assert [r.outcome for r in records.login_audit(user_name="binh")] == ["locked", "wrong", "wrong"]
+
+    assert revoke_tokens(records, "binh", [token_digest(token)[:12]]) == 1
+    assert user_for_token(records, token) is None

@@ -6,6 +6,7 @@ import hashlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
@@ -20,9 +21,11 @@ from schemas.record import DossierStatus
 from workers.settings import Settings
 from workers.stores.objects import make_store
 from workers.stores.records import Records
+from workers.usecases.sign_in import SignInGate
 from workers.web import search
 from workers.web.auth import Sessions, secret_key
 from workers.web.deps import page_lang
+from workers.web.headers import SecurityHeaders
 from workers.web.i18n import t
 from workers.web.jobs import Runner
 from workers.web.routers import dossiers, me, pages, review
@@ -52,8 +55,14 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
         records=records,
         store=make_store(settings),
         runner=runner,
-        sessions=Sessions(secret_key(settings), settings.web.session_hours * 3600),
+        sessions=Sessions(
+            records,
+            secret_key(settings),
+            lifetime_s=settings.web.session_hours * 3600.0,
+            idle_s=settings.web.session_idle_minutes * 60.0,
+        ),
         templates=_templates(),
+        sign_in=SignInGate(records, hashes=settings.web.login_hashes, lock_after=settings.web.lock_after),
     )
 
     @asynccontextmanager
@@ -71,12 +80,16 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN: /docs is served from here instead
+        redoc_url=None,
     )
     app.state.web = state
     app.add_middleware(BodyLimit, max_bytes=state.max_upload_bytes + (1 << 20))  # + the form's other fields
+    app.add_middleware(SecurityHeaders, hsts=settings.web.hsts)
     app.mount("/static", _Static(directory=PACKAGE_DIR / "static"), name="static")
     for router in (dossiers.router, review.router, search_api.router, me.router, pages.router):
         app.include_router(router)
+    app.add_api_route("/docs", lambda: _api_docs(app), methods=["GET"], include_in_schema=False)
     app.add_exception_handler(HosoError, _error_handler)
     app.add_exception_handler(Exception, _error_handler)  # a bug: 500, logged with its traceback
     return app
@@ -107,6 +120,27 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
+def _api_docs(app: FastAPI) -> HTMLResponse:
+    """The API's reference, from its OpenAPI description, with nothing loaded from elsewhere (no Swagger UI: its
+    files are not installed, and a CDN is no place to load a page that holds a token from)."""
+    spec = app.openapi()
+    rows = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            rows.append(
+                f"<tr><td><code>{escape(method.upper())}</code></td><td><code>{escape(path)}</code></td>"
+                f"<td>{escape(str(op.get('summary', '')))}</td></tr>"
+            )
+    body = (
+        '<!doctype html><html lang="en"><meta charset="utf-8"><title>hoso API</title>'
+        f'<link rel="stylesheet" href="/static/app.css"><main class="page"><h1>hoso API {escape(app.version)}</h1>'
+        f"<p>{escape(app.description).replace(chr(10) + chr(10), '</p><p>')}</p>"
+        '<p>The whole description: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3).</p>'
+        f"<table><tr><th>Method</th><th>Path</th><th>What</th></tr>{''.join(rows)}</table></main></html>"
+    )
+    return HTMLResponse(body)
+
+
 def _resume(state: WebState) -> None:
     """Dossiers left received or processing by a stopped server go on (their uploads are kept until taken in)."""
     if state.runner.mode != "embedded":
@@ -133,7 +167,8 @@ async def _error_handler(request: Request, exc: Exception) -> Response:
         log.error("request failed: internal error", exc_info=exc, extra={"stage": "web", "error": "InternalError"})
         return _internal_error(request)
     if exc.http_status >= 500:
-        log.error("request failed: %s", exc, extra={"stage": "web", "error": exc.kind})
+        # the kind and the route, not the message: it may name a file or a citizen
+        log.error("request failed: %s on %s", exc.kind, request.url.path, extra={"stage": "web", "error": exc.kind})
     if _wants_html(request):
         if isinstance(exc, NotAuthenticated):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

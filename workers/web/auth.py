@@ -1,9 +1,10 @@
-"""Who is asking: a signed session cookie (the pages) or a bearer token (the API), and the CSRF check.
+"""Who is asking: a session cookie (the pages) or a bearer token (the API), and the CSRF check.
 
-The session cookie holds the user name and is signed (itsdangerous) with the server's secret key, which
-comes from HOSO_SECRET_KEY or, when that is unset, from a key made once and kept in the data folder. Writes
-made with the cookie must carry `X-CSRF-Token` (set by the pages' JavaScript): a token derived from the
-cookie, which another site cannot read.
+The session cookie carries a random id; the session lives in the record database (only the id's SHA-256),
+so logout, a password change or disabling the user ends it, and it ends by itself when unused for the idle
+time or older than its lifetime. Writes made with the cookie must carry `X-CSRF-Token` (set by the pages'
+JavaScript): a token derived from the cookie with the server's secret key (HOSO_SECRET_KEY, else one made
+once and kept in the data folder), which another site cannot read.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import hmac
 import logging
 import os
 import secrets
+import time
 from pathlib import Path
-
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from schemas.errors import ConfigError
 from workers.settings import Settings
+from workers.stores.records import Records
 
 log = logging.getLogger("hoso.web")
 
@@ -54,24 +55,35 @@ def _write_private(path: Path, text: str) -> None:
         fh.write(text)
 
 
+def _digest(cookie: str) -> str:
+    return hashlib.sha256(cookie.encode("utf-8")).hexdigest()
+
+
 class Sessions:
-    def __init__(self, secret: str, max_age_s: int) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="hoso-session")
+    def __init__(self, records: Records, secret: str, *, lifetime_s: float, idle_s: float) -> None:
+        self._records = records
         self._csrf_key = hashlib.sha256(("csrf:" + secret).encode()).digest()
-        self.max_age_s = max_age_s
+        self.lifetime_s = lifetime_s
+        self.idle_s = idle_s
+
+    @property
+    def max_age_s(self) -> int:
+        return int(self.lifetime_s)
 
     def issue(self, user_name: str) -> str:
-        return self._serializer.dumps({"u": user_name, "n": secrets.token_hex(8)})
+        """A new session for the user: the cookie's value (a random id)."""
+        cookie = secrets.token_urlsafe(32)
+        self._records.add_session(_digest(cookie), user_name, forget_before=time.time() - self.lifetime_s)
+        return cookie
 
     def user_name(self, cookie: str | None) -> str | None:
-        if not cookie:
+        """The user of a live session, else None (unknown, ended, idle too long, too old, user disabled)."""
+        if not cookie or len(cookie) > 200:
             return None
-        try:
-            data = self._serializer.loads(cookie, max_age=self.max_age_s)
-        except BadSignature:  # also expired
-            return None
-        name = data.get("u") if isinstance(data, dict) else None
-        return name if isinstance(name, str) else None
+        return self._records.session_user(_digest(cookie), idle_s=self.idle_s, lifetime_s=self.lifetime_s)
+
+    def end(self, cookie: str) -> None:
+        self._records.end_session(_digest(cookie))
 
     def csrf_token(self, cookie: str) -> str:
         return hmac.new(self._csrf_key, cookie.encode(), hashlib.sha256).hexdigest()[:40]

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from workers.settings import Settings
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
+from workers.usecases.sign_in import SignInGate
 from workers.web.auth import Sessions
 from workers.web.jobs import Runner
 
@@ -24,6 +25,7 @@ class WebState:
     runner: Runner
     sessions: Sessions
     templates: Jinja2Templates
+    sign_in: SignInGate
 
     @property
     def uploads_dir(self) -> Path:

@@ -11,41 +11,54 @@ from workers.stores.records.correction_log import CorrectionLog
 from workers.stores.records.dossier_store import DossierStore
 from workers.stores.records.intake_journal import IntakeJournal
 from workers.stores.records.page_queue import PageQueue
-from workers.stores.records.rows import CorrectionRow, DossierRow, FileRow, IntakeRow, PageTask, UserRow
+from workers.stores.records.rows import CorrectionRow, DossierRow, FileRow, IntakeRow, PageTask, TokenRow, UserRow
 from workers.stores.records.search_text import SearchText
+from workers.stores.records.sign_ins import FailureRow, LoginAuditRow, ReadRow, SignIns
 from workers.stores.records.tables import (
     api_tokens,
     corrections,
     dossier_search,
     dossiers,
     files,
+    login_audit,
+    login_failures,
     metadata,
     originals,
     pages,
+    read_audit,
     users,
     watch_intake,
+    web_sessions,
 )
 
 __all__ = [
     "CorrectionRow",
     "DossierRow",
+    "FailureRow",
     "FileRow",
     "IntakeRow",
+    "LoginAuditRow",
     "PageTask",
+    "ReadRow",
     "Records",
+    "TokenRow",
     "UserRow",
     "api_tokens",
     "corrections",
     "dossier_search",
     "dossiers",
     "files",
+    "login_audit",
+    "login_failures",
     "metadata",
     "originals",
     "pages",
+    "read_audit",
     "users",
     "watch_intake",
+    "web_sessions",
 ]
 
 
-class Records(DossierStore, PageQueue, CorrectionLog, SearchText, Accounts, IntakeJournal):
+class Records(DossierStore, PageQueue, CorrectionLog, SearchText, Accounts, SignIns, IntakeJournal):
     """The record database: one engine, each concern's methods from its own module."""

@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from workers.stores.records.base import RecordsBase
-from workers.stores.records.rows import UserRow, _user_row
+from workers.stores.records.rows import TokenRow, UserRow, _user_row
 from workers.stores.records.tables import api_tokens, users
+
+TOKEN_ID_CHARS = 12  # a token's id in lists: the start of its SHA-256
 
 
 class Accounts(RecordsBase):
@@ -59,22 +61,55 @@ class Accounts(RecordsBase):
             with self._tx() as conn:
                 conn.execute(users.update().where(users.c.name == name).values(**changes))
 
-    def add_token(self, user_name: str, token_sha256: str) -> None:
+    def add_token(self, user_name: str, token_sha256: str, *, expires_at: float | None = None) -> None:
         with self._tx() as conn:
             conn.execute(
-                api_tokens.insert().values(token_sha256=token_sha256, user_name=user_name, created_at=time.time())
+                api_tokens.insert().values(
+                    token_sha256=token_sha256, user_name=user_name, created_at=time.time(), expires_at=expires_at
+                )
             )
 
     def user_by_token(self, token_sha256: str) -> UserRow | None:
-        """The active user holding the token, or None."""
+        """The active user holding the token, or None (also when the token has expired)."""
         with self._tx() as conn:
             row = (
                 conn.execute(
                     sa.select(users)
                     .join(api_tokens, api_tokens.c.user_name == users.c.name)
-                    .where(api_tokens.c.token_sha256 == token_sha256, users.c.active.is_(True))
+                    .where(
+                        api_tokens.c.token_sha256 == token_sha256,
+                        users.c.active.is_(True),
+                        sa.or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > time.time()),
+                    )
                 )
                 .mappings()
                 .first()
             )
         return _user_row(row) if row else None
+
+    def tokens_of(self, user_name: str) -> list[TokenRow]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                sa.select(api_tokens).where(api_tokens.c.user_name == user_name).order_by(api_tokens.c.created_at)
+            ).mappings()
+            return [
+                TokenRow(
+                    id=r["token_sha256"][:TOKEN_ID_CHARS],
+                    user_name=r["user_name"],
+                    created_at=float(r["created_at"]),
+                    expires_at=None if r["expires_at"] is None else float(r["expires_at"]),
+                )
+                for r in rows
+            ]
+
+    def revoke_tokens(self, user_name: str, ids: list[str] | None) -> int:
+        """Delete the user's tokens whose id (start of the SHA-256) is in `ids`, all with None; how many."""
+        query = api_tokens.delete().where(api_tokens.c.user_name == user_name)
+        if ids is not None:
+            if not ids:
+                return 0
+            query = query.where(
+                sa.func.substr(api_tokens.c.token_sha256, 1, TOKEN_ID_CHARS).in_([i.lower() for i in ids])
+            )
+        with self._tx() as conn:
+            return int(conn.execute(query).rowcount or 0)

@@ -42,6 +42,16 @@ class UserRow:
 
 
 @dataclass(frozen=True)
+class TokenRow:
+    """An API token as listed: its id is the start of its SHA-256 (the token itself is never stored)."""
+
+    id: str
+    user_name: str
+    created_at: float
+    expires_at: float | None
+
+
+@dataclass(frozen=True)
 class DossierRow:
     """A dossier's row without its pages: for lists, the review queue and search results."""
 

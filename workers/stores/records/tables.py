@@ -94,6 +94,49 @@ api_tokens = sa.Table(
     sa.Column("token_sha256", sa.String(64), primary_key=True),  # the token itself is never stored
     sa.Column("user_name", sa.String(100), sa.ForeignKey("users.name"), nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=True),  # None: never (made with --days 0)
+)
+
+# --- sign-in: server-side sessions, failed sign-ins counted per account and per address, the audit -------------
+
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id_sha256", sa.String(64), primary_key=True),  # the cookie carries the id; only its hash is kept
+    sa.Column("user_name", sa.String(100), sa.ForeignKey("users.name"), nullable=False, index=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("seen_at", sa.Float, nullable=False),
+    sa.Column("ended_at", sa.Float, nullable=True),  # logout, password change, user disabled
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),  # user:NAME | addr:ADDRESS
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_at", sa.Float, nullable=False),
+    sa.Column("locked", sa.Boolean, nullable=False, default=False),  # until an admin unlocks it
+)
+
+login_audit = sa.Table(
+    "login_audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Column("user_name", sa.String(100), nullable=False),  # as typed (cut to 100); never a password
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),  # ok | wrong | throttled | locked | busy
+)
+
+read_audit = sa.Table(
+    "read_audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("who", sa.String(100), nullable=False),
+    sa.Column("dossier_code", sa.String(64), nullable=False, index=True),  # no foreign key: kept after a delete
+    sa.Column("what", sa.String(16), nullable=False),  # record | page | image | pdf
+    sa.Column("page", sa.Integer, nullable=True),
 )
 
 dossier_search = sa.Table(

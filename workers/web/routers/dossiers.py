@@ -11,6 +11,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -104,10 +105,12 @@ def list_dossiers(
 def get_dossier(
     code: str,
     records: RecordsDep,
-    _user: Viewer,
+    user: Viewer,
     corrected: Annotated[bool, Query(description="with reviewers' corrections (false: as the machine read it)")] = True,
 ) -> Response:
-    return _json(records.dossier(code, corrected=corrected))
+    record = records.dossier(code, corrected=corrected)
+    records.audit_read(who=user.name, code=code, what="record")
+    return _json(record)
 
 
 def _status(records: Records, code: str) -> DossierStatusOut:
@@ -154,12 +157,13 @@ async def get_status(
     responses={200: {"content": {"image/jpeg": {}}}},
     summary="A page as straightened (word boxes refer to it)",
 )
-def page_image(code: str, number: int, state: StateDep, _user: Viewer) -> Response:
+def page_image(code: str, number: int, state: StateDep, user: Viewer) -> Response:
     page = state.records.page(code, number)
     if page is None or page.image_key is None:
         raise DossierNotFound(f"dossier {code} has no image of page {number}")
     data = state.store.get_bytes(page.image_key)
-    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+    state.records.audit_read(who=user.name, code=code, what="image", page=number)
+    return Response(data, media_type="image/jpeg")  # Cache-Control: no-store (workers/web/headers.py)
 
 
 def searchable_pdf(store: ObjectStore, record: Dossier) -> bytes:
@@ -184,11 +188,18 @@ def searchable_pdf(store: ObjectStore, record: Dossier) -> bytes:
     responses={200: {"content": {"application/pdf": {}}}},
     summary="The searchable PDF: page images with the (corrected) text layer",
 )
-def get_pdf(code: str, state: StateDep, _user: Viewer) -> Response:
+def get_pdf(code: str, state: StateDep, user: Viewer) -> Response:
     data = searchable_pdf(state.store, state.records.dossier(code))
-    return Response(
-        data, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{code}.pdf"'}
-    )
+    state.records.audit_read(who=user.name, code=code, what="pdf")
+    return Response(data, media_type="application/pdf", headers={"Content-Disposition": pdf_disposition(code)})
+
+
+def pdf_disposition(code: str) -> str:
+    """`inline; filename=…` for the dossier's PDF, whatever its code holds: an ASCII fallback with anything
+    but letters, digits and `._-` replaced, and the name itself percent-encoded (RFC 6266, `filename*`)."""
+    name = f"{code}.pdf"
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.delete("/{code}", status_code=204, response_class=Response, summary="Delete a dossier (admin)")

@@ -3,17 +3,22 @@ the review workspace. Rendered on the server; fragments (`_*.html`) are fetched 
 
 from __future__ import annotations
 
+import asyncio
+import math
+import threading
+import time
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pipeline.corrections import apply_corrections
 from schemas.errors import DossierNotFound, NotAllowed
 from schemas.record import Dossier
 from workers.stores.records import CorrectionRow, DossierRow
-from workers.usecases.users import authenticate
+from workers.usecases.sign_in import Verdict
 from workers.web import search, views
 from workers.web.auth import LANG_COOKIE, SESSION_COOKIE
 from workers.web.deps import OptionalUser, Reviewer, StateDep, Uploader, User, Viewer, page_lang
@@ -23,6 +28,7 @@ from workers.web.state import WebState
 router = APIRouter(include_in_schema=False)
 
 _FINAL = ("processed", "needs_review", "reviewed", "failed")
+_TARPIT_S = 1.0  # a refused sign-in is answered after this long (or its wait, if shorter): no thread held
 
 
 def render(
@@ -68,21 +74,54 @@ def login_page(request: Request, state: StateDep, user: OptionalUser, next: str 
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     state: StateDep,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    row = authenticate(state.records, username.strip(), password)
-    if row is None:
-        return render(state, request, "login.html", None, status_code=401, next=_safe_next(next, ""), failed=True)
+    """Sign in: refused at once when throttled or locked; else the password checked when a check slot is
+    free (waited for on the event loop, holding no thread, so signed-in users keep theirs)."""
+    name = username.strip()
+    address = request.client.host if request.client else "unknown"
+    gate = state.sign_in
+    verdict = await asyncio.wrap_future(gate.books.submit(gate.screen, name, address))
+    if verdict is not None:
+        await asyncio.sleep(min(verdict.retry_after_s or 1.0, _TARPIT_S))  # one client: one try a second at most
+    elif not await _take_slot(gate.slots, state.settings.web.login_wait_seconds):
+        verdict = Verdict("busy", retry_after_s=2.0)
+        await asyncio.wrap_future(gate.books.submit(gate.audit, name, address, "busy"))
+    else:
+        try:
+            verdict = await asyncio.wrap_future(gate.pool.submit(gate.check, name, password, address))
+        finally:
+            gate.slots.release()
+    if verdict.outcome != "ok" or verdict.user is None:
+        status = {"wrong": 401, "throttled": 429, "locked": 429, "busy": 503}[verdict.outcome]
+        page = render(
+            state,
+            request,
+            "login.html",
+            None,
+            status_code=status,
+            next=_safe_next(next, ""),
+            failed="failed" if verdict.outcome == "wrong" else verdict.outcome,
+            retry_after=math.ceil(verdict.retry_after_s),
+        )
+        if verdict.retry_after_s:
+            page.headers["Retry-After"] = str(math.ceil(verdict.retry_after_s))
+        return page
+    row = verdict.user
     user = User(row.name, row.role, row.lang, "session")
     response = RedirectResponse(_safe_next(next, _home(user)), status_code=303)
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        await run_in_threadpool(state.sessions.end, old)  # a new id at every sign-in
+    cookie = await run_in_threadpool(state.sessions.issue, row.name)
     response.set_cookie(
         SESSION_COOKIE,
-        state.sessions.issue(row.name),
+        cookie,
         max_age=state.sessions.max_age_s,
         httponly=True,
         samesite="lax",
@@ -91,11 +130,22 @@ def login(
     return response
 
 
+async def _take_slot(slots: threading.BoundedSemaphore, wait_s: float) -> bool:
+    deadline = time.monotonic() + wait_s
+    while not slots.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
 @router.post("/logout")
 def logout(request: Request, state: StateDep, csrf: Annotated[str, Form()] = "") -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie and not state.sessions.csrf_ok(cookie, csrf):
         raise NotAllowed("sign out from the pages (a CSRF token is missing)")
+    if cookie:
+        state.sessions.end(cookie)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -103,8 +153,12 @@ def logout(request: Request, state: StateDep, csrf: Annotated[str, Form()] = "")
 
 @router.get("/lang/{lang}")
 def choose_lang(lang: str, request: Request, state: StateDep, user: OptionalUser, next: str | None = None) -> Response:
-    """The pages' language: the user's setting when signed in, a cookie before."""
+    """The pages' language: the user's setting when signed in, a cookie before. A GET that changes a setting:
+    taken only from our own pages or a typed address, not from a link or image on another site (the browser
+    says where a request comes from in Sec-Fetch-Site)."""
     lang = lang if lang in LANGS else "vi"
+    if request.headers.get("sec-fetch-site", "none") not in ("same-origin", "none"):
+        return RedirectResponse(_safe_next(next), status_code=303)
     if user is not None:
         state.records.update_user(user.name, lang=lang)
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -134,6 +188,7 @@ def _dossier_parts(state: WebState, code: str) -> tuple[DossierRow, Dossier, Dos
 @router.get("/dossiers/{code}")
 def dossier_page(code: str, request: Request, state: StateDep, user: Viewer) -> Response:
     row, _raw, record, fixes = _dossier_parts(state, code)
+    state.records.audit_read(who=user.name, code=code, what="record")
     lang = page_lang(request, user)
     view = views.dossier_view(lang, row, record, fixes)
     audit = views.audit_views(lang, fixes, record)
@@ -143,6 +198,7 @@ def dossier_page(code: str, request: Request, state: StateDep, user: Viewer) -> 
 @router.get("/dossiers/{code}/summary")
 def dossier_summary(code: str, request: Request, state: StateDep, user: Viewer) -> Response:
     row, _raw, record, fixes = _dossier_parts(state, code)
+    state.records.audit_read(who=user.name, code=code, what="record")
     view = views.dossier_view(page_lang(request, user), row, record, fixes)
     return render(state, request, "_summary.html", user, d=view)
 
@@ -190,6 +246,7 @@ def review_page(
     code: str, request: Request, state: StateDep, user: Reviewer, page: Annotated[int | None, Query(ge=1)] = None
 ) -> Response:
     row, raw, record, fixes = _dossier_parts(state, code)
+    state.records.audit_read(who=user.name, code=code, what="record")
     lang = page_lang(request, user)
     view = views.dossier_view(lang, row, record, fixes)
     view.pages = views.page_tabs(raw, record, fixes)
@@ -217,6 +274,7 @@ def review_page_fragment(code: str, number: int, request: Request, state: StateD
     raw = state.records.page(code, number)
     if raw is None:
         raise DossierNotFound(f"dossier {code} has no processed page {number}")
+    state.records.audit_read(who=user.name, code=code, what="page", page=number)
     fixes = [r for r in state.records.corrections_of(code) if r.target in ("word", "line")]
     record = state.records.dossier(code)
     doc = next((i for i, d in enumerate(record.documents) if number in d.pages), None)

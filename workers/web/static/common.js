@@ -1,7 +1,16 @@
 // Shared by the pages: calls to the API with the session's CSRF token, error messages in the user's language.
 "use strict";
+// The page's settings come as JSON (no inline script: the Content-Security-Policy allows none).
+window.HOSO = JSON.parse(document.getElementById("hoso-config").textContent);
 (function () {
   const H = window.HOSO;
+
+  // Sizes the server computes come as data attributes (no style attributes: the CSP allows none).
+  H.applyStyles = function (root) {
+    for (const el of (root || document).querySelectorAll("[data-aspect]")) el.style.aspectRatio = el.dataset.aspect;
+    for (const el of (root || document).querySelectorAll("[data-width]")) el.style.width = el.dataset.width + "%";
+  };
+  H.applyStyles(document);
 
   H.t = function (key, values) {
     let text = H.messages[key] || key;

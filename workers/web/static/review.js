@@ -37,6 +37,7 @@
       pageCache.set(n, html);
     }
     wrap.innerHTML = html;
+    H.applyStyles(wrap);
     currentPage = n;
     for (const b of strip.querySelectorAll(".pg")) b.classList.toggle("current", Number(b.dataset.page) === n);
     history.replaceState(null, "", "?page=" + n);
