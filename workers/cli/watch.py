@@ -1,4 +1,4 @@
-"""`hoso watch DIR`: the watch folder for bulk scanners (workers/watch.py)."""
+"""`hoso watch DIR`: the watch folder for bulk scanners (workers/watch/)."""
 
 from __future__ import annotations
 
