@@ -191,3 +191,40 @@ def test_review_page_in_english(server: str, browser: object, uploaded: str) -> 
     page.goto(f"{server}/lang/vi?next=/")
     assert blocked == []
     ctx.close()
+
+
+def test_a_typed_field_is_kept_when_tabbed_away_or_marked_reviewed(server: str, browser: object, uploaded: str) -> None:
+    """GIVEN a reviewer who types a value and never presses Enter WHEN they Tab away and reload, or press Alt+D
+    THEN the record keeps the typed value, and Alt+D first lists the flagged fields never confirmed."""
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    blocked = _csp_violations(page)
+    _sign_in(page, server, "reviewer")
+    page.goto(f"{server}/review/{uploaded}")
+    page.wait_for_selector("#sheet img")
+
+    phone = page.locator("input.fv[data-key=phone]")
+    phone.fill("0987 654 321")
+    assert "unsaved" in (page.locator(".field:has(input.fv[data-key=phone])").get_attribute("class") or "")
+    phone.press("Tab")  # away, no Enter
+    page.wait_for_selector("#history td.new:has-text('0987654321')")
+    page.reload()
+    page.wait_for_selector("#sheet img")
+    assert page.locator("input.fv[data-key=phone]").input_value() == "0987654321"
+
+    flagged = page.locator(".field.low:not(.corrected), .field.missing:not(.corrected)").count()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
+    date = page.locator("input.fv[data-key=request_date]")
+    date.fill("07/08/2025")
+    date.press("Alt+d")  # straight from the field, never Enter
+    page.wait_for_selector("#status-badge.st-reviewed")
+    page.wait_for_url(lambda url: f"/review/{uploaded}" not in url, timeout=10_000)
+    if flagged:
+        assert dialogs and "chưa được xác nhận" in dialogs[0]
+    record = page.request.get(f"{server}/api/dossiers/{uploaded}").json()
+    values = {k: f["value"] for d in record["documents"] for k, f in d["fields"].items()}
+    assert values["phone"] == "0987654321" and values["request_date"] == "2025-08-07"
+    assert record["status"] == "reviewed"
+    assert blocked == []
+    ctx.close()

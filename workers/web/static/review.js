@@ -91,16 +91,40 @@
     else $("mark-reviewed").focus();
   }
 
-  async function saveField(input) {
+  // A field is saved on Enter and on blur; one save at a time per field; `pending` until it is answered.
+  const pending = new Map();
+  const head = document.querySelector(".review-head");
+
+  function isDirty(input) {
+    return input.value !== input.dataset.orig;
+  }
+
+  function markDirty(input) {
+    input.closest(".field").classList.toggle("unsaved", isDirty(input));
+  }
+
+  function saveField(input) {
+    if (pending.has(input)) return pending.get(input).then(() => (isDirty(input) ? saveField(input) : true));
+    if (!isDirty(input)) return Promise.resolve(true);
+    const p = doSave(input).finally(() => pending.delete(input));
+    pending.set(input, p);
+    return p;
+  }
+
+  async function doSave(input) {
     const body = { target: "field", document: Number(input.dataset.doc), key: input.dataset.key, value: input.value };
+    if (head.dataset.version) body.version = Number(head.dataset.version);
+    const typed = input.value;
     try {
       const out = await H.api("POST", "/api/dossiers/" + enc + "/corrections", body);
+      if (out.version !== undefined) head.dataset.version = out.version;
       const doc = out.documents[Number(input.dataset.doc)];
       const field = doc && doc.fields[input.dataset.key];
       const shown = field ? display(input.dataset.kind, field.value) : "";
-      input.value = shown;
+      if (input.value === typed) input.value = shown;
       input.dataset.orig = shown;
       input.classList.remove("invalid");
+      markDirty(input);
       const row = input.closest(".field");
       row.classList.remove("low", "missing");
       row.classList.add("corrected");
@@ -110,10 +134,47 @@
       return true;
     } catch (err) {
       input.classList.add("invalid");
-      toast(H.errorText(err) + (err.message && err.kind === "BadCorrection" ? " — " + err.message : ""), true);
+      if (err.kind === "StaleEdit") {
+        // another reviewer saved first: show what is there now; saving again (Enter) writes over it knowingly
+        if (err.version !== undefined) head.dataset.version = err.version;
+        const now = err.current ? display(input.dataset.kind, err.current.value) : "";
+        toast(H.t("err_StaleEdit") + ": «" + now + "»", true);
+      } else {
+        toast(H.errorText(err) + (err.message && err.kind === "BadCorrection" ? " — " + err.message : ""), true);
+      }
       return false;
     }
   }
+
+  // Every typed field saved (the dirty ones), waited for: false when one was refused.
+  async function flushAll() {
+    const results = await Promise.all(fieldInputs().filter((i) => isDirty(i) || pending.has(i)).map(saveField));
+    return results.every(Boolean);
+  }
+
+  function unconfirmedLabels() {
+    return Array.from(panel.querySelectorAll(".field.low, .field.missing"))
+      .filter((row) => !row.classList.contains("corrected"))
+      .map((row) => {
+        const doc = row.closest(".doc");
+        return (doc ? doc.querySelector(".doc-num").textContent + ". " : "") + row.querySelector("label").textContent;
+      });
+  }
+
+  async function leave(href) {
+    if (!(await flushAll())) {
+      if (!window.confirm(H.t("unsaved"))) return;
+      fieldInputs().forEach((i) => (i.dataset.orig = i.value)); // the reviewer chose to leave them
+    }
+    location.href = href;
+  }
+
+  window.addEventListener("beforeunload", (e) => {
+    if (pending.size || fieldInputs().some(isDirty)) {
+      e.preventDefault();
+      e.returnValue = "";
+    }
+  });
 
   async function refreshHistory() {
     const html = await H.fragment("/review/" + enc + "/documents");
@@ -130,6 +191,12 @@
   panel.addEventListener("focusin", (e) => {
     if (e.target.classList.contains("fv")) highlight(e.target);
   });
+  panel.addEventListener("input", (e) => {
+    if (e.target.classList.contains("fv")) markDirty(e.target);
+  });
+  panel.addEventListener("focusout", (e) => {
+    if (e.target.classList.contains("fv") && isDirty(e.target)) saveField(e.target);
+  });
 
   panel.addEventListener("keydown", async (e) => {
     const t = e.target;
@@ -140,6 +207,7 @@
       } else if (e.key === "Escape") {
         t.value = t.dataset.orig;
         t.classList.remove("invalid");
+        markDirty(t);
       }
     } else if (t.classList.contains("type-select") && e.key === "Enter") {
       e.preventDefault();
@@ -155,6 +223,8 @@
   });
 
   async function structural(body) {
+    if (!(await flushAll())) return toast(H.t("unsaved"), true);
+    if (head.dataset.version) body.version = Number(head.dataset.version);
     try {
       await H.api("POST", "/api/dossiers/" + enc + "/corrections", body);
       location.reload();
@@ -228,6 +298,7 @@
   $("we-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     if (!editing) return;
+    await flushAll(); // the panel is drawn again after a word: typed fields saved first
     const body = editing.mode === "line"
       ? { target: "line", page: editing.page, line: editing.line, text: weInput.value }
       : { target: "word", page: editing.page, word: editing.word, text: weInput.value };
@@ -246,24 +317,31 @@
 
   // --- the dossier -----------------------------------------------------------------------------------------
   async function markReviewed() {
+    if (!(await flushAll())) return toast(H.t("unsaved"), true);
+    const flagged = unconfirmedLabels();
+    if (flagged.length && !window.confirm(H.t("unconfirmed", { fields: flagged.join("\n") }))) return;
     try {
       await H.api("POST", "/api/dossiers/" + enc + "/review");
       const badge = $("status-badge");
       badge.className = "badge st-reviewed";
       badge.textContent = H.t("st_reviewed");
       toast(H.t("saved"));
-      setTimeout(() => (location.href = $("next-dossier").href), 400);
+      setTimeout(() => leave($("next-dossier").href), 400);
     } catch (err) {
       toast(H.errorText(err), true);
     }
   }
   $("mark-reviewed").addEventListener("click", markReviewed);
+  $("next-dossier").addEventListener("click", (e) => {
+    e.preventDefault();
+    leave($("next-dossier").href);
+  });
 
   document.addEventListener("keydown", (e) => {
     if (!e.altKey || e.ctrlKey || e.metaKey) return;
     if (e.code === "KeyN") {
       e.preventDefault();
-      location.href = $("next-dossier").href;
+      leave($("next-dossier").href);
     } else if (e.code === "KeyD") {
       e.preventDefault();
       markReviewed();
