@@ -159,6 +159,20 @@ class DossierBusy(RequestError):
     advice = "Wait until the dossier's pages are processed, then try again."
 
 
+class StaleEdit(RequestError):
+    """A write made from an older version of the dossier than the stored one: another reviewer wrote first."""
+
+    http_status = 409
+    advice = "Someone else changed the dossier after you opened it: look at the current value, then save again."
+
+    def __init__(
+        self, message: str, *, version: int, current: dict[str, object] | None = None, file: str | None = None
+    ) -> None:
+        super().__init__(message, file=file)
+        self.version = version
+        self.current = current
+
+
 class BadCorrection(RequestError):
     advice = "The correction does not fit the record as it is now: reload the dossier and try again."
 

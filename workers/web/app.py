@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import Scope
 
-from schemas.errors import INTERNAL_HTTP_STATUS, INTERNAL_MESSAGE, HosoError, NotAuthenticated
+from schemas.errors import INTERNAL_HTTP_STATUS, INTERNAL_MESSAGE, HosoError, NotAuthenticated, StaleEdit
 from schemas.record import DossierStatus
 from workers.settings import Settings
 from workers.stores.objects import make_store
@@ -192,6 +192,8 @@ async def _error_handler(request: Request, exc: Exception) -> Response:
             status_code=exc.http_status,
         )
     body: dict[str, Any] = {"error": exc.kind, "message": exc.message, "advice": exc.advice, "file": exc.file}
+    if isinstance(exc, StaleEdit):
+        body |= {"version": exc.version, "current": exc.current}
     headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
     return JSONResponse(body, status_code=exc.http_status, headers=headers)
 

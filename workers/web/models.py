@@ -87,7 +87,16 @@ class CorrectionEntry(_Body):
 # --- corrections a reviewer sends -----------------------------------------------------------------------------
 
 
-class FieldFix(_Body):
+class _Versioned(_Body):
+    version: int | None = PydField(
+        None,
+        ge=0,
+        description="the dossier's `version` the correction was made from (in the last CorrectionResult or the "
+        "review page): when the dossier has changed since, 409 StaleEdit with the current value; none: not checked",
+    )
+
+
+class FieldFix(_Versioned):
     target: Literal["field"]
     document: int = PydField(ge=0, description="index of the document in the record's `documents`")
     key: str = PydField(description="the field's key, one of the document type's fields (schemas/doctypes.json)")
@@ -97,32 +106,32 @@ class FieldFix(_Body):
     )
 
 
-class TypeFix(_Body):
+class TypeFix(_Versioned):
     target: Literal["document_type"]
     document: int = PydField(ge=0)
     type: str = PydField(description="a document type key (schemas/doctypes.json)")
 
 
-class WordFix(_Body):
+class WordFix(_Versioned):
     target: Literal["word"]
     page: int = PydField(ge=1)
     word: int = PydField(ge=0, description="index in the page's words as read (GET the record with corrected=false)")
     text: str = PydField(description="the word as printed; empty removes it")
 
 
-class LineFix(_Body):
+class LineFix(_Versioned):
     target: Literal["line"]
     page: int = PydField(ge=1)
     line: int = PydField(ge=0, description="the words' `line` number on the page")
     text: str = PydField(description="the whole line as printed")
 
 
-class SplitFix(_Body):
+class SplitFix(_Versioned):
     target: Literal["split"]
     page: int = PydField(ge=1, description="the page a new document starts at (not the first of its document)")
 
 
-class MergeFix(_Body):
+class MergeFix(_Versioned):
     target: Literal["merge"]
     document: int = PydField(ge=1, description="index of the document to join to the one before it")
 
@@ -134,6 +143,7 @@ class CorrectionResult(_Body):
     correction: CorrectionEntry
     status: str
     documents: list[Document]
+    version: int = PydField(0, description="the dossier's version after the correction: send it with the next one")
 
 
 class Me(_Body):

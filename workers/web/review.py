@@ -12,7 +12,7 @@ import logging
 
 from pipeline import corrections as C
 from schemas.doctypes import load_catalog
-from schemas.errors import BadCorrection, DossierBusy
+from schemas.errors import BadCorrection, DossierBusy, StaleEdit
 from schemas.record import Dossier, DossierStatus
 from workers.stores.records import CorrectionRow, Records
 from workers.usecases.dossier import finish_dossier
@@ -36,8 +36,23 @@ def _document(record: Dossier, index: int) -> int:
 
 
 def correct(records: Records, runner: Runner, code: str, fix: Fix, *, who: str) -> CorrectionRow:
+    """Check the correction against the record, store it (refused with StaleEdit when `fix.version` is given and
+    the dossier has changed since: the field's current value and who set it are in the error)."""
     record = records.dossier(code)
     _ready(record)
+    try:
+        return _correct(records, runner, code, record, fix, who=who)
+    except StaleEdit as exc:
+        if isinstance(fix, FieldFix) and 0 <= fix.document < len(record.documents):
+            field = record.documents[fix.document].fields.get(fix.key)
+            last = next(
+                (r for r in reversed(records.corrections_of(code)) if r.target == C.FIELD and r.key == fix.key), None
+            )
+            exc.current = {"value": field.value if field else None, "who": last.who if last else None}
+        raise
+
+
+def _correct(records: Records, runner: Runner, code: str, record: Dossier, fix: Fix, *, who: str) -> CorrectionRow:
     catalog = load_catalog()
     cid: int
     if isinstance(fix, FieldFix):
@@ -52,14 +67,29 @@ def correct(records: Records, runner: Runner, code: str, fix: Fix, *, who: str) 
             raise BadCorrection(f"{fix.key}: {fix.value!r} is {exc}") from exc
         old = doc.fields[fix.key].value if fix.key in doc.fields else None
         cid = records.record_correction(
-            code, target=C.FIELD, who=who, old=old, new=value, document=fix.document, key=fix.key, pages=doc.pages
+            code,
+            target=C.FIELD,
+            who=who,
+            old=old,
+            new=value,
+            document=fix.document,
+            key=fix.key,
+            pages=doc.pages,
+            version=fix.version,
         )
     elif isinstance(fix, TypeFix):
         doc = record.documents[_document(record, fix.document)]
         if fix.type not in catalog.keys:
             raise BadCorrection(f"no document type {fix.type!r} (one of {', '.join(catalog.keys)})")
         cid = records.record_correction(
-            code, target=C.DOCUMENT_TYPE, who=who, old=doc.type, new=fix.type, document=fix.document, pages=doc.pages
+            code,
+            target=C.DOCUMENT_TYPE,
+            who=who,
+            old=doc.type,
+            new=fix.type,
+            document=fix.document,
+            pages=doc.pages,
+            version=fix.version,
         )
     elif isinstance(fix, WordFix | LineFix):
         raw = records.dossier(code, corrected=False)
@@ -72,7 +102,7 @@ def correct(records: Records, runner: Runner, code: str, fix: Fix, *, who: str) 
             if not 0 <= fix.word < len(page.words):
                 raise BadCorrection(f"page {fix.page} has no word {fix.word} (it has {len(page.words)})")
             cid = records.record_correction(
-                code, target=C.WORD, who=who, old=texts[fix.word][0], new=fix.text.strip(),
+                code, target=C.WORD, who=who, version=fix.version, old=texts[fix.word][0], new=fix.text.strip(),
                 key=C.page_key(fix.page, fix.word),
             )  # fmt: skip
         else:
@@ -81,7 +111,13 @@ def correct(records: Records, runner: Runner, code: str, fix: Fix, *, who: str) 
                 raise BadCorrection(f"page {fix.page} has no line {fix.line}")
             old_line = " ".join(texts[i][0] for i in idx if texts[i][0])
             cid = records.record_correction(
-                code, target=C.LINE, who=who, old=old_line, new=fix.text.strip(), key=C.page_key(fix.page, fix.line)
+                code,
+                target=C.LINE,
+                who=who,
+                old=old_line,
+                new=fix.text.strip(),
+                key=C.page_key(fix.page, fix.line),
+                version=fix.version,
             )
         _after_text_change(records, runner, code, record.status)
     elif isinstance(fix, SplitFix):
@@ -89,14 +125,14 @@ def correct(records: Records, runner: Runner, code: str, fix: Fix, *, who: str) 
         if i is None or record.documents[i].pages[0] == fix.page:
             raise BadCorrection(f"page {fix.page} is not inside a document (after its first page)")
         cid = records.record_correction(
-            code, target=C.SPLIT, who=who, old=None, new=None, document=i, key=str(fix.page),
+            code, target=C.SPLIT, who=who, version=fix.version, old=None, new=None, document=i, key=str(fix.page),
             pages=record.documents[i].pages,
         )  # fmt: skip
     elif isinstance(fix, MergeFix):
         i = _document(record, fix.document)
         first = record.documents[i].pages[0]
         cid = records.record_correction(
-            code, target=C.MERGE, who=who, old=None, new=None, document=i, key=str(first),
+            code, target=C.MERGE, who=who, version=fix.version, old=None, new=None, document=i, key=str(first),
             pages=[*record.documents[i - 1].pages, *record.documents[i].pages],
         )  # fmt: skip
     else:  # pragma: no cover - the union is closed
@@ -120,4 +156,5 @@ def mark_reviewed(records: Records, code: str, *, who: str) -> DossierStatus:
         raise DossierBusy(f"dossier {code} is {status.value}: it can be marked reviewed once processed")
     records.record_correction(code, target=C.STATUS, who=who, old=status.value, new=DossierStatus.reviewed.value)
     records.set_status(code, DossierStatus.reviewed)
+    records.release(code, who)
     return DossierStatus.reviewed

@@ -11,6 +11,7 @@ from workers.stores.records.correction_log import CorrectionLog
 from workers.stores.records.dossier_store import DossierStore
 from workers.stores.records.intake_journal import IntakeJournal
 from workers.stores.records.page_queue import PageQueue
+from workers.stores.records.review_claims import ReviewClaims
 from workers.stores.records.rows import CorrectionRow, DossierRow, FileRow, IntakeRow, PageTask, TokenRow, UserRow
 from workers.stores.records.search_text import SearchText
 from workers.stores.records.sign_ins import FailureRow, LoginAuditRow, ReadRow, SignIns
@@ -60,5 +61,5 @@ __all__ = [
 ]
 
 
-class Records(DossierStore, PageQueue, CorrectionLog, SearchText, Accounts, SignIns, IntakeJournal):
+class Records(DossierStore, PageQueue, CorrectionLog, ReviewClaims, SearchText, Accounts, SignIns, IntakeJournal):
     """The record database: one engine, each concern's methods from its own module."""

@@ -6,6 +6,7 @@ import time
 
 import sqlalchemy as sa
 
+from schemas.errors import DossierNotFound, StaleEdit
 from schemas.record import Page
 from workers.stores.records.base import RecordsBase
 from workers.stores.records.rows import CorrectionRow, _correction_row
@@ -61,10 +62,25 @@ class CorrectionLog(RecordsBase):
         document: int | None = None,
         key: str | None = None,
         pages: list[int] | None = None,
+        version: int | None = None,
     ) -> int:
-        """Store a correction and mark the dossier changed (its search text is then rebuilt); its id."""
+        """Store a correction and mark the dossier changed (its search text is then rebuilt); its id.
+
+        Every correction raises the dossier's version. With `version` (the one the writer's page was made
+        from) the correction is stored only if the dossier is still at it: else StaleEdit, nothing stored."""
         now = time.time()
         with self._tx() as conn:
+            bump = dossiers.update().where(dossiers.c.code == code)
+            if version is not None:
+                bump = bump.where(dossiers.c.version == version)
+            if conn.execute(bump.values(version=dossiers.c.version + 1, updated_at=now)).rowcount == 0:
+                stored = conn.execute(sa.select(dossiers.c.version).where(dossiers.c.code == code)).scalar()
+                if stored is None:
+                    raise DossierNotFound(f"no dossier with code {code!r}")
+                raise StaleEdit(
+                    f"dossier {code} is at version {stored}, the correction was made from version {version}",
+                    version=int(stored),
+                )
             res = conn.execute(
                 corrections.insert().values(
                     dossier_code=code,
@@ -78,10 +94,17 @@ class CorrectionLog(RecordsBase):
                     at=now,
                 )
             )
-            conn.execute(dossiers.update().where(dossiers.c.code == code).values(updated_at=now))
             key = res.inserted_primary_key
             assert key is not None
             return int(key[0])
+
+    def version(self, code: str) -> int:
+        """The dossier's version: raised by every correction."""
+        with self._tx() as conn:
+            value = conn.execute(sa.select(dossiers.c.version).where(dossiers.c.code == code)).scalar()
+        if value is None:
+            raise DossierNotFound(f"no dossier with code {code!r}")
+        return int(value)
 
     def corrections_of(self, code: str) -> list[CorrectionRow]:
         """The dossier's corrections, oldest first (the order they are applied in)."""

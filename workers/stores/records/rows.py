@@ -61,6 +61,9 @@ class DossierRow:
     documents: list[dict[str, Any]]
     created_at: float
     updated_at: float
+    version: int = 0  # raised by every correction: a write made from an older one is refused
+    claimed_by: str | None = None  # the reviewer who took it from the queue, while `claimed_until` is ahead
+    claimed_until: float | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,9 @@ def _dossier_row(r: Any) -> DossierRow:
         documents=list(r["documents"] or []),
         created_at=float(r["created_at"]),
         updated_at=float(r["updated_at"]),
+        version=int(r.get("version") or 0),
+        claimed_by=r.get("claimed_by"),
+        claimed_until=r.get("claimed_until"),
     )
 
 

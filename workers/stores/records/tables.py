@@ -17,6 +17,9 @@ dossiers = sa.Table(
     sa.Column("documents", sa.JSON, nullable=False, default=list),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, default=0, server_default="0"),  # +1 at every correction
+    sa.Column("claimed_by", sa.String(100), nullable=True),  # the reviewer who has it open from the queue
+    sa.Column("claimed_until", sa.Float, nullable=True),
 )
 
 originals = sa.Table(

@@ -28,6 +28,7 @@ from workers.web.state import WebState
 router = APIRouter(include_in_schema=False)
 
 _FINAL = ("processed", "needs_review", "reviewed", "failed")
+_CLAIM_S = 15 * 60.0  # a dossier opened from the queue is its reviewer's for this long (renewed on every open)
 _TARPIT_S = 1.0  # a refused sign-in is answered after this long (or its wait, if shorter): no thread held
 
 
@@ -217,21 +218,35 @@ def search_page(
 # --- review --------------------------------------------------------------------------------------------------------
 
 
+def _claimed_by(row: DossierRow, user: User) -> str | None:
+    """The other reviewer who has the dossier open, while their claim lasts."""
+    if row.claimed_by and row.claimed_by != user.name and (row.claimed_until or 0) > time.time():
+        return row.claimed_by
+    return None
+
+
 @router.get("/review")
 def queue_page(request: Request, state: StateDep, user: Reviewer) -> Response:
     queue = views.queue_rows(state.records.dossier_rows(statuses=["needs_review"], limit=5000))
-    items = [(r, views.row_confidence(r)) for r in queue]
+    items = [(r, views.row_confidence(r), _claimed_by(r, user)) for r in queue]
     return render(state, request, "queue.html", user, items=items)
 
 
 @router.get("/review/next")
-def next_in_queue(state: StateDep, _user: Reviewer, after: str | None = None) -> Response:
-    queue = [r.code for r in views.queue_rows(state.records.dossier_rows(statuses=["needs_review"], limit=5000))]
+def next_in_queue(state: StateDep, user: Reviewer, after: str | None = None) -> Response:
+    """The next dossier in the queue nobody else has open, claimed for this reviewer in the same step (so two
+    reviewers pressing "next" at once get two different dossiers)."""
+    rows = views.queue_rows(state.records.dossier_rows(statuses=["needs_review"], limit=5000))
+    queue = [r.code for r in rows if _claimed_by(r, user) is None]
     if after in queue:
         i = queue.index(after)
         queue = queue[i + 1 :] + queue[:i]
-    queue = [c for c in queue if c != after]
-    return RedirectResponse(f"/review/{quote(queue[0])}" if queue else "/review", status_code=303)
+    if after:
+        state.records.release(after, user.name)
+    for code in (c for c in queue if c != after):
+        if state.records.claim(code, user.name, seconds=_CLAIM_S) == user.name:
+            return RedirectResponse(f"/review/{quote(code)}", status_code=303)
+    return RedirectResponse("/review", status_code=303)
 
 
 def _start_page(record: Dossier) -> int:
@@ -247,6 +262,7 @@ def review_page(
 ) -> Response:
     row, raw, record, fixes = _dossier_parts(state, code)
     state.records.audit_read(who=user.name, code=code, what="record")
+    holder = state.records.claim(code, user.name, seconds=_CLAIM_S) if row.status == "needs_review" else user.name
     lang = page_lang(request, user)
     view = views.dossier_view(lang, row, record, fixes)
     view.pages = views.page_tabs(raw, record, fixes)
@@ -266,6 +282,8 @@ def review_page(
         audit=views.audit_views(lang, fixes, record),
         types=doc_type_choices(lang),
         queue_pos=(queue.index(code) + 1 if code in queue else 0, len(queue)),
+        version=row.version,
+        claimed_by=holder if holder != user.name else None,
     )
 
 

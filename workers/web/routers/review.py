@@ -30,10 +30,17 @@ def add_correction(
     code: str, state: StateDep, user: Reviewer, fix: Annotated[Fix, Body(discriminator="target")]
 ) -> CorrectionResult:
     """A field's value (the machine's value again accepts it), a document's type, the OCR text of a word or a
-    line, a split or a merge of documents. Stored apart with who and when; reprocessing never overwrites it."""
+    line, a split or a merge of documents. Stored apart with who and when; reprocessing never overwrites it.
+    With `version`, a correction made from an older version of the dossier is refused (409 StaleEdit, with the
+    dossier's `version` and the field's `current` value)."""
     row = review.correct(state.records, state.runner, code, fix, who=user.name)
     record = state.records.dossier(code)
-    return CorrectionResult(correction=CorrectionEntry.of(row), status=record.status.value, documents=record.documents)
+    return CorrectionResult(
+        correction=CorrectionEntry.of(row),
+        status=record.status.value,
+        documents=record.documents,
+        version=state.records.version(code),
+    )
 
 
 @router.post("/dossiers/{code}/review", summary="Mark the dossier reviewed")
