@@ -212,3 +212,13 @@ class OcrEngineError(HosoError):
 class MissingLanguage(OcrEngineError):
     retry = False
     advice = "Install the language data (apt-get install tesseract-ocr-<lang>) or choose another language."
+
+
+def advice_of(kind: str) -> str:
+    """The advice of the error class named `kind` (as recorded with a refused file), else the input errors'."""
+
+    def classes(root: type[HosoError]) -> list[type[HosoError]]:
+        return [root, *(c for sub in root.__subclasses__() for c in classes(sub))]
+
+    found = next((c for c in classes(HosoError) if c.__name__ == kind), InputError)
+    return found.advice

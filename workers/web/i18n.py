@@ -119,6 +119,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "saved": "Đã lưu",
         "unsaved": "Có ô chưa lưu được. Vẫn rời trang?",
         "claimed_by": "{name} đang duyệt",
+        "to_complete": "Cần bổ sung",
+        "to_complete_hint": "Hồ sơ có tệp bị từ chối hoặc trang không xử lý được: báo công dân, bổ sung tệp.",
+        "none_to_complete": "Không có hồ sơ nào cần bổ sung.",
+        "problem_default": "Tệp không đọc được",
+        "problem_PasswordProtected": "Tệp PDF có mật khẩu, không mở được",
+        "problem_NotADocument": "Tệp không phải bản quét PDF, TIFF, JPEG hoặc PNG",
+        "problem_EmptyFile": "Tệp rỗng",
+        "problem_TruncatedFile": "Tệp bị cắt ngắn hoặc bị hỏng",
+        "problem_UndecodableImage": "Ảnh trong tệp không giải mã được",
+        "problem_TooManyPixels": "Ảnh quét quá lớn",
+        "problem_TooManyPages": "Tệp có quá nhiều trang",
+        "problem_PagesNotRead": "Có trang trong tệp không đọc được",
+        "problem_NoText": "Trang {page} không có chữ đọc được",
+        "problem_PageFailed": "Trang {page} không xử lý được",
+        "problem_DuplicateFile": "Tệp này đã được tiếp nhận trước đây",
+        "advice_default": "Quét lại giấy tờ hoặc xuất lại tệp rồi bổ sung; bản gốc vẫn được lưu.",
+        "advice_PasswordProtected": "Gỡ mật khẩu (in ra một tệp PDF mới) rồi bổ sung lại tệp.",
+        "advice_NotADocument": "Gửi bản quét dạng PDF, TIFF, JPEG hoặc PNG.",
+        "advice_EmptyFile": "Tệp không có nội dung: lưu lại bản quét rồi gửi lại.",
+        "advice_TruncatedFile": "Sao chép hoặc xuất lại tệp từ máy quét rồi gửi lại.",
+        "advice_UndecodableImage": "Xuất lại bản quét dưới dạng PDF (ảnh JPEG) hoặc TIFF rồi gửi lại.",
+        "advice_TooManyPixels": "Quét lại ở độ phân giải 300 dpi trở xuống.",
+        "advice_TooManyPages": "Chia tệp thành các hồ sơ nhỏ hơn.",
+        "advice_PagesNotRead": "Quét lại các trang được nêu và bổ sung vào hồ sơ.",
+        "advice_NoText": "Kiểm tra trang: nếu là giấy tờ, quét lại rõ hơn và bổ sung.",
+        "advice_PageFailed": "Quét lại trang này và bổ sung vào hồ sơ.",
+        "advice_DuplicateFile": "Không cần làm gì: hồ sơ của tệp này đã có.",
         "unconfirmed": "Các ô được đánh dấu chưa được xác nhận:\n{fields}\n\nVẫn đánh dấu đã duyệt?",
         "err_StaleEdit": "Người khác đã sửa hồ sơ này trước bạn; giá trị hiện tại",
         "download_pdf": "PDF có thể tìm kiếm",
@@ -247,6 +274,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "saved": "Saved",
         "unsaved": "Some fields could not be saved. Leave the page anyway?",
         "claimed_by": "{name} is reviewing",
+        "to_complete": "To complete",
+        "to_complete_hint": "Dossiers with a refused file or a page that failed: tell the citizen, add the file.",
+        "none_to_complete": "No dossier to complete.",
+        "problem_default": "The file could not be read",
+        "problem_PasswordProtected": "The PDF has a password and cannot be opened",
+        "problem_NotADocument": "Not a PDF, TIFF, JPEG or PNG scan",
+        "problem_EmptyFile": "The file is empty",
+        "problem_TruncatedFile": "The file is cut short or damaged",
+        "problem_UndecodableImage": "An image in the file cannot be decoded",
+        "problem_TooManyPixels": "The scan is too large",
+        "problem_TooManyPages": "The file has too many pages",
+        "problem_PagesNotRead": "Some pages of the file could not be read",
+        "problem_NoText": "Nothing legible on page {page}",
+        "problem_PageFailed": "Page {page} could not be processed",
+        "problem_DuplicateFile": "The same file was received before",
+        "advice_PageFailed": "Rescan the page and add it to the dossier.",
         "unconfirmed": "These flagged fields were never confirmed:\n{fields}\n\nMark reviewed anyway?",
         "err_StaleEdit": "Someone else changed this dossier before you; the current value",
         "download_pdf": "Searchable PDF",
@@ -276,6 +319,11 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def lang_or_default(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
+
+
+def has_message(lang: str, key: str) -> bool:
+    """The language (or the default one) has a text for `key`."""
+    return key in MESSAGES[lang_or_default(lang)] or key in MESSAGES[DEFAULT_LANG]
 
 
 def t(lang: str, key: str, **values: object) -> str:

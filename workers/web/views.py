@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from pipeline import corrections as C
 from schemas.doctypes import DocTypeSpec, load_catalog
-from schemas.record import Document, Dossier, DossierStatus, Page
+from schemas.errors import advice_of
+from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
 from workers.stores.records import CorrectionRow, DossierRow
-from workers.web.i18n import doc_type_name, field_label, fmt_time, fmt_value, t
+from workers.web.i18n import doc_type_name, field_label, fmt_time, fmt_value, has_message, t
 
 LOW_WORD_CONF = 60.0  # Tesseract word confidence below which a word is highlighted for the reviewer
 
@@ -95,6 +96,28 @@ class AuditView:
     new: str
 
 
+@dataclass(frozen=True)
+class ProblemView:
+    """A refused file or a failed page, as a clerk reads it: the reason and what to do, in the page's language."""
+
+    file: str
+    reason: str
+    advice: str
+
+
+def problem_views(lang: str, problems: Sequence[FileProblem]) -> list[ProblemView]:
+    out = []
+    for p in problems:
+        reason_key = f"problem_{p.error}" if has_message(lang, f"problem_{p.error}") else "problem_default"
+        if lang == "en":
+            advice = advice_of(p.error) if p.error != "PageFailed" else t(lang, "advice_PageFailed")
+        else:
+            advice_key = f"advice_{p.error}" if has_message(lang, f"advice_{p.error}") else "advice_default"
+            advice = t(lang, advice_key)
+        out.append(ProblemView(file=p.file, reason=t(lang, reason_key, page=p.page or ""), advice=advice))
+    return out
+
+
 @dataclass
 class DossierView:
     code: str
@@ -103,7 +126,7 @@ class DossierView:
     created: str
     documents: list[DocView]
     pages: list[PageTab] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[ProblemView] = field(default_factory=list)
 
 
 def _spec(key: str) -> DocTypeSpec | None:
@@ -258,7 +281,7 @@ def dossier_view(lang: str, row: DossierRow, record: Dossier, rows: Sequence[Cor
         meta=row.meta,
         created=fmt_time(row.created_at),
         documents=doc_views(lang, record, rows),
-        problems=[(p.file, p.message or p.error) for p in record.problems],
+        problems=problem_views(lang, record.problems),
     )
 
 

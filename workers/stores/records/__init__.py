@@ -11,6 +11,7 @@ from workers.stores.records.correction_log import CorrectionLog
 from workers.stores.records.dossier_store import DossierStore
 from workers.stores.records.intake_journal import IntakeJournal
 from workers.stores.records.page_queue import PageQueue
+from workers.stores.records.problem_list import ProblemList
 from workers.stores.records.review_claims import ReviewClaims
 from workers.stores.records.rows import CorrectionRow, DossierRow, FileRow, IntakeRow, PageTask, TokenRow, UserRow
 from workers.stores.records.search_text import SearchText
@@ -61,5 +62,7 @@ __all__ = [
 ]
 
 
-class Records(DossierStore, PageQueue, CorrectionLog, ReviewClaims, SearchText, Accounts, SignIns, IntakeJournal):
+class Records(
+    DossierStore, PageQueue, CorrectionLog, ReviewClaims, ProblemList, SearchText, Accounts, SignIns, IntakeJournal
+):
     """The record database: one engine, each concern's methods from its own module."""

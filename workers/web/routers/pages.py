@@ -173,7 +173,12 @@ def choose_lang(lang: str, request: Request, state: StateDep, user: OptionalUser
 @router.get("/")
 def counter_page(request: Request, state: StateDep, user: Uploader) -> Response:
     recent = state.records.dossier_rows(limit=12)
-    return render(state, request, "counter.html", user, recent=recent)
+    lang = page_lang(request, user)
+    to_complete = [
+        (r, views.problem_views(lang, state.records.dossier(r.code, corrected=False).problems))
+        for r in state.records.dossiers_to_complete(limit=20)
+    ]
+    return render(state, request, "counter.html", user, recent=recent, to_complete=to_complete)
 
 
 def _dossier_parts(state: WebState, code: str) -> tuple[DossierRow, Dossier, Dossier, list[CorrectionRow]]:
@@ -284,6 +289,7 @@ def review_page(
         queue_pos=(queue.index(code) + 1 if code in queue else 0, len(queue)),
         version=row.version,
         claimed_by=holder if holder != user.name else None,
+        problems=views.problem_views(lang, record.problems),
     )
 
 
