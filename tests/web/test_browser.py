@@ -228,3 +228,37 @@ def test_a_typed_field_is_kept_when_tabbed_away_or_marked_reviewed(server: str, 
     assert record["status"] == "reviewed"
     assert blocked == []
     ctx.close()
+
+
+def test_a_save_from_a_stale_page_is_refused_and_shows_the_current_value(
+    server: str, browser: object, uploaded: str
+) -> None:
+    """GIVEN two reviewers with the same dossier open WHEN the first saves a field and the second, from the page
+    they opened before, saves the same field THEN the second is refused and their field shows the first's value."""
+    pages = []
+    for name in ("reviewer", "admin"):
+        ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
+        page = ctx.new_page()
+        _sign_in(page, server, name)
+        page.goto(f"{server}/review/{uploaded}")
+        page.wait_for_selector("#sheet img")
+        pages.append((ctx, page, _csp_violations(page)))
+    (ctx1, first, blocked1), (ctx2, second, blocked2) = pages
+    first.fill("input.fv[data-key=phone]", "0933 333 333")
+    first.press("input.fv[data-key=phone]", "Enter")
+    first.wait_for_selector("#history td.new:has-text('0933333333')")
+
+    field = second.locator("input.fv[data-key=phone]")
+    field.fill("0944 444 444")
+    field.press("Enter")
+    second.wait_for_selector("#toast.bad:not([hidden])")
+    assert "Người khác đã sửa hồ sơ này" in second.inner_text("#toast")
+    assert "0933333333" in second.inner_text("#toast")
+    second.wait_for_function("document.querySelector('input.fv[data-key=phone]').value === '0933333333'")
+    second.screenshot(path=str(SCREENSHOTS / "review-stale.png"))
+    record = second.request.get(f"{server}/api/dossiers/{uploaded}").json()
+    values = {k: f["value"] for d in record["documents"] for k, f in d["fields"].items()}
+    assert values["phone"] == "0933333333"
+    assert blocked1 == [] and blocked2 == []
+    ctx1.close()
+    ctx2.close()

@@ -48,7 +48,7 @@ window.HOSO = JSON.parse(document.getElementById("hoso-config").textContent);
       const err = typeof data === "object" && data ? data : {};
       throw { kind: err.error || (resp.status === 422 ? "RequestError" : "other"),
               message: err.message || (err.detail && JSON.stringify(err.detail)) || String(resp.status),
-              file: err.file, status: resp.status };
+              file: err.file, status: resp.status, version: err.version, current: err.current };
     }
     return data;
   };

@@ -135,10 +135,15 @@
     } catch (err) {
       input.classList.add("invalid");
       if (err.kind === "StaleEdit") {
-        // another reviewer saved first: show what is there now; saving again (Enter) writes over it knowingly
+        // another reviewer saved first: the field shows what is there now (typing again writes over it knowingly)
         if (err.version !== undefined) head.dataset.version = err.version;
         const now = err.current ? display(input.dataset.kind, err.current.value) : "";
-        toast(H.t("err_StaleEdit") + ": «" + now + "»", true);
+        const by = err.current && err.current.who ? " (" + err.current.who + ")" : "";
+        input.value = now;
+        input.dataset.orig = now;
+        markDirty(input);
+        refreshHistory();
+        toast(H.t("err_StaleEdit") + by + ": «" + now + "» ≠ «" + typed + "»", true);
       } else {
         toast(H.errorText(err) + (err.message && err.kind === "BadCorrection" ? " — " + err.message : ""), true);
       }
