@@ -89,3 +89,20 @@ def test_a_correction_from_a_stale_page_is_refused_with_the_current_value(
         headers=lan,
     )  # fmt: skip
     assert again.status_code == 201
+
+
+def test_marking_reviewed_from_a_stale_page_is_refused(
+    client: TestClient, processed: str, reviewers: tuple[dict[str, str], dict[str, str]]
+) -> None:
+    minh, lan = reviewers
+    page = client.get(f"/review/{processed}", headers=lan).text
+    version = int(page.split('data-version="', 1)[1].split('"', 1)[0])
+    record = client.get(f"/api/dossiers/{processed}", headers=minh).json()
+    doc = next(i for i, d in enumerate(record["documents"]) if "phone" in d["fields"])
+    fix = {"target": "field", "document": doc, "key": "phone", "value": "0955555555", "version": version}
+    assert client.post(f"/api/dossiers/{processed}/corrections", json=fix, headers=minh).status_code == 201
+    stale = client.post(f"/api/dossiers/{processed}/review", params={"version": version}, headers=lan)
+    assert stale.status_code == 409 and stale.json()["error"] == "StaleEdit"
+    assert client.get(f"/api/dossiers/{processed}/status", headers=lan).json()["status"] != "reviewed"
+    fresh = client.post(f"/api/dossiers/{processed}/review", params={"version": version + 1}, headers=lan)
+    assert fresh.status_code == 200 and fresh.json()["status"] == "reviewed"

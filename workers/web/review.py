@@ -21,6 +21,7 @@ from workers.web.models import FieldFix, Fix, LineFix, MergeFix, SplitFix, TypeF
 
 log = logging.getLogger("hoso.web")
 
+CLAIM_S = 15 * 60.0  # a dossier opened from the queue is its reviewer's this long, renewed by each open and write
 _FINISHED = (DossierStatus.processed, DossierStatus.needs_review, DossierStatus.reviewed)
 
 
@@ -41,7 +42,7 @@ def correct(records: Records, runner: Runner, code: str, fix: Fix, *, who: str) 
     record = records.dossier(code)
     _ready(record)
     try:
-        return _correct(records, runner, code, record, fix, who=who)
+        row = _correct(records, runner, code, record, fix, who=who)
     except StaleEdit as exc:
         if isinstance(fix, FieldFix) and 0 <= fix.document < len(record.documents):
             field = record.documents[fix.document].fields.get(fix.key)
@@ -50,6 +51,9 @@ def correct(records: Records, runner: Runner, code: str, fix: Fix, *, who: str) 
             )
             exc.current = {"value": field.value if field else None, "who": last.who if last else None}
         raise
+    if record.status == DossierStatus.needs_review:
+        records.claim(code, who, seconds=CLAIM_S)  # still at work on it: the claim renewed (unless another has it)
+    return row
 
 
 def _correct(records: Records, runner: Runner, code: str, record: Dossier, fix: Fix, *, who: str) -> CorrectionRow:
@@ -148,13 +152,16 @@ def _after_text_change(records: Records, runner: Runner, code: str, status: Doss
     runner.refresh(code)  # the searchable PDF and the OCR TSV carry the corrected words
 
 
-def mark_reviewed(records: Records, code: str, *, who: str) -> DossierStatus:
+def mark_reviewed(records: Records, code: str, *, who: str, version: int | None = None) -> DossierStatus:
+    """Mark the dossier reviewed (with `version`: only if nobody changed it since, else StaleEdit)."""
     status = records.status(code)
     if status == DossierStatus.reviewed:
         return status
     if status not in _FINISHED:
         raise DossierBusy(f"dossier {code} is {status.value}: it can be marked reviewed once processed")
-    records.record_correction(code, target=C.STATUS, who=who, old=status.value, new=DossierStatus.reviewed.value)
+    records.record_correction(
+        code, target=C.STATUS, who=who, old=status.value, new=DossierStatus.reviewed.value, version=version
+    )
     records.set_status(code, DossierStatus.reviewed)
     records.release(code, who)
     return DossierStatus.reviewed

@@ -19,7 +19,7 @@ from schemas.errors import DossierNotFound, NotAllowed
 from schemas.record import Dossier
 from workers.stores.records import CorrectionRow, DossierRow
 from workers.usecases.sign_in import Verdict
-from workers.web import search, views
+from workers.web import review, search, views
 from workers.web.auth import LANG_COOKIE, SESSION_COOKIE
 from workers.web.deps import OptionalUser, Reviewer, StateDep, Uploader, User, Viewer, page_lang
 from workers.web.i18n import LANGS, doc_type_choices, fmt_day, fmt_time, t
@@ -28,7 +28,6 @@ from workers.web.state import WebState
 router = APIRouter(include_in_schema=False)
 
 _FINAL = ("processed", "needs_review", "reviewed", "failed")
-_CLAIM_S = 15 * 60.0  # a dossier opened from the queue is its reviewer's for this long (renewed on every open)
 _TARPIT_S = 1.0  # a refused sign-in is answered after this long (or its wait, if shorter): no thread held
 
 
@@ -249,7 +248,7 @@ def next_in_queue(state: StateDep, user: Reviewer, after: str | None = None) -> 
     if after:
         state.records.release(after, user.name)
     for code in (c for c in queue if c != after):
-        if state.records.claim(code, user.name, seconds=_CLAIM_S) == user.name:
+        if state.records.claim(code, user.name, seconds=review.CLAIM_S) == user.name:
             return RedirectResponse(f"/review/{quote(code)}", status_code=303)
     return RedirectResponse("/review", status_code=303)
 
@@ -267,7 +266,7 @@ def review_page(
 ) -> Response:
     row, raw, record, fixes = _dossier_parts(state, code)
     state.records.audit_read(who=user.name, code=code, what="record")
-    holder = state.records.claim(code, user.name, seconds=_CLAIM_S) if row.status == "needs_review" else user.name
+    holder = state.records.claim(code, user.name, seconds=review.CLAIM_S) if row.status == "needs_review" else user.name
     lang = page_lang(request, user)
     view = views.dossier_view(lang, row, record, fixes)
     view.pages = views.page_tabs(raw, record, fixes)

@@ -44,8 +44,15 @@ def add_correction(
 
 
 @router.post("/dossiers/{code}/review", summary="Mark the dossier reviewed")
-def mark_reviewed(code: str, records: RecordsDep, user: Reviewer) -> dict[str, str]:
-    status = review.mark_reviewed(records, code, who=user.name)
+def mark_reviewed(
+    code: str,
+    records: RecordsDep,
+    user: Reviewer,
+    version: Annotated[
+        int | None, Query(ge=0, description="the dossier's version the reviewer saw: 409 StaleEdit if changed since")
+    ] = None,
+) -> dict[str, str]:
+    status = review.mark_reviewed(records, code, who=user.name, version=version)
     return {"code": code, "status": status.value}
 
 

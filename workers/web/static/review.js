@@ -326,7 +326,8 @@
     const flagged = unconfirmedLabels();
     if (flagged.length && !window.confirm(H.t("unconfirmed", { fields: flagged.join("\n") }))) return;
     try {
-      await H.api("POST", "/api/dossiers/" + enc + "/review");
+      const v = head.dataset.version ? "?version=" + head.dataset.version : "";
+      await H.api("POST", "/api/dossiers/" + enc + "/review" + v);
       const badge = $("status-badge");
       badge.className = "badge st-reviewed";
       badge.textContent = H.t("st_reviewed");
@@ -334,6 +335,7 @@
       setTimeout(() => leave($("next-dossier").href), 400);
     } catch (err) {
       toast(H.errorText(err), true);
+      if (err.kind === "StaleEdit") setTimeout(() => location.reload(), 2500); // changed by another: look again
     }
   }
   $("mark-reviewed").addEventListener("click", markReviewed);
