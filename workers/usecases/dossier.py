@@ -15,7 +15,9 @@ from workers.usecases import labels
 def dossier_status(dossier: Dossier) -> DossierStatus:
     if not dossier.pages:
         return DossierStatus.failed
-    if any(d.needs_review for d in dossier.documents):
+    # a refused file or a failed page is never a clean dossier: the problem reaches a person (the review
+    # queue, the counter's "Cần bổ sung" list)
+    if dossier.problems or any(d.needs_review for d in dossier.documents):
         return DossierStatus.needs_review
     return DossierStatus.processed
 

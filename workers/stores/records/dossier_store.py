@@ -52,11 +52,7 @@ class DossierStore(RecordsBase):
         return DossierStatus(value)
 
     def set_status(self, code: str, status: DossierStatus) -> None:
-        """Set the status; a dossier with a refused file or a failed page is never `processed` (clean): it is
-        stored `needs_review`, so the problem reaches a person (the review queue, the counter's list)."""
         with self._tx() as conn:
-            if status == DossierStatus.processed and _has_problem(conn, code):
-                status = DossierStatus.needs_review
             conn.execute(
                 dossiers.update().where(dossiers.c.code == code).values(status=status.value, updated_at=time.time())
             )
@@ -245,9 +241,3 @@ class DossierStore(RecordsBase):
             record = apply_corrections(record, fixes)
         return record
 
-
-def _has_problem(conn: sa.Connection, code: str) -> bool:
-    """A file of the dossier was refused, or one of its pages failed."""
-    refused = sa.select(files.c.position).where(files.c.dossier_code == code, files.c.error_kind.is_not(None))
-    failed = sa.select(pages.c.number).where(pages.c.dossier_code == code, pages.c.state == "failed")
-    return conn.execute(refused.limit(1)).first() is not None or conn.execute(failed.limit(1)).first() is not None
