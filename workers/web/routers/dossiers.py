@@ -21,6 +21,7 @@ from schemas.errors import DossierExists, DossierNotFound, RequestError
 from schemas.record import Dossier
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
+from workers.usecases import deletion
 from workers.usecases.intake import Channel, new_code
 from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, Viewer
 from workers.web.models import Created, DossierStatusOut, DossierSummary, PageState
@@ -203,7 +204,6 @@ def pdf_disposition(code: str) -> str:
 
 
 @router.delete("/{code}", status_code=204, response_class=Response, summary="Delete a dossier (admin)")
-def delete_dossier(code: str, records: RecordsDep, user: Admin) -> Response:
-    records.delete_dossier(code)
-    log.warning("dossier deleted", extra={"dossier": code, "stage": "web", "who": user.name})
+def delete_dossier(code: str, state: StateDep, user: Admin) -> Response:
+    deletion.delete_dossier(state.records, state.store, code, who=user.name)  # objects, rows; the audit kept
     return Response(status_code=204)
