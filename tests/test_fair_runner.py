@@ -93,3 +93,24 @@ def test_fair_queue_takes_one_of_each_dossier_in_turn() -> None:
     taken = [lanes.take() for _ in range(len(lanes))]
 
     assert taken == ["a1", "b1", "c1", "a2", "b2", "a3"] and lanes.take() is None
+
+
+def test_web_app_runs_a_small_upload_before_a_big_one_queued_first(tmp_path: Path, scans: tuple[Path, Path]) -> None:
+    from workers.web.jobs import Runner
+
+    settings = Settings(data_dir=tmp_path / "data", jobs=2)
+    settings.data_dir.mkdir(parents=True)
+    records = Records(settings.db_url)
+    finished: list[str] = []
+    jobs = Runner(settings, records, on_done=finished.append)
+    try:
+        for code, path in ((BIG, scans[0]), (SMALL, scans[1])):
+            receive(records, jobs.store, Submission((path,), Channel.api, code))
+        jobs.start(BIG)
+        jobs.start(SMALL)
+        jobs.join()
+    finally:
+        jobs.close()
+        records.close()
+
+    assert finished == [SMALL, BIG]
