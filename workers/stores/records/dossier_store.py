@@ -157,10 +157,17 @@ class DossierStore(RecordsBase):
     # --- dossiers as lists ---------------------------------------------------------------------------------------
 
     def dossier_rows(
-        self, *, statuses: Sequence[str] | None = None, codes: Sequence[str] | None = None, limit: int = 200
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        codes: Sequence[str] | None = None,
+        received_since: float | None = None,
+        limit: int = 200,
     ) -> list[DossierRow]:
         """Dossiers without their pages, newest first."""
         query = sa.select(dossiers).order_by(dossiers.c.created_at.desc()).limit(limit)
+        if received_since is not None:
+            query = query.where(dossiers.c.created_at >= received_since)
         if statuses is not None:
             query = query.where(dossiers.c.status.in_(list(statuses)))
         if codes is not None:
