@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from schemas.errors import DossierNotFound
+from schemas.errors import DossierBusy, DossierNotFound
 from workers.cli import main
 from workers.settings import S3Settings, Settings
 from workers.stores.objects import LocalStore, ObjectStore, original_key, page_image_key
@@ -114,6 +114,17 @@ def test_deleting_an_unknown_dossier_is_not_found(settings: Settings, records: R
     with pytest.raises(DossierNotFound):
         delete_dossier(records, LocalStore(settings.objects_dir), "HS-NOPE", who="admin")
     assert records.deletions() == []
+
+
+def test_dossier_whose_pages_are_being_read_is_not_deleted(settings: Settings, records: Records) -> None:
+    store = LocalStore(settings.objects_dir)
+    two_dossiers(records, store)
+    records.add_pages(GONE, 0, 1, 1)
+    assert records.claim_page(GONE, 1, 600.0)
+
+    with pytest.raises(DossierBusy):
+        delete_dossier(records, store, GONE, who="admin")
+    assert GONE in names_under(settings.objects_dir) and records.deletions() == []
 
 
 def test_hoso_delete_removes_the_dossier(settings: Settings, records: Records, capsys: pytest.CaptureFixture) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from schemas.errors import DossierBusy
 from workers.stores.objects import ObjectStore, original_key
 from workers.stores.records import Records
 
@@ -33,8 +34,11 @@ def dossier_prefix(code: str) -> str:
 
 def delete_dossier(records: Records, store: ObjectStore, code: str, *, who: str) -> Deletion:
     """Remove the dossier, its objects and its originals that no other dossier shares (DossierNotFound when
-    there is no such dossier)."""
+    there is no such dossier, DossierBusy while its pages are being read)."""
     contents = records.dossier_contents(code)
+    running = records.page_counts(code).get("running", 0)
+    if running:  # a page process would store its image after the deletion
+        raise DossierBusy(f"dossier {code} has {running} page(s) being processed: it cannot be deleted now")
     removed = store.delete_prefix(dossier_prefix(code))
     for sha in contents.own_originals:
         removed += int(store.delete(original_key(sha)))
