@@ -200,7 +200,6 @@ class EmbeddedRunner:
                 progress("pages", done, total)
             waiting[task.code] -= 1
             if waiting[task.code] == 0:
-                progress("dossier", done, total)
                 finish(task.code)
 
         for code in all_codes:  # nothing left to read: finished at once
