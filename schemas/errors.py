@@ -173,6 +173,11 @@ class StaleEdit(RequestError):
         self.current = current
 
 
+class PageLimitReached(RequestError):
+    http_status = 429
+    advice = "Wait until the hour has passed, or ask an administrator to raise HOSO_MAX_PAGES_PER_HOUR."
+
+
 class BadCorrection(RequestError):
     advice = "The correction does not fit the record as it is now: reload the dossier and try again."
 

@@ -20,7 +20,14 @@ from workers.stores.records import Records, metadata
 from workers.stores.records.migrate import HEAD, MIGRATIONS, current_revision, upgrade
 
 BEFORE = RESOURCES / "db"
-ADDED_SINCE_DUMP = {"web_sessions", "login_failures", "login_audit", "read_audit"}  # tables of later revisions: empty
+ADDED_SINCE_DUMP = {
+    "web_sessions",
+    "login_failures",
+    "login_audit",
+    "read_audit",
+    "deletion_audit",
+    "deleted_corrections",
+}  # tables of later revisions: empty
 OLD_CODE = "HS-OLD-1"
 
 # A later revision, for the tests only: a column and an index on a table that has rows.

@@ -41,6 +41,7 @@ class WebSettings:
     login_wait_seconds: float = 2.0  # how long a sign-in waits for a free check
     lock_after: int = 10  # failed sign-ins of an account before it is locked (`hoso user unlock`)
     hsts: bool = False  # served behind TLS: send Strict-Transport-Security
+    max_pages_per_hour: int = 2000  # pages one user may upload in any hour; 0: no limit
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def environment_class() -> Any:
         login_hashes: Whole = 2
         lock_after: Whole = 10
         hsts: bool = False
+        max_pages_per_hour: Whole = 2000
 
         @classmethod
         def settings_customise_sources(
@@ -212,6 +214,7 @@ def _arrange(e: Any) -> Settings:
             login_hashes=max(1, e.login_hashes),
             lock_after=max(1, e.lock_after),
             hsts=e.hsts,
+            max_pages_per_hour=e.max_pages_per_hour,
         ),
         watch=WatchSettings(
             stable_seconds=e.watch_stable_seconds,

@@ -118,7 +118,9 @@ def test_counter_reads_but_cannot_correct(client: TestClient, staff: Staff, code
     assert client.get("/api/review-queue", headers=staff.counter).status_code == 403
 
 
-def test_reviewer_cannot_delete_admin_can(client: TestClient, staff: Staff, blank_png: Path) -> None:
+def test_reviewer_cannot_delete_admin_can(
+    client: TestClient, staff: Staff, blank_png: Path, app: FastAPI, web_settings: Settings
+) -> None:
     with blank_png.open("rb") as fh:
         r = client.post("/api/dossiers", headers=staff.counter, files=[("files", (blank_png.name, fh, "text/plain"))])
     assert r.status_code == 201, r.text  # a PNG named .txt: the content decides
@@ -128,6 +130,9 @@ def test_reviewer_cannot_delete_admin_can(client: TestClient, staff: Staff, blan
     assert r.status_code == 403
     assert client.delete(f"/api/dossiers/{blank}", headers=staff.admin).status_code == 204
     assert client.get(f"/api/dossiers/{blank}", headers=staff.admin).status_code == 404
+    objects = web_settings.objects_dir
+    assert not [p for p in objects.rglob("*") if blank in str(p)]  # its page image went with it
+    assert [(d.who, d.files) for d in app.state.web.records.deletions(code=blank)] == [("admin", 1)]
 
 
 # --- uploads ----------------------------------------------------------------------------------------------------

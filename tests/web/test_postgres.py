@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from pipeline import corrections as C
 from schemas.record import Page, PageSource, Word
+from workers.stores.objects import LocalStore
 from workers.stores.records import Records
+from workers.usecases.deletion import delete_dossier
 from workers.usecases.users import create_user, user_for_token
 from workers.web import search
 
@@ -40,7 +43,7 @@ def _page(number: int, text: str) -> Page:
     )  # fmt: skip
 
 
-def test_users_corrections_and_search_on_postgres(pg_records: Records) -> None:
+def test_users_corrections_and_search_on_postgres(pg_records: Records, tmp_path: Path) -> None:
     records = pg_records
     token = create_user(records, "lan", role="reviewer", password="mat-khau-dai")
     user = user_for_token(records, token)
@@ -64,8 +67,10 @@ def test_users_corrections_and_search_on_postgres(pg_records: Records) -> None:
     assert search.search(records, "100%x") == []
     assert records.search_stale() == []
 
-    records.delete_dossier("HS-PG-1")
+    delete_dossier(records, LocalStore(tmp_path / "objects"), "HS-PG-1", who="admin")
     assert records.dossier_rows(codes=["HS-PG-1"]) == []
+    (deleted,) = records.deletions(code="HS-PG-1")
+    assert (deleted.pages, deleted.corrections) == (1, 1) and records.deleted_corrections_count(deleted.id) == 1
 
 
 def test_sessions_sign_in_failures_and_tokens_on_postgres(pg_records: Records) -> None:

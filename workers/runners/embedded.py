@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import queue
 import threading
 import time
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from schemas.errors import INTERNAL_EXIT_CODE, HosoError, TransientError
 from schemas.record import Dossier
@@ -98,6 +100,9 @@ class EmbeddedRunner:
         self.head_start = head_start  # `hoso process` on one page: the page read ahead in another process
         self._pool: ProcessPoolExecutor | None = None
         self._local: PageWorker | None = None
+        self._lock = threading.Lock()
+        self._local_lock = threading.Lock()
+        self._dispatch: _Dispatch | None = None
 
     def close(self) -> None:
         if self._pool is not None:
@@ -136,8 +141,12 @@ class EmbeddedRunner:
     # --- the run -----------------------------------------------------------------------------------------------
 
     def run(self, codes: Sequence[str], progress: Progress = _no_progress) -> RunReport:
-        """Take in each received dossier (split at its receipt sheets), run every page not done, then finish
-        each dossier (documents, status, artifacts)."""
+        """Take in each received dossier (split at its receipt sheets), run every page not done, and finish
+        each dossier (documents, status, artifacts) as soon as its own pages are done.
+
+        Pages go to the processes round-robin across the dossiers waiting, those of this run and those of
+        any other thread's run on this runner (the web app runs several dossiers at once): a one-page dossier
+        waits for a page of a 400-page one, not for all of it."""
         report = RunReport()
         all_codes: list[str] = []
         for code in codes:
@@ -158,6 +167,15 @@ class EmbeddedRunner:
         if self.head_start is not None and tasks:
             warm(self.settings)  # the page is being read elsewhere meanwhile
         transient: set[str] = set()
+        waiting = Counter(t.code for t in tasks)
+
+        def finish(code: str) -> None:
+            if code in transient:
+                report.unfinished.append(code)
+                return
+            dossier = finish_dossier(self.records, code, settings=self.settings)
+            write_artifacts(self.store, dossier)
+            report.dossiers.append(dossier)
 
         def record(task: PageTask, outcome: PageOutcome | None, error: BaseException | None) -> None:
             nonlocal done
@@ -165,8 +183,7 @@ class EmbeddedRunner:
                 self.records.finish_page(task.code, task.number, outcome.page)
                 for k, v in outcome.timings.items():
                     report.timings[k] = report.timings.get(k, 0.0) + v
-            else:
-                assert error is not None
+            elif error is not None:
                 self.records.fail_page(task.code, task.number, f"{type(error).__name__}: {error}")
                 if isinstance(error, HosoError):
                     report.problems.append(error)
@@ -178,56 +195,136 @@ class EmbeddedRunner:
                     log.error("page failed", exc_info=error,
                               extra={"dossier": task.code, "page": task.number, "stage": "page"})  # fmt: skip
                     report.problems.append(_PageBug(task, error))
-            done += 1
-            progress("pages", done, total)
+            if outcome is not None or error is not None:  # neither: another process holds the page
+                done += 1
+                progress("pages", done, total)
+            waiting[task.code] -= 1
+            if waiting[task.code] == 0:
+                finish(task.code)
 
+        for code in all_codes:  # nothing left to read: finished at once
+            if waiting[code] == 0:
+                finish(code)
         self._run_tasks(tasks, record)
         progress("dossier", total, total)
-        for code in all_codes:
-            if code in transient:
-                report.unfinished.append(code)
-                continue
-            dossier = finish_dossier(self.records, code, settings=self.settings)
-            write_artifacts(self.store, dossier)
-            report.dossiers.append(dossier)
         return report
 
     def _run_tasks(
         self, tasks: Sequence[PageTask], record: Callable[[PageTask, PageOutcome | None, BaseException | None], None]
     ) -> None:
-        pool = self._pool_for(len(tasks))
+        """Run the pages, round-robin across their dossiers; `record` each one (with neither an outcome nor an
+        error when another process holds it), in this thread."""
+        with self._lock:
+            pool = self._pool_for(len(tasks))
         if pool is None:
-            worker = self._local_worker() if tasks else None
-            for task in tasks:
-                if not self.records.claim_page(task.code, task.number, _LEASE_SECONDS):
-                    continue
-                try:
-                    first = self.head_start.take(task) if self.head_start is not None else None
-                    if first is not None:
-                        outcome = worker.finish(task, first)  # type: ignore[union-attr]
-                    else:
-                        outcome = worker.run(task)  # type: ignore[union-attr]
-                except Exception as exc:  # recorded per page; the others go on
-                    record(task, None, exc)
-                else:
-                    record(task, outcome, None)
+            lanes: _FairQueue[PageTask] = _FairQueue()
+            for t in tasks:
+                lanes.add(t.code, t)
+            while (task := lanes.take()) is not None:
+                with self._local_lock:  # one page at a time in this process, whichever thread's run it is
+                    outcome, error = self._run_local(task)
+                record(task, outcome, error)
             return
-        # Pages are claimed as they are handed over, a few ahead of the processes, not all up front.
-        ahead = 2 * self.settings.workers
-        queue = list(tasks)
-        pending: dict[Future[PageOutcome], PageTask] = {}
-        while queue or pending:
-            while queue and len(pending) < ahead:
-                task = queue.pop(0)
-                if self.records.claim_page(task.code, task.number, _LEASE_SECONDS):
-                    pending[pool.submit(_run_in_pool, task)] = task
-            if not pending:
-                continue
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                task = pending.pop(fut)
-                error = fut.exception()
-                record(task, None if error else fut.result(), error)
+        with self._lock:
+            if self._dispatch is None or self._dispatch.pool is not pool:
+                self._dispatch = _Dispatch(pool, self.records, ahead=2 * self.settings.workers)
+            dispatch = self._dispatch
+        replies: queue.Queue[_Reply] = queue.Queue()
+        dispatch.add([_Item(task, replies) for task in tasks])
+        for _ in tasks:
+            reply = replies.get()
+            record(reply.task, reply.outcome, reply.error)
+
+    def _run_local(self, task: PageTask) -> tuple[PageOutcome | None, BaseException | None]:
+        if not self.records.claim_page(task.code, task.number, _LEASE_SECONDS):
+            return None, None
+        worker = self._local_worker()
+        try:
+            first = self.head_start.take(task) if self.head_start is not None else None
+            outcome = worker.finish(task, first) if first is not None else worker.run(task)
+        except Exception as exc:  # recorded per page; the others go on
+            return None, exc
+        return outcome, None
+
+
+T = TypeVar("T")
+
+
+class _FairQueue(Generic[T]):
+    """Work waiting, one lane per dossier, taken round-robin across the lanes (not thread-safe: its owner locks)."""
+
+    def __init__(self) -> None:
+        self._lanes: dict[str, deque[T]] = {}  # in turn order: the next lane to serve is the first
+
+    def add(self, lane: str, item: T) -> None:
+        self._lanes.setdefault(lane, deque()).append(item)
+
+    def take(self) -> T | None:
+        if not self._lanes:
+            return None
+        lane = next(iter(self._lanes))
+        items = self._lanes.pop(lane)
+        item = items.popleft()
+        if items:
+            self._lanes[lane] = items  # to the back of the turn
+        return item
+
+    def __len__(self) -> int:
+        return sum(len(items) for items in self._lanes.values())
+
+
+@dataclass(frozen=True)
+class _Reply:
+    task: PageTask
+    outcome: PageOutcome | None
+    error: BaseException | None  # neither: another process holds the page
+
+
+@dataclass(frozen=True)
+class _Item:
+    task: PageTask
+    replies: queue.Queue[_Reply]  # the run waiting for the page
+
+
+class _Dispatch:
+    """Hands the pages of every run on a runner to its pool, round-robin across dossiers, a few ahead of the
+    processes (claimed as they are handed over, not all up front); each result goes back to its run."""
+
+    def __init__(self, pool: ProcessPoolExecutor, records: Records, *, ahead: int) -> None:
+        self.pool = pool
+        self.records = records
+        self.ahead = ahead
+        self._lock = threading.RLock()  # a future already done calls back at once, in the thread that adds it
+        self._waiting: _FairQueue[_Item] = _FairQueue()
+        self._in_flight = 0
+
+    def add(self, items: Sequence[_Item]) -> None:
+        with self._lock:
+            for item in items:
+                self._waiting.add(item.task.code, item)
+            self._fill()
+
+    def _fill(self) -> None:
+        with self._lock:
+            while self._in_flight < self.ahead and (item := self._waiting.take()) is not None:
+                task = item.task
+                try:
+                    if not self.records.claim_page(task.code, task.number, _LEASE_SECONDS):
+                        item.replies.put(_Reply(task, None, None))
+                        continue
+                    future = self.pool.submit(_run_in_pool, task)
+                except Exception as exc:  # the database away, a broken pool: this page fails, the others go on
+                    item.replies.put(_Reply(task, None, exc))
+                    continue
+                self._in_flight += 1
+                future.add_done_callback(lambda f, item=item: self._done(item, f))  # type: ignore[misc]
+
+    def _done(self, item: _Item, future: Future[PageOutcome]) -> None:
+        error = RuntimeError("the runner was closed") if future.cancelled() else future.exception()
+        item.replies.put(_Reply(item.task, None if error else future.result(), error))
+        with self._lock:
+            self._in_flight -= 1
+            self._fill()
 
 
 class _PageBug(HosoError):

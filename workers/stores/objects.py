@@ -72,6 +72,14 @@ class ObjectStore(Protocol):
         """A path to read the object from: the object itself, or a cached copy."""
         ...
 
+    def delete(self, key: str) -> bool:
+        """Remove the object (and any cached copy); False when there was none."""
+        ...
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Remove every object whose key starts with `prefix` (a folder: ends with `/`); how many there were."""
+        ...
+
 
 class LocalStore:
     def __init__(self, root: Path) -> None:
@@ -119,6 +127,28 @@ class LocalStore:
 
     def local_path(self, key: str) -> Path:
         return self._path(key)
+
+    def delete(self, key: str) -> bool:
+        try:
+            self._path(key).unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot delete {key}: {exc}") from exc
+        return True
+
+    def delete_prefix(self, prefix: str) -> int:
+        if not prefix.endswith("/"):
+            raise ValueError(f"a prefix to delete is a folder ending in '/', not {prefix!r}")
+        folder = self._path(prefix.rstrip("/"))
+        if not folder.is_dir():
+            return 0
+        count = sum(1 for p in folder.rglob("*") if p.is_file())
+        try:
+            shutil.rmtree(folder)
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot delete {prefix}: {exc}") from exc
+        return count
 
 
 def make_store(settings: Settings) -> ObjectStore:

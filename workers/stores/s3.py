@@ -173,6 +173,29 @@ class S3Store:
         self._prune(keep=dest)
         return dest
 
+    def delete(self, key: str) -> bool:
+        _check_key(key)
+        existed = self.exists(key)
+        self._call("delete", key, lambda: self.client.remove_object(self.bucket, key))
+        (self.cache_dir / key).unlink(missing_ok=True)
+        return existed
+
+    def delete_prefix(self, prefix: str) -> int:
+        if not prefix.endswith("/"):
+            raise ValueError(f"a prefix to delete is a folder ending in '/', not {prefix!r}")
+        _check_key(prefix.rstrip("/"))
+
+        def remove_all() -> int:
+            found = self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
+            keys = [o.object_name for o in found if o.object_name]
+            for key in keys:
+                self.client.remove_object(self.bucket, key)
+            return len(keys)
+
+        count = self._call("delete", prefix, remove_all)
+        shutil.rmtree(self.cache_dir / prefix.rstrip("/"), ignore_errors=True)
+        return count
+
     # --- the cache ----------------------------------------------------------------------------------------
 
     def _download(self, key: str, dest: Path) -> None:

@@ -4,9 +4,9 @@ Every upload goes through the one intake (`workers.usecases.intake.receive`: ori
 files recorded) in the request, then to the runner the settings name (`workers.runners`), made once for
 the app's life:
 
-- embedded (no broker): one background thread hands dossiers in turn to the embedded runner, whose
-  process pool lives as long as the app; one dossier at a time, so that a dossier gets every core and its
-  pages come back in order (a stack with receipt sheets becomes one dossier per sheet);
+- embedded (no broker): a few background threads hand dossiers to the embedded runner, whose process pool
+  lives as long as the app; several dossiers run at once and the runner shares the pool among them
+  round-robin, so a one-page upload is not held behind a 400-page one (one job at a time per dossier);
 - cluster (HOSO_BROKER_URL): the intake message goes to the workers, as `hoso submit` sends it.
 
 Either way the pages' progress is in the record database, where the pages poll it.
@@ -19,7 +19,7 @@ import queue
 import shutil
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +34,21 @@ from workers.usecases.intake import Channel, Submission, receive
 
 log = logging.getLogger("hoso.web")
 
+# Dossiers run side by side: their pages share the runner's processes round-robin. A dossier beyond these
+# waits for one of them to finish.
+DOSSIERS_AT_ONCE = 4
+
 
 @dataclass(frozen=True)
 class Job:
     code: str
     refresh_only: bool = False  # the dossier stage and artifacts again, after an OCR correction
+
+
+@dataclass
+class _Turn:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    users: int = 0
 
 
 class Runner:
@@ -55,8 +65,9 @@ class Runner:
         self.store = make_store(settings)
         self.on_done = on_done
         self._queue: queue.Queue[Job | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
+        self._running: dict[str, _Turn] = {}  # one job at a time per dossier
         self._refresh_waiting: set[str] = set()  # one refresh per dossier in the queue is enough
         self._runner: PageRunner = (
             ClusterRunner(settings, actors=actors) if actors is not None else make_runner(settings, records, self.store)
@@ -111,17 +122,22 @@ class Runner:
 
     def close(self) -> None:
         with self._lock:
-            thread, self._thread = self._thread, None
-        if thread is not None:
+            threads, self._threads = self._threads, []
+        for _ in threads:
             self._queue.put(None)
+        for thread in threads:
             thread.join(timeout=30)
         self._runner.close()
 
     def _start(self) -> None:
         with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._loop, name="hoso-pipeline", daemon=True)
-                self._thread.start()
+            if not self._threads:
+                self._threads = [
+                    threading.Thread(target=self._loop, name=f"hoso-pipeline-{i}", daemon=True)
+                    for i in range(DOSSIERS_AT_ONCE)
+                ]
+                for thread in self._threads:
+                    thread.start()
 
     def _loop(self) -> None:
         while True:
@@ -129,9 +145,23 @@ class Runner:
             try:
                 if job is None:
                     return
-                self._run(job)
+                self._run_alone(job)
             finally:
                 self._queue.task_done()
+
+    def _run_alone(self, job: Job) -> None:
+        """Run the job once no other job of its dossier runs."""
+        with self._lock:
+            turn = self._running.setdefault(job.code, _Turn())
+            turn.users += 1
+        try:
+            with turn.lock:
+                self._run(job)
+        finally:
+            with self._lock:
+                turn.users -= 1
+                if turn.users == 0:
+                    del self._running[job.code]
 
     def _run(self, job: Job) -> None:
         codes = [job.code]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from workers.stores.records.accounts import Accounts
 from workers.stores.records.correction_log import CorrectionLog
+from workers.stores.records.deletions import DeletionRow, Deletions, DossierContents
 from workers.stores.records.dossier_store import DossierStore
 from workers.stores.records.intake_journal import IntakeJournal
 from workers.stores.records.page_queue import PageQueue
@@ -35,6 +36,8 @@ from workers.stores.records.tables import (
 
 __all__ = [
     "CorrectionRow",
+    "DeletionRow",
+    "DossierContents",
     "DossierRow",
     "FailureRow",
     "FileRow",
@@ -63,6 +66,15 @@ __all__ = [
 
 
 class Records(
-    DossierStore, PageQueue, CorrectionLog, ReviewClaims, ProblemList, SearchText, Accounts, SignIns, IntakeJournal
+    DossierStore,
+    PageQueue,
+    CorrectionLog,
+    ReviewClaims,
+    ProblemList,
+    SearchText,
+    Accounts,
+    SignIns,
+    IntakeJournal,
+    Deletions,
 ):
     """The record database: one engine, each concern's methods from its own module."""

@@ -15,7 +15,7 @@ from schemas.errors import DossierNotFound
 from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
 from workers.stores.records.base import RecordsBase
 from workers.stores.records.rows import DossierRow, FileRow, _correction_row, _dossier_row
-from workers.stores.records.tables import corrections, dossier_search, dossiers, files, originals, pages
+from workers.stores.records.tables import corrections, dossiers, files, originals, pages
 
 
 class DossierStore(RecordsBase):
@@ -157,26 +157,23 @@ class DossierStore(RecordsBase):
     # --- dossiers as lists ---------------------------------------------------------------------------------------
 
     def dossier_rows(
-        self, *, statuses: Sequence[str] | None = None, codes: Sequence[str] | None = None, limit: int = 200
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        codes: Sequence[str] | None = None,
+        received_since: float | None = None,
+        limit: int = 200,
     ) -> list[DossierRow]:
         """Dossiers without their pages, newest first."""
         query = sa.select(dossiers).order_by(dossiers.c.created_at.desc()).limit(limit)
+        if received_since is not None:
+            query = query.where(dossiers.c.created_at >= received_since)
         if statuses is not None:
             query = query.where(dossiers.c.status.in_(list(statuses)))
         if codes is not None:
             query = query.where(dossiers.c.code.in_(list(codes)))
         with self._tx() as conn:
             return [_dossier_row(r) for r in conn.execute(query).mappings()]
-
-    def delete_dossier(self, code: str) -> None:
-        """Remove the dossier's rows (its corrections too). Objects stay: originals are shared by content."""
-        with self._tx() as conn:
-            found = conn.execute(sa.select(dossiers.c.code).where(dossiers.c.code == code)).first()
-            if found is None:
-                raise DossierNotFound(f"no dossier with code {code!r}")
-            for table in (dossier_search, corrections, pages, files):
-                conn.execute(table.delete().where(table.c.dossier_code == code))
-            conn.execute(dossiers.delete().where(dossiers.c.code == code))
 
     # --- the record ----------------------------------------------------------------------------------------------
 

@@ -142,6 +142,36 @@ read_audit = sa.Table(
     sa.Column("page", sa.Integer, nullable=True),
 )
 
+# --- deletion: what was removed, by whom and when (counts, never names), and the corrections' audit kept -------
+
+deletion_audit = sa.Table(
+    "deletion_audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("who", sa.String(100), nullable=False),
+    sa.Column("dossier_code", sa.String(64), nullable=False, index=True),  # no foreign key: the dossier is gone
+    sa.Column("files", sa.Integer, nullable=False),
+    sa.Column("pages", sa.Integer, nullable=False),
+    sa.Column("objects", sa.Integer, nullable=False),  # page images, OCR TSV, the PDF, originals removed
+    sa.Column("originals_removed", sa.Integer, nullable=False),
+    sa.Column("originals_kept", sa.Integer, nullable=False),  # shared with another dossier
+    sa.Column("corrections", sa.Integer, nullable=False),
+)
+
+deleted_corrections = sa.Table(
+    "deleted_corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),  # the correction's id, as it was
+    sa.Column("deletion_id", sa.Integer, sa.ForeignKey("deletion_audit.id"), nullable=False, index=True),
+    sa.Column("dossier_code", sa.String(64), nullable=False),
+    sa.Column("target", sa.String(32), nullable=False),
+    sa.Column("document", sa.Integer, nullable=True),
+    sa.Column("key", sa.String(64), nullable=True),  # which field or word; its values (citizens' data) are not kept
+    sa.Column("who", sa.String(100), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
 dossier_search = sa.Table(
     "dossier_search",
     metadata,
@@ -178,4 +208,5 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")  # a deleted row (a citizen's name) is overwritten, not left in free pages
     cur.close()

@@ -17,10 +17,11 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from pipeline.pdf import PdfPage, write_searchable_pdf
-from schemas.errors import DossierExists, DossierNotFound, RequestError
+from schemas.errors import DossierExists, DossierNotFound, PageLimitReached, RequestError
 from schemas.record import Dossier
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
+from workers.usecases import deletion, page_quota
 from workers.usecases.intake import Channel, new_code
 from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, Viewer
 from workers.web.models import Created, DossierStatusOut, DossierSummary, PageState
@@ -64,6 +65,14 @@ async def create_dossier(
         raise DossierExists(f"dossier {code} exists already")
     incoming = state.uploads_dir / f".incoming-{secrets.token_hex(8)}"
     paths = await save_uploads(files, incoming, max_bytes=state.max_upload_bytes)
+    try:  # the page limit per user per hour
+        limit = state.settings.web.max_pages_per_hour
+        pages = await run_in_threadpool(
+            page_quota.check_upload, records, state.settings.pipeline, user.name, paths, limit
+        )
+    except PageLimitReached:
+        shutil.rmtree(incoming, ignore_errors=True)
+        raise
     # the API is called with a token; the counter's upload page with its session
     channel = Channel.api if request.headers.get("authorization") else Channel.counter
     meta = {
@@ -71,6 +80,7 @@ async def create_dossier(
         "citizen_name": (citizen_name or "").strip(),
         "procedure": (procedure or "").strip(),
         "received_by": user.name,
+        "pages": pages,
         "files": [p.name for p in paths],
     }
     if not await run_in_threadpool(records.create_dossier, code, meta):
@@ -203,7 +213,6 @@ def pdf_disposition(code: str) -> str:
 
 
 @router.delete("/{code}", status_code=204, response_class=Response, summary="Delete a dossier (admin)")
-def delete_dossier(code: str, records: RecordsDep, user: Admin) -> Response:
-    records.delete_dossier(code)
-    log.warning("dossier deleted", extra={"dossier": code, "stage": "web", "who": user.name})
+def delete_dossier(code: str, state: StateDep, user: Admin) -> Response:
+    deletion.delete_dossier(state.records, state.store, code, who=user.name)  # objects, rows; the audit kept
     return Response(status_code=204)

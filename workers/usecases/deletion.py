@@ -1,0 +1,63 @@
+"""Deleting a dossier for good: every object it owns, then its rows, the audit of the deletion kept.
+
+Removed from object storage (local folder or S3, and S3's local cache): everything under `dossiers/<code>/`
+(page images, OCR TSV, the searchable PDF) and each original (`originals/<sha256>`) that no other dossier
+holds. Objects go first, rows last: a deletion cut short is repeated with the same code and finishes, as the
+rows that name the objects are still there. The records keep the audit of the deletion (who, when, the code,
+counts; never a name) and the audit of its corrections without their values.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from schemas.errors import DossierBusy
+from workers.stores.objects import ObjectStore, original_key
+from workers.stores.records import Records
+
+log = logging.getLogger("hoso.deletion")
+
+
+@dataclass(frozen=True)
+class Deletion:
+    code: str
+    audit_id: int
+    objects: int  # objects removed: the dossier's own, and its originals no other dossier holds
+    originals_removed: int
+    originals_kept: int
+
+
+def dossier_prefix(code: str) -> str:
+    return f"dossiers/{code}/"
+
+
+def delete_dossier(records: Records, store: ObjectStore, code: str, *, who: str) -> Deletion:
+    """Remove the dossier, its objects and its originals that no other dossier shares (DossierNotFound when
+    there is no such dossier, DossierBusy while its pages are being read)."""
+    contents = records.dossier_contents(code)
+    running = records.page_counts(code).get("running", 0)
+    if running:  # a page process would store its image after the deletion
+        raise DossierBusy(f"dossier {code} has {running} page(s) being processed: it cannot be deleted now")
+    removed = store.delete_prefix(dossier_prefix(code))
+    for sha in contents.own_originals:
+        removed += int(store.delete(original_key(sha)))
+    audit_id = records.forget_dossier(contents, who=who, objects=removed)
+    log.warning(
+        "dossier deleted",
+        extra={
+            "dossier": code,
+            "stage": "deletion",
+            "who": who,
+            "objects": removed,
+            "originals_removed": len(contents.own_originals),
+            "originals_kept": len(contents.shared_originals),
+        },
+    )
+    return Deletion(
+        code=code,
+        audit_id=audit_id,
+        objects=removed,
+        originals_removed=len(contents.own_originals),
+        originals_kept=len(contents.shared_originals),
+    )
