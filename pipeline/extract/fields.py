@@ -445,11 +445,12 @@ def _headings(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, str]:
     return found
 
 
-def read_labelled(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]:
-    """The label reader: each field's value after its exact printed label (the rules described above)."""
+def read_labelled(spec: DocTypeSpec, pages: Sequence[Page], segs: Sequence[Segment] | None = None) -> dict[str, Field]:
+    """The label reader: each field's value after its exact printed label (the rules described above).
+    `segs`: the pages' segments when the caller has them already (`segments(pages)`)."""
     if spec.key == "official_document":
         return extract_official(spec, pages)  # found by layout, not by labels
-    segs = segments(pages)
+    segs = list(segs) if segs is not None else segments(pages)
     hits = find_labels(spec, segs)
     headings = _headings(spec, segs)
     section_names = set(headings.values())

@@ -222,6 +222,12 @@ def _label_score(labels: Sequence[str], context: str) -> float:
 
 
 def _label_match(labels: Sequence[str], context: str) -> tuple[float, int]:
+    """See `_label_match_of`; cached, because the same contexts are scored for every field of a type."""
+    return _label_match_of(tuple(labels), context)
+
+
+@lru_cache(maxsize=65536)
+def _label_match_of(labels: tuple[str, ...], context: str) -> tuple[float, int]:
     """(best similarity 0-1 of a label to the context, the length of that label): a long label that matches
     ("Vào sổ đăng ký khai sinh số") says more than a short one ("Số")."""
     if not context:
@@ -324,7 +330,16 @@ def _outer_context(layout: Layout, i: int, start: int, labels: Sequence[str]) ->
     return text, where
 
 
-def candidates(f: FieldSpec, layout: Layout, headings: dict[int, str], labels: Sequence[str] = ()) -> list[Candidate]:
+def candidates(
+    f: FieldSpec,
+    layout: Layout,
+    headings: dict[int, str],
+    labels: Sequence[str] = (),
+    memo: dict[tuple[object, ...], object] | None = None,
+) -> list[Candidate]:
+    """Every value of the field's kind in the layout. `memo` keeps what does not depend on the field (a value's
+    label context and heading) from one field of the document to the next."""
+    memo = {} if memo is None else memo
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
     for seg in layout.segs:
@@ -343,9 +358,16 @@ def candidates(f: FieldSpec, layout: Layout, headings: dict[int, str], labels: S
             if not context and start == 0 and s > 0:
                 context = _clean_context(seg.text[:s])
             if not context:
-                context, where = _outer_context(layout, seg.index, s, labels)
+                outer = memo.get(("context", seg.index, s))
+                if outer is None:
+                    outer = memo[("context", seg.index, s)] = _outer_context(layout, seg.index, s, labels)
+                context, where = outer  # type: ignore[misc]
             rest = seg.text[e:end]
             ocr, box = words_conf_box(seg, s, e)
+            section_key = ("section", seg.index, tuple(box) if box is not None else None)
+            section = memo.get(section_key)
+            if section is None:
+                section = memo[section_key] = _section(layout, seg.index, box, headings)
             cand = Candidate(
                 value=parsed.value,
                 seg=seg.index,
@@ -357,7 +379,7 @@ def candidates(f: FieldSpec, layout: Layout, headings: dict[int, str], labels: S
                 ocr=_ocr_factor(ocr),
                 context=context,
                 where=where,
-                section=_section(layout, seg.index, box, headings),
+                section=str(section),
                 whole=sum(c.isalnum() for c in rest) <= 1,
             )
             out.append(cand)
@@ -532,15 +554,16 @@ def printed_label(spec: DocTypeSpec, f: FieldSpec, pages: Sequence[Page], value:
 def pairs(spec: DocTypeSpec, pages: Sequence[Page]) -> tuple[list[tuple[FieldSpec, Candidate, np.ndarray]], dict]:
     """Every (field, candidate, cues) of a document, and the label reader's fields."""
     layout = build_layout(pages)
-    rule_fields = read_labelled(spec, pages)
+    rule_fields = read_labelled(spec, pages, segs=layout.segs)
     rule = {k: v.value for k, v in rule_fields.items()}
     rule_conf = {k: v.confidence for k, v in rule_fields.items()}
     names = {fold(s) for f in spec.fields for s in f.sections}
     headings = _headings(layout, names) if names else {}
     all_labels = [lab for f in spec.fields for lab in f.labels]
+    memo: dict[tuple[object, ...], object] = {}
     out: list[tuple[FieldSpec, Candidate, np.ndarray]] = []
     for f in spec.fields:
-        cands = candidates(f, layout, headings, all_labels)
+        cands = candidates(f, layout, headings, all_labels, memo)
         chosen = rule_fields.get(f.key)
         if chosen is not None and not any(c.value == chosen.value for c in cands):
             # the label reader found it where slots do not look (the line under a card's label, the zone)
