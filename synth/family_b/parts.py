@@ -16,7 +16,7 @@ from datetime import date
 from typing import NamedTuple, TypeVar
 
 from ..canvas import INK, Canvas, Color, leading_for
-from ..docs.base import DocPlan, PageRender
+from ..docs.base import DocPlan, Layout, PageRender
 from ..model import TruthField
 from ..vn import World, fold, nfc, upper, ward_name
 
@@ -85,23 +85,7 @@ def numeric_date(d: date, rng: random.Random) -> str:
 # --- page geometry --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Geometry:
-    """Body size (pt), line pitch and margins (mm) of one page."""
-
-    size: float
-    lead: float
-    left: float
-    right: float
-    top: float
-
-    @property
-    def width(self) -> float:
-        return self.right - self.left
-
-    @property
-    def center(self) -> float:
-        return (self.left + self.right) / 2
+Geometry = Layout  # body size (pt), line pitch and margins (mm) of one page: the same as family a's
 
 
 def geometry(
