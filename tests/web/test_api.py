@@ -166,6 +166,9 @@ def test_a_code_is_taken_once(client: TestClient, staff: Staff, code: str, blank
     r = client.post("/api/dossiers", headers=staff.counter, files=[("files", ("p.png", b"\x89PNG\r\n\x1a\n"))],
                     data={"code": "../etc"})  # fmt: skip
     assert r.status_code == 422
+    r = client.post("/api/dossiers", headers=staff.counter, files=[("files", ("p.png", b"\x89PNG\r\n\x1a\n"))],
+                    data={"code": "HS-1\r\nSet-Cookie: x"})  # fmt: skip
+    assert r.status_code == 422 and r.json()["error"] == "BadDossierCode"  # the one pattern of schemas/codes.py
 
 
 # --- corrections -----------------------------------------------------------------------------------------------

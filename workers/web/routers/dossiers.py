@@ -17,7 +17,8 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from pipeline.pdf import PdfPage, write_searchable_pdf
-from schemas.errors import DossierExists, DossierNotFound, PageLimitReached, RequestError
+from schemas.codes import checked_code
+from schemas.errors import DossierExists, DossierNotFound, PageLimitReached
 from schemas.record import Dossier
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
@@ -31,15 +32,8 @@ from workers.web.views import row_confidence
 log = logging.getLogger("hoso.web")
 router = APIRouter(prefix="/api/dossiers", tags=["dossiers"])
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _MAX_WAIT_S = 25.0
 _POLL_S = 0.15
-
-
-def check_code(code: str) -> str:
-    if not _CODE.match(code) or ".." in code:
-        raise RequestError(f"dossier code {code!r}: letters, digits, '.', '_' and '-' only, up to 64")
-    return code
 
 
 def _json(record: Dossier) -> Response:
@@ -60,7 +54,7 @@ async def create_dossier(
     """The scans are checked by content and stored, and processing starts in the background; the dossier's
     progress is at `GET /api/dossiers/{code}/status`."""
     records = state.records
-    code = check_code(code.strip()) if code and code.strip() else new_code()
+    code = checked_code(code.strip()) if code and code.strip() else new_code()  # the one pattern (schemas/codes.py)
     if await run_in_threadpool(records.exists, code):
         raise DossierExists(f"dossier {code} exists already")
     incoming = state.uploads_dir / f".incoming-{secrets.token_hex(8)}"
