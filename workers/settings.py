@@ -60,6 +60,22 @@ class WatchSettings:
 
 
 @dataclass(frozen=True)
+class PortalSettings:
+    """Status changes to the portal (workers/usecases/outbox.py). No `url`: changes are kept in the outbox,
+    nothing is sent; once a url is set, what was kept goes, in order."""
+
+    url: str | None = None  # http(s)://… the receiver of POSTed status changes
+    secret: str | None = field(default=None, repr=False)  # the HMAC-SHA256 key of the signature header
+    timeout_seconds: float = 10.0  # one request, connecting included
+    max_attempts: int = 20  # a change not acknowledged after this many attempts is failed (shown to admins) ...
+    max_age_hours: float = 24.0  # ... or after this long since its first attempt
+    backoff_seconds: float = 2.0  # the first wait after a failure, doubled each time (with jitter) ...
+    max_backoff_seconds: float = 900.0  # ... up to this
+    poll_seconds: float = 2.0  # how often a deliverer looks for changes when there was nothing to send
+    concurrency: int = 4  # dossiers sent to at once (a dossier's own changes go one after the other)
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("hoso-data")
     database_url: str | None = None  # default: SQLite under data_dir
@@ -69,6 +85,7 @@ class Settings:
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     web: WebSettings = field(default_factory=WebSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
+    portal: PortalSettings = field(default_factory=PortalSettings)
 
     @property
     def db_url(self) -> str:
@@ -144,6 +161,13 @@ def environment_class() -> Any:
         lock_after: Whole = 10
         hsts: bool = False
         max_pages_per_hour: Whole = 2000
+        # --- status changes to the portal (the outbox) ---
+        portal_url: str | None = None
+        portal_secret: str | None = PydanticField(default=None, repr=False)
+        portal_timeout_seconds: Seconds = 10.0
+        portal_max_attempts: Whole = 20
+        portal_max_age_hours: Seconds = 24.0
+        portal_backoff_seconds: Seconds = 2.0
 
         @classmethod
         def settings_customise_sources(
@@ -198,6 +222,20 @@ def _arrange(e: Any) -> Settings:
         if missing:
             raise ConfigError(f"HOSO_S3_ENDPOINT is set but {', '.join(missing)} is not")
         s3 = S3Settings(e.s3_endpoint, e.s3_access_key, e.s3_secret_key, e.s3_bucket, e.s3_secure)
+    portal = PortalSettings()
+    if e.portal_url:
+        if not e.portal_url.startswith(("http://", "https://")):
+            raise ConfigError(f"HOSO_PORTAL_URL={e.portal_url!r} is not an http:// or https:// address")
+        if not e.portal_secret:
+            raise ConfigError("HOSO_PORTAL_URL is set but HOSO_PORTAL_SECRET is not: status changes are sent signed")
+        portal = PortalSettings(
+            url=e.portal_url,
+            secret=e.portal_secret,
+            timeout_seconds=max(0.1, e.portal_timeout_seconds),
+            max_attempts=max(1, e.portal_max_attempts),
+            max_age_hours=e.portal_max_age_hours,
+            backoff_seconds=e.portal_backoff_seconds,
+        )
     return Settings(
         data_dir=e.data_dir,
         database_url=e.database_url,
@@ -225,6 +263,7 @@ def _arrange(e: Any) -> Settings:
             incomplete_tries=max(0, e.watch_incomplete_tries),
             incomplete_wait_seconds=e.watch_incomplete_wait_seconds,
         ),
+        portal=portal,
     )
 
 

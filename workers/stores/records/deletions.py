@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from schemas.errors import DossierNotFound
 from workers.stores.records.base import RecordsBase
+from workers.stores.records.outbox import DELETED, record_change
 from workers.stores.records.tables import (
     corrections,
     deleted_corrections,
@@ -116,6 +117,8 @@ class Deletions(RecordsBase):
                     ],
                 )
             own_names = set(conn.execute(sa.select(files.c.name).where(files.c.dossier_code == code)).scalars())
+            conn.execute(dossiers.update().where(dossiers.c.code == code).values(updated_at=time.time()))  # locked
+            record_change(conn, code, DELETED, at=time.time())  # the portal hears of it, in order
             for table in (dossier_search, corrections, pages, files):
                 conn.execute(table.delete().where(table.c.dossier_code == code))
             conn.execute(dossiers.delete().where(dossiers.c.code == code))
