@@ -72,7 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_EXTENSIONS = ("workers.cli.cluster", "workers.cli.watch", "workers.cli.web", "workers.cli.db", "workers.cli.delete")
+_EXTENSIONS = (
+    "workers.cli.cluster",
+    "workers.cli.watch",
+    "workers.cli.web",
+    "workers.cli.db",
+    "workers.cli.delete",
+    "workers.cli.outbox",
+)
 
 
 def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from schemas.record import DossierStatus
 from workers.settings import Settings
 from workers.stores.objects import make_store
 from workers.stores.records import Records
+from workers.usecases.outbox import delivering
 from workers.usecases.sign_in import SignInGate
 from workers.web import search
 from workers.web.auth import Sessions, secret_key
@@ -70,7 +71,8 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
         if resume:
             _resume(state)
         try:
-            yield
+            with delivering(records, settings.portal):  # status changes to the portal, on a thread
+                yield
         finally:
             state.close()
 

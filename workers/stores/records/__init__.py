@@ -9,9 +9,9 @@ from __future__ import annotations
 from workers.stores.records.accounts import Accounts
 from workers.stores.records.correction_log import CorrectionLog
 from workers.stores.records.deletions import DeletionRow, Deletions, DossierContents
+from workers.stores.records.delivery_queue import Delivery, DeliveryRow, Outbox
 from workers.stores.records.dossier_store import DossierStore
 from workers.stores.records.intake_journal import IntakeJournal
-from workers.stores.records.outbox import Delivery, DeliveryRow, Outbox
 from workers.stores.records.page_queue import PageQueue
 from workers.stores.records.problem_list import ProblemList
 from workers.stores.records.review_claims import ReviewClaims

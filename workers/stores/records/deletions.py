@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from schemas.errors import DossierNotFound
 from workers.stores.records.base import RecordsBase
-from workers.stores.records.outbox import DELETED, record_change
+from workers.stores.records.delivery_queue import DELETED, record_change
 from workers.stores.records.tables import (
     corrections,
     deleted_corrections,

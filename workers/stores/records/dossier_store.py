@@ -14,7 +14,7 @@ from pipeline.documents import no_text_problems
 from schemas.errors import DossierNotFound
 from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
 from workers.stores.records.base import RecordsBase
-from workers.stores.records.outbox import record_change
+from workers.stores.records.delivery_queue import record_change
 from workers.stores.records.rows import DossierRow, FileRow, _correction_row, _dossier_row
 from workers.stores.records.tables import corrections, dossiers, files, originals, pages
 
@@ -55,7 +55,7 @@ class DossierStore(RecordsBase):
 
     def set_status(self, code: str, status: DossierStatus) -> None:
         """Set the status; a change (not the same status again) is written to the outbox in the same
-        transaction, for the portal (workers/stores/records/outbox.py)."""
+        transaction, for the portal (workers/stores/records/delivery_queue.py)."""
         now = time.time()
         mine = dossiers.c.code == code
         with self._tx() as conn:
