@@ -396,3 +396,56 @@ def test_hoso_process_sends_its_dossiers_changes_before_it_exits(
     final = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["status"]
     assert [p["status"] for p in receiver.taken] == ["received", "processing", final]
     assert all(s.signed for s in receiver.seen)
+
+
+# --- the web app: the admins' page, the API, the deliverer beside `hoso serve` -----------------------------------
+
+
+def wait_for(check: Callable[[], Any], timeout_s: float = 20.0) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while not (value := check()):
+        assert time.monotonic() < deadline, "not within the time"
+        time.sleep(0.05)
+    return value
+
+
+def test_failed_changes_are_shown_to_admins_only_and_resent_from_the_page(tmp_path: Path, receiver: Receiver) -> None:
+    from fastapi.testclient import TestClient
+
+    from workers.settings import Settings
+    from workers.usecases.users import create_user
+    from workers.web.app import create_app
+
+    receiver.decide = lambda n, p: "fail"
+    settings = Settings(data_dir=tmp_path / "data", jobs=1, portal=portal(receiver.url, max_attempts=2))
+    app = create_app(settings, resume=False)
+    records: Records = app.state.web.records
+    tokens = {role: create_user(records, role, role=role, password="mat-khau-thu-dai") for role in ("counter", "admin")}
+    admin, counter = ({"Authorization": f"Bearer {tokens[r]}"} for r in ("admin", "counter"))
+    with TestClient(app) as client:
+        # Given a change the portal keeps refusing, tried by the deliverer that runs beside the app
+        assert records.create_dossier("HS-WEB-1")
+        (row,) = wait_for(lambda: records.deliveries(states=["failed"]))
+        # Then admins see it, in Vietnamese, with its error and a button to send it again; nobody else does
+        page = client.get("/admin/outbox", headers=admin)
+        assert page.status_code == 200
+        html = page.text
+        assert "Gửi không thành công" in html and "HS-WEB-1" in html and "HTTP 500" in html
+        assert f'data-resend="{row.id}"' in html and "Gửi lại" in html and 'href="/admin/outbox"' in html
+        assert client.get("/admin/outbox", headers=counter).status_code == 403
+        assert client.get("/api/outbox", headers=counter).status_code == 403
+        assert 'href="/admin/outbox"' not in client.get("/", headers=counter).text
+        listed = client.get("/api/outbox", params={"state": "failed"}, headers=admin).json()
+        assert listed["counts"]["failed"] == 1 and [e["id"] for e in listed["entries"]] == [row.id]
+        # When the portal is back and an admin resends it
+        receiver.decide = lambda n, p: "ok"
+        assert client.post(f"/api/outbox/{row.id}/resend", headers=counter).status_code == 403
+        assert client.post(f"/api/outbox/{row.id}/resend", headers=admin).json() == {"resent": 1}
+        # Then the portal takes it; it cannot be resent again, nor can an unknown one
+        wait_for(lambda: receiver.taken)
+        assert [p["code"] for p in receiver.taken] == ["HS-WEB-1"]
+        wait_for(lambda: records.deliveries(code="HS-WEB-1")[0].state == "delivered")
+        again = client.post(f"/api/outbox/{row.id}/resend", headers=admin)
+        assert again.status_code == 409 and again.json()["error"] == "DeliveryNotFailed"
+        assert client.post("/api/outbox/99999/resend", headers=admin).status_code == 404
+        assert "Không có thông báo nào gửi lỗi." in client.get("/admin/outbox", headers=admin).text

@@ -25,6 +25,7 @@ _WHAT = {
     "review": "correct dossiers",
     "delete": "delete dossiers",
     "users": "manage users",
+    "outbox": "see or resend the status changes sent to the portal",
 }
 
 
@@ -110,6 +111,7 @@ Viewer = Annotated[User, Depends(_require("view"))]
 Uploader = Annotated[User, Depends(_require("upload"))]
 Reviewer = Annotated[User, Depends(_require("review"))]
 Admin = Annotated[User, Depends(_require("delete"))]
+PortalAdmin = Annotated[User, Depends(_require("outbox"))]
 
 
 def page_lang(request: Request, user: User | None) -> str:
