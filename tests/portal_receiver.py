@@ -118,3 +118,22 @@ class Receiver:
             for p in self.taken:
                 out.setdefault(p["code"], []).append(p["key"])
         return out
+
+    def out_of_order(self, expected: dict[str, list[str]]) -> list[str]:
+        """What broke each dossier's order (`expected`: its changes' keys, oldest first): a request for an earlier
+        change after a later one, or a change's first request before the previous one was acknowledged."""
+        with self._lock:
+            seen = list(self.seen)
+        problems: list[str] = []
+        for code, keys in expected.items():
+            index = {k: i for i, k in enumerate(keys)}
+            mine = sorted((s for s in seen if s.key in index), key=lambda s: s.started)
+            positions = [index[s.key] for s in mine]
+            if positions != sorted(positions):
+                problems.append(f"{code}: requests went back to an earlier change ({positions})")
+            for i in range(1, len(keys)):
+                first = next((s for s in mine if index[s.key] == i), None)
+                acked = [s for s in mine if index[s.key] == i - 1 and s.action == "ok"]
+                if first is not None and not (acked and acked[0].started < first.started):
+                    problems.append(f"{code}: change {i + 1} sent before change {i} was acknowledged")
+        return problems
