@@ -4,6 +4,7 @@ resent (records, command line, web page)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import threading
@@ -442,3 +443,84 @@ def test_failed_changes_are_shown_to_admins_only_and_resent_from_the_page(tmp_pa
         assert again.status_code == 409 and again.json()["error"] == "DeliveryNotFailed"
         assert client.post("/api/outbox/99999/resend", headers=admin).status_code == 404
         assert "Không có thông báo nào gửi lỗi." in client.get("/admin/outbox", headers=admin).text
+
+
+# --- PostgreSQL: the same, with concurrent writers and two deliverers on their own connections --------------------
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    from tests.cluster.servers import ServerMissing, start_postgres
+
+    try:
+        server = start_postgres()
+    except ServerMissing as exc:
+        pytest.skip(str(exc))
+    try:
+        yield f"postgresql+psycopg://hoso@127.0.0.1:{server.port}/postgres"
+    finally:
+        server.stop()
+
+
+@pytest.mark.cluster
+def test_on_postgres_changes_commit_with_their_rows_and_arrive_in_order(
+    pg_url: str, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writers = [Records(pg_url) for _ in range(3)]
+    records = writers[0]
+    try:
+        # a failure in the transaction leaves neither
+        assert records.create_dossier("PG-1")
+        (first,) = records.deliveries(code="PG-1")
+        with monkeypatch.context() as m:
+            m.setattr("workers.stores.records.delivery_queue.new_key", lambda: first.key)
+            with pytest.raises(IntegrityError):
+                records.set_status("PG-1", S.processing)
+        assert records.status("PG-1") == S.received and len(records.deliveries(code="PG-1")) == 1
+
+        # writers changing the same dossiers at once: each dossier's last change in the outbox is its status
+        codes = [f"PG-W{i}" for i in range(4)]
+        for code in codes:
+            assert records.create_dossier(code)
+
+        def churn(r: Records, seed: int) -> None:
+            rng = random.Random(seed)
+            for _ in range(25):
+                r.set_status(rng.choice(codes), rng.choice(LIFE))
+
+        threads = [threading.Thread(target=churn, args=(w, i)) for i, w in enumerate(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        for code in codes:
+            rows = records.deliveries(code=code, limit=1000)
+            assert rows[-1].status == records.status(code).value
+            assert all(a.status != b.status for a, b in itertools.pairwise(rows))
+
+        # two deliverers on their own connections, the portal failing 40 % of requests
+        rng = random.Random(5)
+        lock = threading.Lock()
+
+        def flaky(n: int, p: dict[str, Any]) -> str:
+            with lock:
+                return "fail" if rng.random() < 0.4 else "ok"
+
+        receiver.decide = flaky
+        deliverers = [Deliverer(w, portal(receiver.url, concurrency=2)) for w in writers[1:]]
+        stop = threading.Event()
+        runs = [threading.Thread(target=d.run, args=(stop,)) for d in deliverers]
+        for t in runs:
+            t.start()
+        try:
+            wait_for(lambda: records.delivery_counts()["pending"] == 0, timeout_s=60)
+        finally:
+            stop.set()
+            for t in runs:
+                t.join(10)
+        expected = expected_keys(records)
+        assert receiver.taken_per_dossier() == expected
+        assert_in_order_and_one_at_a_time(receiver, expected)
+    finally:
+        for w in writers:
+            w.close()
