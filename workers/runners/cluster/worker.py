@@ -9,6 +9,10 @@ A worker process fetches one message ahead per queue at most (Dramatiq's default
 that the last pages of a dossier are not held by a busy process while another is idle, and polls Redis
 every 100 ms when idle, so that the hop between stages stays short.
 
+With HOSO_PORTAL_URL set, the parent also runs the outbox's deliverer on a thread (status changes to the
+portal, workers/usecases/outbox.py): every `hoso worker` host runs one, and the outbox's leases keep them from
+sending the same change at once.
+
 SIGTERM or Ctrl-C stops it: each worker process finishes the page in hand (up to `stop_timeout_s`),
 gives back what it prefetched, and exits.
 """
