@@ -166,6 +166,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err_NotAllowed": "Bạn không có quyền thực hiện thao tác này",
         "err_RequestError": "Yêu cầu không hợp lệ",
         "err_other": "Có lỗi xảy ra, vui lòng thử lại",
+        "err_bad_parameter": "Địa chỉ trang có tham số không hợp lệ: {names}",
+        "advice_bad_parameter": "Quay lại trang trước hoặc mở lại trang từ trình đơn.",
+        "advice_DossierNotFound": "Kiểm tra lại mã hồ sơ.",
+        "advice_NotAllowed": "Vai trò của bạn không được phép làm việc này; hãy hỏi quản trị viên.",
     },
     "en": {
         "app": "Dossiers",
@@ -310,6 +314,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err_NotAllowed": "Your role does not allow this",
         "err_RequestError": "The request is not valid",
         "err_other": "Something went wrong; please try again",
+        "err_bad_parameter": "The page address has an invalid parameter: {names}",
+        "advice_bad_parameter": "Go back, or open the page again from the menu.",
+        "advice_DossierNotFound": "Check the dossier code.",
+        "advice_NotAllowed": "Your role does not allow this; ask an administrator.",
     },
 }
 
@@ -327,7 +335,13 @@ def has_message(lang: str, key: str) -> bool:
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    text = MESSAGES[lang_or_default(lang)].get(key) or MESSAGES[DEFAULT_LANG].get(key) or key
+    """The message `key` in `lang` (else Vietnamese, else the key itself)."""
+    return t_or(lang, key, key, **values)
+
+
+def t_or(lang: str, key: str, default: str, **values: object) -> str:
+    """The message `key` in `lang` (else Vietnamese); `default` when neither has it."""
+    text = MESSAGES[lang_or_default(lang)].get(key) or MESSAGES[DEFAULT_LANG].get(key) or default
     return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
 
 

@@ -145,10 +145,19 @@
         refreshHistory();
         toast(H.t("err_StaleEdit") + by + ": «" + now + "» ≠ «" + typed + "»", true);
       } else {
-        toast(H.errorText(err) + (err.message && err.kind === "BadCorrection" ? " — " + err.message : ""), true);
+        toast(H.errorText(err) + (err.kind === "BadCorrection" ? badValueText(input, typed, err) : ""), true);
       }
       return false;
     }
+  }
+
+  // What was refused, in the page's words: the field's label and the value typed (the server's English reason only
+  // on English pages: it names the record's internal keys).
+  function badValueText(input, typed, err) {
+    const label = document.querySelector('label[for="' + input.id + '"]');
+    const hint = input.dataset.kind === "date" ? " (dd/mm/yyyy)" : "";
+    const why = document.documentElement.lang === "en" && err.message ? " — " + err.message : "";
+    return " — " + (label ? label.textContent.trim() : input.dataset.key) + ": «" + typed + "»" + hint + why;
   }
 
   // Every typed field saved (the dirty ones), waited for: false when one was refused.
