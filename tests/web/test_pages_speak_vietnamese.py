@@ -10,19 +10,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from schemas.record import DossierStatus
-from tests.web.conftest import Staff, wait_final
+from tests.web.conftest import Staff, upload_and_wait
 
 HTML = {"accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
 def processed(client: TestClient, staff: Staff, dossier_pdf: Path) -> str:
-    with dossier_pdf.open("rb") as f:
-        res = client.post("/api/dossiers", files={"files": (dossier_pdf.name, f)}, headers=staff.counter)
-    assert res.status_code == 201, res.text
-    code: str = res.json()["code"]
-    wait_final(client, code, staff.counter)
-    return code
+    return upload_and_wait(client, staff, dossier_pdf)
 
 
 def test_a_bad_page_parameter_is_a_vietnamese_page_naming_it_not_json(
