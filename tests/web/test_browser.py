@@ -262,3 +262,32 @@ def test_a_save_from_a_stale_page_is_refused_and_shows_the_current_value(
     assert blocked1 == [] and blocked2 == []
     ctx1.close()
     ctx2.close()
+
+
+def test_a_page_step_right_after_focusing_a_field_counts_from_the_fields_page(
+    server: str, browser: object, uploaded: str
+) -> None:
+    """GIVEN a reviewer who opens the dossier at ?page=1 THEN page 1 stays shown (the first field focused is one of
+    page 1's) WHEN they focus a field of page 2 and press Alt+PgUp before page 2 has arrived THEN they end on page 1
+    (the step counts from the page asked for; the late page 2 is not shown over it)."""
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    blocked = _csp_violations(page)
+    _sign_in(page, server, "reviewer")
+    page.goto(f"{server}/review/{uploaded}?page=1")
+    page.wait_for_selector("#sheet img")
+    page.wait_for_timeout(800)  # whatever the first focus loads has come
+    assert page.locator("#sheet").get_attribute("data-page") == "1"
+
+    # focus and the key in one go, as a quick hand does: page 2 cannot have arrived in between
+    page.evaluate(
+        """() => {
+          document.querySelector("input.fv[data-page='2']").focus();
+          document.dispatchEvent(new KeyboardEvent("keydown", {key: "PageUp", code: "PageUp", altKey: true, bubbles: true}));
+        }"""
+    )
+    page.wait_for_timeout(1500)
+    assert page.locator("#sheet").get_attribute("data-page") == "1"
+    assert "page=1" in page.url
+    assert blocked == []
+    ctx.close()

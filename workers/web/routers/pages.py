@@ -197,7 +197,9 @@ def dossier_page(code: str, request: Request, state: StateDep, user: Viewer) -> 
     lang = page_lang(request, user)
     view = views.dossier_view(lang, row, record, fixes)
     audit = views.audit_views(lang, fixes, record)
-    return render(state, request, "dossier.html", user, d=view, audit=audit, final=record.status.value in _FINAL)
+    # the PDF link only where there is a PDF: a dossier whose every file failed has no page image
+    final = record.status.value in _FINAL and any(p.image_key for p in record.pages)
+    return render(state, request, "dossier.html", user, d=view, audit=audit, final=final)
 
 
 @router.get("/dossiers/{code}/summary")

@@ -29,13 +29,18 @@
   }
 
   // --- pages ---------------------------------------------------------------------------------------------
+  // The page asked for last: a step (Alt+PgDn) counts from it even while an earlier page is still loading, and a
+  // page that arrives after a later request is not shown over it.
+  let wantedPage = currentPage;
   async function showPage(n, force) {
-    if (!n || (n === currentPage && !force && $("sheet"))) return;
+    if (!n || (n === currentPage && n === wantedPage && !force && $("sheet"))) return;
+    wantedPage = n;
     let html = force ? null : pageCache.get(n);
     if (!html) {
       html = await H.fragment("/review/" + enc + "/pages/" + n);
       pageCache.set(n, html);
     }
+    if (n !== wantedPage) return;
     wrap.innerHTML = html;
     H.applyStyles(wrap);
     currentPage = n;
@@ -45,7 +50,7 @@
 
   function stepPage(delta) {
     const pages = Array.from(strip.querySelectorAll(".pg")).map((b) => Number(b.dataset.page));
-    const i = pages.indexOf(currentPage);
+    const i = pages.indexOf(wantedPage);
     const next = pages[Math.min(pages.length - 1, Math.max(0, i + delta))];
     if (next !== undefined) showPage(next);
   }
@@ -370,7 +375,13 @@
     }
   });
 
-  // Start on the first field that needs a look, so Tab/Enter can begin at once.
-  const first = panel.querySelector(".doc.needs .field.low input, .doc.needs .field.missing input") || fieldInputs()[0];
+  // Start on the first field that needs a look, so Tab/Enter can begin at once; with ?page=N (a link to a page),
+  // on a field of that page, or on none: focusing a field shows its page, and the page asked for must stay.
+  const asked = new URLSearchParams(location.search).get("page");
+  const on = asked ? '[data-page="' + CSS.escape(asked) + '"]' : "";
+  const first = asked
+    ? panel.querySelector(".field.low input.fv" + on + ", .field.missing input.fv" + on) ||
+      panel.querySelector("input.fv" + on)
+    : panel.querySelector(".doc.needs .field.low input, .doc.needs .field.missing input") || fieldInputs()[0];
   if (first) first.focus({ preventScroll: true });
 })();
