@@ -82,6 +82,17 @@ def _sign_in(page: object, base: str, name: str) -> None:
     page.wait_for_load_state("load")  # type: ignore[attr-defined]
 
 
+def _open_review(browser: object, server: str, url: str) -> tuple[object, object, list[str]]:
+    """A reviewer's fresh browser context on a review page, its image shown: (context, page, CSP violations)."""
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    blocked = _csp_violations(page)
+    _sign_in(page, server, "reviewer")
+    page.goto(f"{server}{url}")
+    page.wait_for_selector("#sheet img")
+    return ctx, page, blocked
+
+
 @pytest.fixture(scope="module")
 def uploaded(server: str, browser: object, dossier_pdf: Path) -> str:
     """GIVEN a counter clerk WHEN they upload the scans THEN they see the code and, once processed, the fields."""
@@ -196,13 +207,7 @@ def test_review_page_in_english(server: str, browser: object, uploaded: str) -> 
 def test_a_typed_field_is_kept_when_tabbed_away_or_marked_reviewed(server: str, browser: object, uploaded: str) -> None:
     """GIVEN a reviewer who types a value and never presses Enter WHEN they Tab away and reload, or press Alt+D
     THEN the record keeps the typed value, and Alt+D first lists the flagged fields never confirmed."""
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
-    page = ctx.new_page()
-    blocked = _csp_violations(page)
-    _sign_in(page, server, "reviewer")
-    page.goto(f"{server}/review/{uploaded}")
-    page.wait_for_selector("#sheet img")
-
+    ctx, page, blocked = _open_review(browser, server, f"/review/{uploaded}")
     phone = page.locator("input.fv[data-key=phone]")
     phone.fill("0987 654 321")
     assert "unsaved" in (page.locator(".field:has(input.fv[data-key=phone])").get_attribute("class") or "")
@@ -270,12 +275,7 @@ def test_a_page_step_right_after_focusing_a_field_counts_from_the_fields_page(
     """GIVEN a reviewer who opens the dossier at ?page=1 THEN page 1 stays shown (the first field focused is one of
     page 1's) WHEN they focus a field of page 2 and press Alt+PgUp before page 2 has arrived THEN they end on page 1
     (the step counts from the page asked for; the late page 2 is not shown over it)."""
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
-    page = ctx.new_page()
-    blocked = _csp_violations(page)
-    _sign_in(page, server, "reviewer")
-    page.goto(f"{server}/review/{uploaded}?page=1")
-    page.wait_for_selector("#sheet img")
+    ctx, page, blocked = _open_review(browser, server, f"/review/{uploaded}?page=1")
     page.wait_for_timeout(800)  # whatever the first focus loads has come
     assert page.locator("#sheet").get_attribute("data-page") == "1"
 
@@ -283,7 +283,8 @@ def test_a_page_step_right_after_focusing_a_field_counts_from_the_fields_page(
     page.evaluate(
         """() => {
           document.querySelector("input.fv[data-page='2']").focus();
-          document.dispatchEvent(new KeyboardEvent("keydown", {key: "PageUp", code: "PageUp", altKey: true, bubbles: true}));
+          const key = {key: "PageUp", code: "PageUp", altKey: true, bubbles: true};
+          document.dispatchEvent(new KeyboardEvent("keydown", key));
         }"""
     )
     page.wait_for_timeout(1500)
