@@ -292,3 +292,56 @@ def test_a_page_step_right_after_focusing_a_field_counts_from_the_fields_page(
     assert "page=1" in page.url
     assert blocked == []
     ctx.close()
+
+
+def test_a_card_field_is_zoomed_to_and_words_are_corrected_by_keyboard_at_1366x768(
+    server: str, browser: object, uploaded: str
+) -> None:
+    """Issue 14, finding 6. GIVEN a reviewer at 1366x768 WHEN they focus a field of the ID card THEN the page zooms
+    until its print reads (>= 15 px on screen) and Alt+0 fits it again; Ctrl+wheel zooms; WHEN they press Alt+W,
+    an arrow and Enter, type and Enter THEN that word is corrected, without the mouse; Tab reaches "merge"."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    blocked = _csp_violations(page)
+    _sign_in(page, server, "reviewer")
+    page.goto(f"{server}/review/{uploaded}?page=1")
+    page.wait_for_selector("#sheet img")
+    assert page.inner_text("#zoom-level") == "100%"
+
+    card = page.locator("article.doc:has(input.fv[data-page='2'])")
+    field = card.locator("input.fv[data-box]:not([data-box=''])").first
+    box = [int(v) for v in (field.get_attribute("data-box") or "").split(",")]
+    field.focus()
+    page.wait_for_selector("#sheet[data-page='2'] img")
+    page.wait_for_timeout(300)
+    zoomed = int(page.inner_text("#zoom-level").rstrip("%"))
+    shown = page.eval_on_selector("#fieldbox", "e => e.getBoundingClientRect().height")
+    assert zoomed > 100 and shown >= 15 + 12, (zoomed, shown, box)  # the box is padded 6 px each side
+    page.screenshot(path=str(SCREENSHOTS / "review-zoomed-1366.png"))
+    page.keyboard.press("Alt+0")
+    assert page.inner_text("#zoom-level") == "100%"
+    page.mouse.move(400, 400)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -300)
+    page.keyboard.up("Control")
+    assert int(page.inner_text("#zoom-level").rstrip("%")) > 100
+
+    # Tab from the card's last field reaches its "merge" button
+    card.locator("input.fv").last.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('merge')")
+
+    # words by keyboard: Alt+W puts a cursor on the page's words; arrow, Enter, type, Enter
+    page.keyboard.press("Alt+w")
+    page.keyboard.press("ArrowRight")
+    target = page.eval_on_selector("rect.w.cur", "e => Number(e.dataset.i)")
+    page.keyboard.press("Enter")
+    assert page.is_visible("#word-editor")
+    page.keyboard.type("CHỮ-SỬA")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"rect.w.human[data-i='{target}']")
+    assert page.evaluate("document.activeElement.id") == "sheet-wrap"
+    trail = page.request.get(f"{server}/api/dossiers/{uploaded}/corrections").json()
+    assert any(c["target"] == "word" and c["new"] == "CHỮ-SỬA" for c in trail), trail[-3:]
+    assert blocked == []
+    ctx.close()

@@ -111,8 +111,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "t_status": "Trạng thái",
         "accepted": "xác nhận",
         "keys_help": "Tab: trường tiếp theo · Enter: xác nhận · Esc: hoàn tác · Alt+PgUp/PgDn: đổi trang · "
-        "Alt+D: đã duyệt · Alt+N: hồ sơ tiếp theo · Nhấp vào chữ trên ảnh để sửa (Shift+nhấp: cả dòng)",
+        "Alt+D: đã duyệt · Alt+N: hồ sơ tiếp theo · Nhấp vào chữ trên ảnh để sửa (Shift+nhấp: cả dòng), Alt+W: sửa chữ "
+        "bằng bàn phím · Alt+=/Alt+−/Alt+0, Ctrl+cuộn: phóng to/thu nhỏ; kéo ảnh để di chuyển",
         "edit_word": "Sửa chữ nhận dạng",
+        "zoom": "Phóng to, thu nhỏ",
+        "zoom_in": "Phóng to",
+        "zoom_out": "Thu nhỏ",
+        "zoom_fit": "Vừa khung",
+        "edit_words_kbd": "Sửa chữ bằng bàn phím",
+        "sheet_keys": "Ảnh trang: mũi tên chọn chữ, Enter sửa chữ, Shift+Enter sửa cả dòng, Esc quay lại trường",
         "edit_line": "Sửa cả dòng",
         "save": "Lưu",
         "cancel": "Hủy",
@@ -270,8 +277,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "t_status": "Status",
         "accepted": "accepted",
         "keys_help": "Tab: next field · Enter: accept · Esc: undo · Alt+PgUp/PgDn: page · Alt+D: reviewed · "
-        "Alt+N: next dossier · Click a word on the image to correct it (Shift+click: the whole line)",
+        "Alt+N: next dossier · Click a word on the image to correct it (Shift+click: the whole line), Alt+W: by keyboard · "
+        "Alt+=/Alt+−/Alt+0, Ctrl+wheel: zoom; drag the image to pan",
         "edit_word": "Correct the recognised word",
+        "zoom": "Zoom",
+        "zoom_in": "Zoom in",
+        "zoom_out": "Zoom out",
+        "zoom_fit": "Fit",
+        "edit_words_kbd": "Correct words by keyboard",
+        "sheet_keys": "Page image: arrows choose a word, Enter corrects it, Shift+Enter the whole line, Esc back to the field",
         "edit_line": "Correct the whole line",
         "save": "Save",
         "cancel": "Cancel",
