@@ -82,9 +82,12 @@ def _sign_in(page: object, base: str, name: str) -> None:
     page.wait_for_load_state("load")  # type: ignore[attr-defined]
 
 
-def _open_review(browser: object, server: str, url: str) -> tuple[object, object, list[str]]:
+def _open_review(
+    browser: object, server: str, url: str, size: tuple[int, int] = (1500, 1000)
+) -> tuple[object, object, list[str]]:
     """A reviewer's fresh browser context on a review page, its image shown: (context, page, CSP violations)."""
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
+    viewport = {"width": size[0], "height": size[1]}
+    ctx = browser.new_context(viewport=viewport, locale="vi-VN")  # type: ignore[attr-defined]
     page = ctx.new_page()
     blocked = _csp_violations(page)
     _sign_in(page, server, "reviewer")
@@ -300,12 +303,7 @@ def test_a_card_field_is_zoomed_to_and_words_are_corrected_by_keyboard_at_1366x7
     """Issue 14, finding 6. GIVEN a reviewer at 1366x768 WHEN they focus a field of the ID card THEN the page zooms
     until its print reads (>= 15 px on screen) and Alt+0 fits it again; Ctrl+wheel zooms; WHEN they press Alt+W,
     an arrow and Enter, type and Enter THEN that word is corrected, without the mouse; Tab reaches "merge"."""
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")  # type: ignore[attr-defined]
-    page = ctx.new_page()
-    blocked = _csp_violations(page)
-    _sign_in(page, server, "reviewer")
-    page.goto(f"{server}/review/{uploaded}?page=1")
-    page.wait_for_selector("#sheet img")
+    ctx, page, blocked = _open_review(browser, server, f"/review/{uploaded}?page=1", (1366, 768))
     assert page.inner_text("#zoom-level") == "100%"
 
     card = page.locator("article.doc:has(input.fv[data-page='2'])")

@@ -277,15 +277,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "t_status": "Status",
         "accepted": "accepted",
         "keys_help": "Tab: next field · Enter: accept · Esc: undo · Alt+PgUp/PgDn: page · Alt+D: reviewed · "
-        "Alt+N: next dossier · Click a word on the image to correct it (Shift+click: the whole line), Alt+W: by keyboard · "
-        "Alt+=/Alt+−/Alt+0, Ctrl+wheel: zoom; drag the image to pan",
+        "Alt+N: next dossier · Click a word on the image to correct it (Shift+click: the whole line), "
+        "Alt+W: by keyboard · Alt+=/Alt+−/Alt+0, Ctrl+wheel: zoom; drag the image to pan",
         "edit_word": "Correct the recognised word",
         "zoom": "Zoom",
         "zoom_in": "Zoom in",
         "zoom_out": "Zoom out",
         "zoom_fit": "Fit",
         "edit_words_kbd": "Correct words by keyboard",
-        "sheet_keys": "Page image: arrows choose a word, Enter corrects it, Shift+Enter the whole line, Esc back to the field",
+        "sheet_keys": "Page image: arrows choose a word, Enter corrects it, Shift+Enter the whole line, "
+        "Esc back to the field",
         "edit_line": "Correct the whole line",
         "save": "Save",
         "cancel": "Cancel",
