@@ -343,3 +343,21 @@ def test_a_card_field_is_zoomed_to_and_words_are_corrected_by_keyboard_at_1366x7
     assert any(c["target"] == "word" and c["new"] == "CHỮ-SỬA" for c in trail), trail[-3:]
     assert blocked == []
     ctx.close()
+
+
+def test_an_admin_adds_a_user_in_the_app_and_sees_the_token_once(server: str, browser: object) -> None:
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    blocked = _csp_violations(page)
+    _sign_in(page, server, "admin")
+    page.click("text=Người dùng")
+    page.wait_for_selector("#user-list")
+    page.fill("#user-add input[name=name]", "hanh")
+    page.select_option("#user-add select[name=role]", "reviewer")
+    page.fill("#user-add input[name=password]", "cay-cau-xanh-tuoi-99")
+    page.click("#user-add button[type=submit]")
+    page.wait_for_selector("#new-token:not([hidden])")
+    assert page.inner_text("#token-text").startswith("hanh: hoso_")
+    page.screenshot(path=str(SCREENSHOTS / "users.png"))
+    assert blocked == []
+    ctx.close()

@@ -10,14 +10,7 @@
   let currentPage = $("sheet") ? Number($("sheet").dataset.page) : null;
   let editing = null;
 
-  function toast(message, bad) {
-    const el = $("toast");
-    el.textContent = message;
-    el.className = "toast" + (bad ? " bad" : "");
-    el.hidden = false;
-    clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => (el.hidden = true), bad ? 5000 : 1500);
-  }
+  const toast = H.toast;
 
   function display(kind, value) {
     if (kind === "date") {
