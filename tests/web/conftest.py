@@ -49,6 +49,16 @@ def wait_final(client: TestClient, code: str, headers: dict[str, str], timeout: 
     raise AssertionError(f"dossier {code} not processed in {timeout} s")
 
 
+def upload_and_wait(client: TestClient, staff: Staff, path: Path) -> str:
+    """A counter clerk's upload of one file, followed until it is processed: the dossier code."""
+    with path.open("rb") as f:
+        res = client.post("/api/dossiers", files={"files": (path.name, f)}, headers=staff.counter)
+    assert res.status_code == 201, res.text
+    code: str = res.json()["code"]
+    wait_final(client, code, staff.counter)
+    return code
+
+
 @pytest.fixture(scope="session")
 def dossier_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated 2-page dossier (an application form, an ID card copy) at 150 dpi: OCR takes seconds."""

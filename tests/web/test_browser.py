@@ -82,6 +82,20 @@ def _sign_in(page: object, base: str, name: str) -> None:
     page.wait_for_load_state("load")  # type: ignore[attr-defined]
 
 
+def _open_review(
+    browser: object, server: str, url: str, size: tuple[int, int] = (1500, 1000)
+) -> tuple[object, object, list[str]]:
+    """A reviewer's fresh browser context on a review page, its image shown: (context, page, CSP violations)."""
+    viewport = {"width": size[0], "height": size[1]}
+    ctx = browser.new_context(viewport=viewport, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    blocked = _csp_violations(page)
+    _sign_in(page, server, "reviewer")
+    page.goto(f"{server}{url}")
+    page.wait_for_selector("#sheet img")
+    return ctx, page, blocked
+
+
 @pytest.fixture(scope="module")
 def uploaded(server: str, browser: object, dossier_pdf: Path) -> str:
     """GIVEN a counter clerk WHEN they upload the scans THEN they see the code and, once processed, the fields."""
@@ -196,13 +210,7 @@ def test_review_page_in_english(server: str, browser: object, uploaded: str) -> 
 def test_a_typed_field_is_kept_when_tabbed_away_or_marked_reviewed(server: str, browser: object, uploaded: str) -> None:
     """GIVEN a reviewer who types a value and never presses Enter WHEN they Tab away and reload, or press Alt+D
     THEN the record keeps the typed value, and Alt+D first lists the flagged fields never confirmed."""
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
-    page = ctx.new_page()
-    blocked = _csp_violations(page)
-    _sign_in(page, server, "reviewer")
-    page.goto(f"{server}/review/{uploaded}")
-    page.wait_for_selector("#sheet img")
-
+    ctx, page, blocked = _open_review(browser, server, f"/review/{uploaded}")
     phone = page.locator("input.fv[data-key=phone]")
     phone.fill("0987 654 321")
     assert "unsaved" in (page.locator(".field:has(input.fv[data-key=phone])").get_attribute("class") or "")
@@ -262,3 +270,94 @@ def test_a_save_from_a_stale_page_is_refused_and_shows_the_current_value(
     assert blocked1 == [] and blocked2 == []
     ctx1.close()
     ctx2.close()
+
+
+def test_a_page_step_right_after_focusing_a_field_counts_from_the_fields_page(
+    server: str, browser: object, uploaded: str
+) -> None:
+    """GIVEN a reviewer who opens the dossier at ?page=1 THEN page 1 stays shown (the first field focused is one of
+    page 1's) WHEN they focus a field of page 2 and press Alt+PgUp before page 2 has arrived THEN they end on page 1
+    (the step counts from the page asked for; the late page 2 is not shown over it)."""
+    ctx, page, blocked = _open_review(browser, server, f"/review/{uploaded}?page=1")
+    page.wait_for_timeout(800)  # whatever the first focus loads has come
+    assert page.locator("#sheet").get_attribute("data-page") == "1"
+
+    # focus and the key in one go, as a quick hand does: page 2 cannot have arrived in between
+    page.evaluate(
+        """() => {
+          document.querySelector("input.fv[data-page='2']").focus();
+          const key = {key: "PageUp", code: "PageUp", altKey: true, bubbles: true};
+          document.dispatchEvent(new KeyboardEvent("keydown", key));
+        }"""
+    )
+    page.wait_for_timeout(1500)
+    assert page.locator("#sheet").get_attribute("data-page") == "1"
+    assert "page=1" in page.url
+    assert blocked == []
+    ctx.close()
+
+
+def test_a_card_field_is_zoomed_to_and_words_are_corrected_by_keyboard_at_1366x768(
+    server: str, browser: object, uploaded: str
+) -> None:
+    """Issue 14, finding 6. GIVEN a reviewer at 1366x768 WHEN they focus a field of the ID card THEN the page zooms
+    until its print reads (>= 15 px on screen) and Alt+0 fits it again; Ctrl+wheel zooms; WHEN they press Alt+W,
+    an arrow and Enter, type and Enter THEN that word is corrected, without the mouse; Tab reaches "merge"."""
+    ctx, page, blocked = _open_review(browser, server, f"/review/{uploaded}?page=1", (1366, 768))
+    assert page.inner_text("#zoom-level") == "100%"
+
+    card = page.locator("article.doc:has(input.fv[data-page='2'])")
+    field = card.locator("input.fv[data-box]:not([data-box=''])").first
+    box = [int(v) for v in (field.get_attribute("data-box") or "").split(",")]
+    field.focus()
+    page.wait_for_selector("#sheet[data-page='2'] img")
+    page.wait_for_timeout(300)
+    zoomed = int(page.inner_text("#zoom-level").rstrip("%"))
+    shown = page.eval_on_selector("#fieldbox", "e => e.getBoundingClientRect().height")
+    assert zoomed > 100 and shown >= 15 + 12, (zoomed, shown, box)  # the box is padded 6 px each side
+    page.screenshot(path=str(SCREENSHOTS / "review-zoomed-1366.png"))
+    page.keyboard.press("Alt+0")
+    assert page.inner_text("#zoom-level") == "100%"
+    page.mouse.move(400, 400)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -300)
+    page.keyboard.up("Control")
+    assert int(page.inner_text("#zoom-level").rstrip("%")) > 100
+
+    # Tab from the card's last field reaches its "merge" button
+    card.locator("input.fv").last.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('merge')")
+
+    # words by keyboard: Alt+W puts a cursor on the page's words; arrow, Enter, type, Enter
+    page.keyboard.press("Alt+w")
+    page.keyboard.press("ArrowRight")
+    target = page.eval_on_selector("rect.w.cur", "e => Number(e.dataset.i)")
+    page.keyboard.press("Enter")
+    assert page.is_visible("#word-editor")
+    page.keyboard.type("CHỮ-SỬA")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"rect.w.human[data-i='{target}']")
+    assert page.evaluate("document.activeElement.id") == "sheet-wrap"
+    trail = page.request.get(f"{server}/api/dossiers/{uploaded}/corrections").json()
+    assert any(c["target"] == "word" and c["new"] == "CHỮ-SỬA" for c in trail), trail[-3:]
+    assert blocked == []
+    ctx.close()
+
+
+def test_an_admin_adds_a_user_in_the_app_and_sees_the_token_once(server: str, browser: object) -> None:
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    blocked = _csp_violations(page)
+    _sign_in(page, server, "admin")
+    page.click("text=Người dùng")
+    page.wait_for_selector("#user-list")
+    page.fill("#user-add input[name=name]", "hanh")
+    page.select_option("#user-add select[name=role]", "reviewer")
+    page.fill("#user-add input[name=password]", "cay-cau-xanh-tuoi-99")
+    page.click("#user-add button[type=submit]")
+    page.wait_for_selector("#new-token:not([hidden])")
+    assert page.inner_text("#token-text").startswith("hanh: hoso_")
+    page.screenshot(path=str(SCREENSHOTS / "users.png"))
+    assert blocked == []
+    ctx.close()

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from schemas.record import DossierStatus
-from tests.web.conftest import Staff, bearer, wait_final
+from tests.web.conftest import Staff, bearer, upload_and_wait
 from workers.usecases.users import create_user
 
 
@@ -23,25 +23,16 @@ def reviewers(app: FastAPI) -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
-def _upload(client: TestClient, staff: Staff, path: Path) -> str:
-    with path.open("rb") as f:
-        res = client.post("/api/dossiers", files={"files": (path.name, f)}, headers=staff.counter)
-    assert res.status_code == 201, res.text
-    code: str = res.json()["code"]
-    wait_final(client, code, staff.counter)
-    return code
-
-
 @pytest.fixture(scope="module")
 def processed(client: TestClient, staff: Staff, dossier_pdf: Path) -> str:
-    return _upload(client, staff, dossier_pdf)
+    return upload_and_wait(client, staff, dossier_pdf)
 
 
 def test_two_reviewers_pressing_next_get_two_dossiers(
     client: TestClient, staff: Staff, app: FastAPI, reviewers: tuple[dict[str, str], dict[str, str]], blank_png: Path
 ) -> None:
     records = app.state.web.records
-    codes = [_upload(client, staff, blank_png) for _ in range(2)]
+    codes = [upload_and_wait(client, staff, blank_png) for _ in range(2)]
     for code in codes:
         records.set_status(code, DossierStatus.needs_review)
     minh, lan = reviewers

@@ -11,12 +11,21 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import Scope
 
-from schemas.errors import INTERNAL_HTTP_STATUS, INTERNAL_MESSAGE, HosoError, NotAuthenticated, StaleEdit
+from schemas.errors import (
+    INTERNAL_HTTP_STATUS,
+    INTERNAL_MESSAGE,
+    HosoError,
+    NotAuthenticated,
+    RequestError,
+    StaleEdit,
+)
 from schemas.record import DossierStatus
 from workers.settings import Settings
 from workers.stores.objects import make_store
@@ -27,9 +36,9 @@ from workers.web import search
 from workers.web.auth import Sessions, secret_key
 from workers.web.deps import page_lang
 from workers.web.headers import SecurityHeaders
-from workers.web.i18n import t
+from workers.web.i18n import t, t_or
 from workers.web.jobs import Runner
-from workers.web.routers import dossiers, me, outbox, pages, review
+from workers.web.routers import dossiers, me, outbox, pages, review, users
 from workers.web.routers import search as search_api
 from workers.web.state import PACKAGE_DIR, WebState
 from workers.web.uploads import BodyLimit
@@ -89,10 +98,12 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=state.max_upload_bytes + (1 << 20))  # + the form's other fields
     app.add_middleware(SecurityHeaders, hsts=settings.web.hsts)
     app.mount("/static", _Static(directory=PACKAGE_DIR / "static"), name="static")
-    for router in (dossiers.router, review.router, search_api.router, me.router, outbox.router, pages.router):
+    routers = (dossiers.router, review.router, search_api.router, me.router, users.router, outbox.router, pages.router)
+    for router in routers:
         app.include_router(router)
     app.add_api_route("/docs", lambda: _api_docs(app), methods=["GET"], include_in_schema=False)
     app.add_exception_handler(HosoError, _error_handler)
+    app.add_exception_handler(RequestValidationError, _invalid_request_handler)
     app.add_exception_handler(Exception, _error_handler)  # a bug: 500, logged with its traceback
     return app
 
@@ -175,29 +186,54 @@ async def _error_handler(request: Request, exc: Exception) -> Response:
         if isinstance(exc, NotAuthenticated):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        state: WebState = request.app.state.web
         user = getattr(request.state, "user", None)
         lang = page_lang(request, user)
-        message = {404: t(lang, "not_found"), 403: t(lang, "forbidden")}.get(exc.http_status) or exc.message
-        return state.templates.TemplateResponse(
-            request,
-            "error.html",
-            {
-                "user": user,
-                "lang": lang,
-                "tr": lambda k, **v: t(lang, k, **v),
-                "csrf": getattr(user, "csrf", ""),
-                "message": message,
-                "detail": str(exc),
-                "path": request.url.path,
-            },
-            status_code=exc.http_status,
-        )
+        message = {404: t(lang, "not_found"), 403: t(lang, "forbidden")}.get(exc.http_status)
+        message = message or t_or(lang, f"err_{exc.kind}", exc.message)
+        # the advice in the page's language; the English text of the error family only on English pages
+        advice = t_or(lang, f"advice_{exc.kind}", str(exc) if lang == "en" else "")
+        return _error_page(request, message, advice, exc.http_status)
     body: dict[str, Any] = {"error": exc.kind, "message": exc.message, "advice": exc.advice, "file": exc.file}
     if isinstance(exc, StaleEdit):
         body |= {"version": exc.version, "current": exc.current}
     headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
     return JSONResponse(body, status_code=exc.http_status, headers=headers)
+
+
+def _error_page(request: Request, message: str, advice: str, status: int) -> Response:
+    state: WebState = request.app.state.web
+    user = getattr(request.state, "user", None)
+    lang = page_lang(request, user)
+    context = {
+        "user": user,
+        "lang": lang,
+        "tr": lambda k, **v: t(lang, k, **v),
+        "csrf": getattr(user, "csrf", ""),
+        "message": message,
+        "detail": advice,
+        "path": request.url.path,
+    }
+    return state.templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+async def _invalid_request_handler(request: Request, exc: Exception) -> Response:
+    """A query or form FastAPI could not validate (`?page=abc`, a 600-letter search): a page in the user's language
+    naming the parameter, or for the API the error family's JSON (FastAPI's own `detail` list kept beside it)."""
+    assert isinstance(exc, RequestValidationError)
+    names = sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")})
+    if _wants_html(request):
+        lang = page_lang(request, getattr(request.state, "user", None))
+        return _error_page(
+            request, t(lang, "err_bad_parameter", names=", ".join(names)), t(lang, "advice_bad_parameter"), 422
+        )
+    body = {
+        "error": "RequestError",
+        "message": f"invalid request parameter: {', '.join(names)}",
+        "advice": RequestError.advice,
+        "file": None,
+        "detail": jsonable_encoder(exc.errors()),
+    }
+    return JSONResponse(body, status_code=422)
 
 
 def _internal_error(request: Request) -> Response:

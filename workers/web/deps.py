@@ -111,6 +111,7 @@ Viewer = Annotated[User, Depends(_require("view"))]
 Uploader = Annotated[User, Depends(_require("upload"))]
 Reviewer = Annotated[User, Depends(_require("review"))]
 Admin = Annotated[User, Depends(_require("delete"))]
+UserAdmin = Annotated[User, Depends(_require("users"))]
 PortalAdmin = Annotated[User, Depends(_require("outbox"))]
 
 

@@ -17,6 +17,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav_counter": "Tiếp nhận",
         "nav_review": "Duyệt hồ sơ",
         "nav_search": "Tra cứu",
+        "nav_users": "Người dùng",
+        "users_title": "Tài khoản cán bộ",
+        "role": "Vai trò",
+        "tokens": "Mã API",
+        "created_on": "Ngày tạo",
+        "user_active": "Đang dùng",
+        "user_disabled": "Đã khoá",
+        "user_disable": "Khoá",
+        "user_enable": "Mở khoá",
+        "user_password": "Đặt mật khẩu",
+        "user_token": "Cấp mã API",
+        "user_revoke": "Thu hồi mã API",
+        "user_add": "Thêm người dùng",
+        "user_add_hint": "Mật khẩu từ 12 ký tự, không phải mật khẩu phổ biến. Để trống: chỉ dùng mã API.",
+        "token_once": "Mã API chỉ hiện một lần: sao chép và trao cho người dùng.",
+        "user_password_prompt": "Mật khẩu mới cho {name} (từ 12 ký tự):",
+        "user_revoke_confirm": "Thu hồi mọi mã API của {name}?",
+        "delete_dossier": "Xoá hồ sơ",
+        "delete_confirm": "Xoá hẳn hồ sơ {code} (ảnh, bản gốc, kết quả)? Gõ lại mã hồ sơ để xác nhận:",
+        "deleted": "Đã xoá hồ sơ",
         "logout": "Đăng xuất",
         "other_lang": "English",
         "login_title": "Đăng nhập",
@@ -111,8 +131,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "t_status": "Trạng thái",
         "accepted": "xác nhận",
         "keys_help": "Tab: trường tiếp theo · Enter: xác nhận · Esc: hoàn tác · Alt+PgUp/PgDn: đổi trang · "
-        "Alt+D: đã duyệt · Alt+N: hồ sơ tiếp theo · Nhấp vào chữ trên ảnh để sửa (Shift+nhấp: cả dòng)",
+        "Alt+D: đã duyệt · Alt+N: hồ sơ tiếp theo · Nhấp vào chữ trên ảnh để sửa (Shift+nhấp: cả dòng), Alt+W: sửa chữ "
+        "bằng bàn phím · Alt+=/Alt+−/Alt+0, Ctrl+cuộn: phóng to/thu nhỏ; kéo ảnh để di chuyển",
         "edit_word": "Sửa chữ nhận dạng",
+        "zoom": "Phóng to, thu nhỏ",
+        "zoom_in": "Phóng to",
+        "zoom_out": "Thu nhỏ",
+        "zoom_fit": "Vừa khung",
+        "edit_words_kbd": "Sửa chữ bằng bàn phím",
+        "sheet_keys": "Ảnh trang: mũi tên chọn chữ, Enter sửa chữ, Shift+Enter sửa cả dòng, Esc quay lại trường",
         "edit_line": "Sửa cả dòng",
         "save": "Lưu",
         "cancel": "Hủy",
@@ -166,6 +193,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err_NotAllowed": "Bạn không có quyền thực hiện thao tác này",
         "err_RequestError": "Yêu cầu không hợp lệ",
         "err_other": "Có lỗi xảy ra, vui lòng thử lại",
+        "err_bad_parameter": "Địa chỉ trang có tham số không hợp lệ: {names}",
+        "advice_bad_parameter": "Quay lại trang trước hoặc mở lại trang từ trình đơn.",
+        "advice_DossierNotFound": "Kiểm tra lại mã hồ sơ.",
+        "advice_NotAllowed": "Vai trò của bạn không được phép làm việc này; hãy hỏi quản trị viên.",
         # --- status changes to the portal (the outbox; admins) ---
         "nav_outbox": "Gửi Cổng DVC",
         "outbox_title": "Trạng thái gửi Cổng dịch vụ công",
@@ -199,6 +230,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav_counter": "Intake",
         "nav_review": "Review",
         "nav_search": "Search",
+        "nav_users": "Users",
+        "users_title": "Staff accounts",
+        "role": "Role",
+        "tokens": "API tokens",
+        "created_on": "Created",
+        "user_active": "Active",
+        "user_disabled": "Disabled",
+        "user_disable": "Disable",
+        "user_enable": "Enable",
+        "user_password": "Set password",
+        "user_token": "Issue API token",
+        "user_revoke": "Revoke API tokens",
+        "user_add": "Add a user",
+        "user_add_hint": "Passwords: 12 characters or more, not a common one. Empty: API token only.",
+        "token_once": "The API token is shown once: copy it and give it to the user.",
+        "user_password_prompt": "New password for {name} (12 characters or more):",
+        "user_revoke_confirm": "Revoke every API token of {name}?",
+        "delete_dossier": "Delete dossier",
+        "delete_confirm": "Delete dossier {code} for good (images, originals, results)? Type its code to confirm:",
+        "deleted": "Dossier deleted",
         "logout": "Sign out",
         "other_lang": "Tiếng Việt",
         "login_title": "Sign in",
@@ -293,8 +344,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "t_status": "Status",
         "accepted": "accepted",
         "keys_help": "Tab: next field · Enter: accept · Esc: undo · Alt+PgUp/PgDn: page · Alt+D: reviewed · "
-        "Alt+N: next dossier · Click a word on the image to correct it (Shift+click: the whole line)",
+        "Alt+N: next dossier · Click a word on the image to correct it (Shift+click: the whole line), "
+        "Alt+W: by keyboard · Alt+=/Alt+−/Alt+0, Ctrl+wheel: zoom; drag the image to pan",
         "edit_word": "Correct the recognised word",
+        "zoom": "Zoom",
+        "zoom_in": "Zoom in",
+        "zoom_out": "Zoom out",
+        "zoom_fit": "Fit",
+        "edit_words_kbd": "Correct words by keyboard",
+        "sheet_keys": "Page image: arrows choose a word, Enter corrects it, Shift+Enter the whole line, "
+        "Esc back to the field",
         "edit_line": "Correct the whole line",
         "save": "Save",
         "cancel": "Cancel",
@@ -337,6 +396,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err_NotAllowed": "Your role does not allow this",
         "err_RequestError": "The request is not valid",
         "err_other": "Something went wrong; please try again",
+        "err_bad_parameter": "The page address has an invalid parameter: {names}",
+        "advice_bad_parameter": "Go back, or open the page again from the menu.",
+        "advice_DossierNotFound": "Check the dossier code.",
+        "advice_NotAllowed": "Your role does not allow this; ask an administrator.",
         "nav_outbox": "Portal",
         "outbox_title": "Status changes sent to the public service portal",
         "outbox_hint": (
@@ -378,7 +441,13 @@ def has_message(lang: str, key: str) -> bool:
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    text = MESSAGES[lang_or_default(lang)].get(key) or MESSAGES[DEFAULT_LANG].get(key) or key
+    """The message `key` in `lang` (else Vietnamese, else the key itself)."""
+    return t_or(lang, key, key, **values)
+
+
+def t_or(lang: str, key: str, default: str, **values: object) -> str:
+    """The message `key` in `lang` (else Vietnamese); `default` when neither has it."""
+    text = MESSAGES[lang_or_default(lang)].get(key) or MESSAGES[DEFAULT_LANG].get(key) or default
     return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
 
 

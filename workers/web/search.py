@@ -4,27 +4,46 @@ Each dossier has one folded text (lower case, diacritics removed: `pipeline.extr
 the citizen's name and procedure, its pages' corrected OCR text and its field values, kept in the
 `dossier_search` table and rebuilt for the dossiers changed since it was made, just before a search. A query
 matches a dossier when each of its folded words is in that text (`LIKE`, the same SQL on SQLite and
-PostgreSQL).
+PostgreSQL). The dossiers found are ranked by how closely they hold the query as typed: the whole phrase with
+its diacritics first, then the phrase without them, then the most words with their diacritics, newest first
+among equals; each comes with a snippet of the text around what matched.
 """
 
 from __future__ import annotations
 
+import re
 import time
+from dataclasses import dataclass
 
-from pipeline.extract.text import fold
+from pipeline.extract.text import fold, nfc
 from schemas.record import Dossier
 from workers.stores.records import DossierRow, Records
 
 _MAX_TERMS = 8
+_CANDIDATES = 500  # dossiers ranked for one query (the filter's newest matches)
+_SNIPPET = 60  # characters of context each side of the match
 
 
-def search_text(record: Dossier, meta: dict[str, object]) -> str:
+@dataclass(frozen=True)
+class Hit:
+    row: DossierRow
+    score: int
+    snippet: tuple[tuple[str, bool], ...]  # the text around the match as (part, matched) pieces, for <mark>
+
+
+def plain_text(record: Dossier, meta: dict[str, object]) -> str:
+    """What a dossier is found by, as printed (NFC), white space folded: its code, the
+    citizen's name and procedure, its pages' corrected text and its field values."""
     parts: list[str] = [record.code]
     parts += [str(v) for v in meta.values() if isinstance(v, str | int)]
     parts += [p.text for p in record.pages]
     for doc in record.documents:
         parts += [f.value for f in doc.fields.values()]
-    return fold(" \n".join(parts))
+    return " ".join(nfc(" \n".join(parts)).split())
+
+
+def search_text(record: Dossier, meta: dict[str, object]) -> str:
+    return fold(plain_text(record, meta))
 
 
 def reindex(records: Records, code: str) -> None:
@@ -32,7 +51,8 @@ def reindex(records: Records, code: str) -> None:
     rows = records.dossier_rows(codes=[code], limit=1)
     if not rows:
         return
-    records.set_search_text(code, search_text(records.dossier(code), rows[0].meta), as_of=as_of)
+    text = plain_text(records.dossier(code), rows[0].meta)
+    records.set_search_text(code, fold(text), as_of=as_of, text=text)
 
 
 def refresh(records: Records, *, limit: int = 500) -> int:
@@ -47,9 +67,62 @@ def terms(query: str) -> list[str]:
     return [t for t in fold(query).split() if t][:_MAX_TERMS]
 
 
-def search(records: Records, query: str, *, limit: int = 50) -> list[DossierRow]:
+def _contains_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+
+
+def score(text: str, query: str) -> int:
+    """How closely `text` (NFC) holds `query` as typed, case aside: 8 for the whole phrase with its diacritics,
+    4 for the phrase without them, plus one for each word found whole with its diacritics."""
+    text = text.lower()
+    phrase = " ".join(nfc(query).lower().split())
+    if not phrase:
+        return 0
+    points = 8 if phrase in text else 4 if fold(phrase) in fold(text) else 0
+    return points + sum(1 for w in phrase.split() if _contains_word(text, w))
+
+
+def snippet(text: str, query: str) -> tuple[tuple[str, bool], ...]:
+    """The text around the first place the query matched (the phrase, else its first word found; with or
+    without diacritics: `fold` keeps one character for one), the matched words marked."""
+    phrase = " ".join(nfc(query).lower().split())
+    folded, fphrase = fold(text), fold(phrase)
+    at, length = text.lower().find(phrase), len(phrase)
+    if at < 0:
+        at = folded.find(fphrase)
+    if at < 0:
+        found = [(folded.find(w), len(w)) for w in fphrase.split() if w in folded]
+        at, length = min(found) if found else (0, 0)
+    start, end = max(0, at - _SNIPPET), min(len(text), at + length + _SNIPPET)
+    window, fwindow = text[start:end], folded[start:end]
+    marks = [False] * len(window)
+    for w in set(fphrase.split()):
+        for m in re.finditer(re.escape(w), fwindow):
+            marks[m.start() : m.end()] = [True] * (m.end() - m.start())
+    pieces: list[tuple[str, bool]] = []
+    for ch, marked in zip(window, marks, strict=True):
+        if pieces and pieces[-1][1] == marked:
+            pieces[-1] = (pieces[-1][0] + ch, marked)
+        else:
+            pieces.append((ch, marked))
+    if start > 0:
+        pieces.insert(0, ("…", False))
+    if end < len(text):
+        pieces.append(("…", False))
+    return tuple(pieces)
+
+
+def find(records: Records, query: str, *, limit: int = 50) -> list[Hit]:
+    """The dossiers holding every word of `query` (diacritics optional), best match first, with snippets."""
     words = terms(query)
     if not words:
         return []
     refresh(records)
-    return records.search(words, limit=limit)
+    found = records.search(words, limit=max(limit, _CANDIDATES))
+    hits = [Hit(row, score(text, query), snippet(text, query)) for row, text in found]
+    hits.sort(key=lambda h: (-h.score, -h.row.created_at))  # stable: newest first among equals
+    return hits[:limit]
+
+
+def search(records: Records, query: str, *, limit: int = 50) -> list[DossierRow]:
+    return [h.row for h in find(records, query, limit=limit)]

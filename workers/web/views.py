@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline import corrections as C
 from schemas.doctypes import DocTypeSpec, load_catalog
@@ -275,12 +275,17 @@ def audit_views(lang: str, rows: Sequence[CorrectionRow], record: Dossier) -> li
 
 
 def dossier_view(lang: str, row: DossierRow, record: Dossier, rows: Sequence[CorrectionRow]) -> DossierView:
+    documents = doc_views(lang, record, rows)
+    if record.status == DossierStatus.reviewed:  # a reviewer has seen every field: no "needs review" flags remain
+        documents = [
+            replace(d, needs_review=False, fields=[replace(f, low=False) for f in d.fields]) for d in documents
+        ]
     return DossierView(
         code=record.code,
         status=record.status.value,
         meta=row.meta,
         created=fmt_time(row.created_at),
-        documents=doc_views(lang, record, rows),
+        documents=documents,
         problems=problem_views(lang, record.problems),
     )
 

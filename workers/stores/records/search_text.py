@@ -25,20 +25,22 @@ class SearchText(RecordsBase):
             ).scalars()
             return list(rows)
 
-    def set_search_text(self, code: str, folded: str, *, as_of: float) -> None:
-        """Store the folded text of the dossier as it was at `as_of` (read before the text was built)."""
+    def set_search_text(self, code: str, folded: str, *, as_of: float, text: str = "") -> None:
+        """Store the search text of the dossier as it was at `as_of` (read before the text was built): `folded`
+        (what the filter reads) and `text`, the same with its diacritics (what results are ranked and quoted by)."""
         s = dossier_search
         try:
             with self._tx() as conn:
                 conn.execute(s.delete().where(s.c.dossier_code == code))
-                conn.execute(s.insert().values(dossier_code=code, folded=folded, indexed_at=as_of))
+                conn.execute(s.insert().values(dossier_code=code, folded=folded, text=text, indexed_at=as_of))
         except IntegrityError:
             pass  # indexed at the same moment by another request (or the dossier was just deleted)
 
-    def search(self, folded_terms: Sequence[str], *, limit: int = 50) -> list[DossierRow]:
-        """Dossiers whose folded text holds every term (already folded), newest first. LIKE: SQLite and PostgreSQL."""
+    def search(self, folded_terms: Sequence[str], *, limit: int = 50) -> list[tuple[DossierRow, str]]:
+        """Dossiers whose folded text holds every term (already folded), newest first, each with its search text
+        (with diacritics). LIKE: the same SQL on SQLite and PostgreSQL."""
         query = (
-            sa.select(dossiers)
+            sa.select(dossiers, dossier_search.c.text.label("search_text"))
             .join(dossier_search, dossier_search.c.dossier_code == dossiers.c.code)
             .order_by(dossiers.c.created_at.desc())
             .limit(limit)
@@ -47,4 +49,4 @@ class SearchText(RecordsBase):
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(dossier_search.c.folded.like(f"%{escaped}%", escape="\\"))
         with self._tx() as conn:
-            return [_dossier_row(r) for r in conn.execute(query).mappings()]
+            return [(_dossier_row(r), r["search_text"] or "") for r in conn.execute(query).mappings()]

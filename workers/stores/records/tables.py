@@ -178,6 +178,7 @@ dossier_search = sa.Table(
     sa.Column("dossier_code", sa.String(64), sa.ForeignKey("dossiers.code"), primary_key=True),
     sa.Column("folded", sa.Text, nullable=False),  # code, citizen, page text, field values: lower case, no diacritics
     sa.Column("indexed_at", sa.Float, nullable=False),
+    sa.Column("text", sa.Text, nullable=False, server_default=""),  # the same as printed (NFC)
 )
 
 # --- the watch folder's intake journal: one row per file taken, so a restarted watcher resumes -------------

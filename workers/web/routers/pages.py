@@ -197,7 +197,9 @@ def dossier_page(code: str, request: Request, state: StateDep, user: Viewer) -> 
     lang = page_lang(request, user)
     view = views.dossier_view(lang, row, record, fixes)
     audit = views.audit_views(lang, fixes, record)
-    return render(state, request, "dossier.html", user, d=view, audit=audit, final=record.status.value in _FINAL)
+    # the PDF link only where there is a PDF: a dossier whose every file failed has no page image
+    final = record.status.value in _FINAL and any(p.image_key for p in record.pages)
+    return render(state, request, "dossier.html", user, d=view, audit=audit, final=final)
 
 
 @router.get("/dossiers/{code}/summary")
@@ -212,11 +214,11 @@ def dossier_summary(code: str, request: Request, state: StateDep, user: Viewer) 
 def search_page(
     request: Request, state: StateDep, user: Viewer, q: Annotated[str, Query(max_length=200)] = ""
 ) -> Response:
-    results = search.search(state.records, q) if q.strip() else []
-    exact = [r for r in results if r.code.lower() == q.strip().lower()]
+    hits = search.find(state.records, q) if q.strip() else []
+    exact = [h.row for h in hits if h.row.code.lower() == q.strip().lower()]
     if len(exact) == 1:  # a code typed or scanned at the counter: straight to the dossier
         return RedirectResponse(f"/dossiers/{quote(exact[0].code)}", status_code=303)
-    return render(state, request, "search.html", user, q=q, results=results, searched=bool(q.strip()))
+    return render(state, request, "search.html", user, q=q, results=hits, searched=bool(q.strip()))
 
 
 # --- review --------------------------------------------------------------------------------------------------------

@@ -12,6 +12,16 @@ window.HOSO = JSON.parse(document.getElementById("hoso-config").textContent);
   };
   H.applyStyles(document);
 
+  // A short message in the page's #toast: 1.5 s, or 5 s for a problem.
+  H.toast = function (message, bad) {
+    const el = document.getElementById("toast");
+    el.textContent = message;
+    el.className = "toast" + (bad ? " bad" : "");
+    el.hidden = false;
+    clearTimeout(H.toast.timer);
+    H.toast.timer = setTimeout(() => (el.hidden = true), bad ? 5000 : 1500);
+  };
+
   H.t = function (key, values) {
     let text = H.messages[key] || key;
     for (const [k, v] of Object.entries(values || {})) text = text.replace("{" + k + "}", v);

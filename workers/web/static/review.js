@@ -10,14 +10,7 @@
   let currentPage = $("sheet") ? Number($("sheet").dataset.page) : null;
   let editing = null;
 
-  function toast(message, bad) {
-    const el = $("toast");
-    el.textContent = message;
-    el.className = "toast" + (bad ? " bad" : "");
-    el.hidden = false;
-    clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => (el.hidden = true), bad ? 5000 : 1500);
-  }
+  const toast = H.toast;
 
   function display(kind, value) {
     if (kind === "date") {
@@ -29,23 +22,33 @@
   }
 
   // --- pages ---------------------------------------------------------------------------------------------
+  // The page asked for last: a step (Alt+PgDn) counts from it even while an earlier page is still loading, and a
+  // page that arrives after a later request is not shown over it.
+  let wantedPage = currentPage;
   async function showPage(n, force) {
-    if (!n || (n === currentPage && !force && $("sheet"))) return;
+    if (!n || (n === currentPage && n === wantedPage && !force && $("sheet"))) return;
+    wantedPage = n;
     let html = force ? null : pageCache.get(n);
     if (!html) {
       html = await H.fragment("/review/" + enc + "/pages/" + n);
       pageCache.set(n, html);
     }
+    if (n !== wantedPage) return;
     wrap.innerHTML = html;
     H.applyStyles(wrap);
     currentPage = n;
-    for (const b of strip.querySelectorAll(".pg")) b.classList.toggle("current", Number(b.dataset.page) === n);
+    for (const b of strip.querySelectorAll(".pg")) {
+      b.classList.toggle("current", Number(b.dataset.page) === n);
+      b.tabIndex = Number(b.dataset.page) === n ? 0 : -1; // the strip is one stop for Tab; arrows move along it
+    }
     history.replaceState(null, "", "?page=" + n);
+    setZoom(zoom);
+    cursor = null;
   }
 
   function stepPage(delta) {
     const pages = Array.from(strip.querySelectorAll(".pg")).map((b) => Number(b.dataset.page));
-    const i = pages.indexOf(currentPage);
+    const i = pages.indexOf(wantedPage);
     const next = pages[Math.min(pages.length - 1, Math.max(0, i + delta))];
     if (next !== undefined) showPage(next);
   }
@@ -53,6 +56,152 @@
   strip.addEventListener("click", (e) => {
     const b = e.target.closest(".pg");
     if (b) showPage(Number(b.dataset.page));
+  });
+  strip.addEventListener("keydown", (e) => {
+    if (e.altKey || !e.target.classList.contains("pg")) return;
+    const all = Array.from(strip.querySelectorAll(".pg"));
+    const i = all.indexOf(e.target);
+    const j = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: all.length - 1 }[e.key];
+    if (j === undefined || !all[j]) return;
+    e.preventDefault();
+    all[j].focus();
+    showPage(Number(all[j].dataset.page));
+  });
+
+  // --- zoom and pan ------------------------------------------------------------------------------------------
+  // zoom 1: the page fits the viewer's width; up to 6x. Alt+= / Alt+- / Alt+0, Ctrl+wheel (around the pointer),
+  // the bar's buttons; drag the image to pan. A field whose print would show small is zoomed to on focus.
+  let zoom = 1;
+  const READABLE_PX = 22; // a field's print is brought to about this height on screen
+
+  function sheetScale() {
+    const sheet = $("sheet");
+    return sheet ? sheet.getBoundingClientRect().width / Number(sheet.dataset.w) : 1;
+  }
+
+  // Zoom to `z`, keeping the page point (px, py) (page pixels) where it was on screen, or centring it (`centre`).
+  function setZoom(z, px, py, centre) {
+    const sheet = $("sheet");
+    if (!sheet) return;
+    const before = sheet.getBoundingClientRect();
+    const vr = viewer.getBoundingClientRect();
+    const s0 = before.width / Number(sheet.dataset.w);
+    const sx = px === undefined ? null : before.left + px * s0 - vr.left; // the point on screen, in the viewer
+    const sy = py === undefined ? null : before.top + py * s0 - vr.top;
+    zoom = Math.min(6, Math.max(1, z));
+    sheet.classList.toggle("zoomed", zoom > 1);
+    sheet.style.width = zoom > 1 ? sheet.parentElement.clientWidth * zoom + "px" : "";
+    $("zoom-level").textContent = Math.round(zoom * 100) + "%";
+    if (sx === null) return;
+    const s1 = sheetScale();
+    const left = sheet.offsetLeft + px * s1, top = sheet.offsetTop + py * s1;
+    viewer.scrollLeft = centre ? left - viewer.clientWidth / 2 : left - sx;
+    viewer.scrollTop = centre ? top - viewer.clientHeight / 2 : top - sy;
+  }
+
+  function zoomBy(factor) {
+    const s = sheetScale(), vr = viewer.getBoundingClientRect(), r = $("sheet") && $("sheet").getBoundingClientRect();
+    if (!r) return;
+    setZoom(zoom * factor, (vr.left + vr.width / 2 - r.left) / s, (vr.top + vr.height / 2 - r.top) / s);
+  }
+
+  $("zoom-in").addEventListener("click", () => zoomBy(1.25));
+  $("zoom-out").addEventListener("click", () => zoomBy(0.8));
+  $("zoom-fit").addEventListener("click", () => setZoom(1));
+  viewer.addEventListener("wheel", (e) => {
+    if (!e.ctrlKey || !$("sheet")) return;
+    e.preventDefault();
+    const r = $("sheet").getBoundingClientRect(), s = sheetScale();
+    setZoom(zoom * (e.deltaY < 0 ? 1.15 : 1 / 1.15), (e.clientX - r.left) / s, (e.clientY - r.top) / s);
+  }, { passive: false });
+
+  let drag = null, panned = false;
+  viewer.addEventListener("pointerdown", (e) => {
+    if (e.button !== 0 || !e.target.closest("#sheet")) return;
+    drag = { x: e.clientX, y: e.clientY, left: viewer.scrollLeft, top: viewer.scrollTop };
+    panned = false;
+  });
+  window.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+    if (!panned && Math.abs(dx) + Math.abs(dy) < 6) return; // a click, not a drag
+    panned = true;
+    viewer.classList.add("panning");
+    viewer.scrollLeft = drag.left - dx;
+    viewer.scrollTop = drag.top - dy;
+  });
+  window.addEventListener("pointerup", () => {
+    drag = null;
+    viewer.classList.remove("panning");
+  });
+
+  // --- words by keyboard -------------------------------------------------------------------------------------
+  // Alt+W (or the bar's button): a cursor on the page's words, from the first doubtful one. Arrows move it
+  // (left/right along the reading order, up/down to the nearest word of the line above/below), Enter corrects
+  // the word, Shift+Enter the whole line, Esc goes back to the field.
+  let cursor = null, backTo = null;
+
+  function pageWords() {
+    return Array.from(wrap.querySelectorAll("rect.w")).sort((a, b) => Number(a.dataset.i) - Number(b.dataset.i));
+  }
+
+  function setCursor(rect) {
+    if (cursor) cursor.classList.remove("cur");
+    cursor = rect;
+    if (!rect) return;
+    rect.classList.add("cur");
+    const x = Number(rect.getAttribute("x")), y = Number(rect.getAttribute("y"));
+    const h = Number(rect.getAttribute("height"));
+    if (h * sheetScale() < READABLE_PX * 0.7) setZoom(Math.min(4, (zoom * READABLE_PX) / (h * sheetScale())), x, y, true);
+    const b = rect.getBoundingClientRect(), v = viewer.getBoundingClientRect();
+    if (b.left < v.left || b.right > v.right || b.top < v.top || b.bottom > v.bottom) {
+      setZoom(zoom, x + Number(rect.getAttribute("width")) / 2, y + h / 2, true);
+    }
+  }
+
+  function wordMode(from) {
+    const words = pageWords();
+    if (!words.length) return;
+    backTo = from && from.classList && from.classList.contains("fv") ? from : backTo;
+    wrap.tabIndex = 0;
+    wrap.focus({ preventScroll: true });
+    setCursor(cursor && cursor.isConnected ? cursor : words.find((w) => w.classList.contains("low")) || words[0]);
+  }
+  $("word-mode").addEventListener("click", () => wordMode(document.activeElement));
+
+  function nearestInLine(words, line, x) {
+    const inLine = words.filter((w) => Number(w.dataset.line) === line);
+    let best = null, dist = Infinity;
+    for (const w of inLine) {
+      const d = Math.abs(Number(w.getAttribute("x")) - x);
+      if (d < dist) [best, dist] = [w, d];
+    }
+    return best;
+  }
+
+  wrap.addEventListener("keydown", (e) => {
+    if (e.target !== wrap || !cursor || e.altKey || e.ctrlKey || e.metaKey) return;
+    const words = pageWords();
+    const i = words.indexOf(cursor);
+    const lines = Array.from(new Set(words.map((w) => Number(w.dataset.line)))).sort((a, b) => a - b);
+    const li = lines.indexOf(Number(cursor.dataset.line));
+    let next = null;
+    if (e.key === "ArrowRight") next = words[i + 1];
+    else if (e.key === "ArrowLeft") next = words[i - 1];
+    else if (e.key === "ArrowDown" && li + 1 < lines.length) next = nearestInLine(words, lines[li + 1], Number(cursor.getAttribute("x")));
+    else if (e.key === "ArrowUp" && li > 0) next = nearestInLine(words, lines[li - 1], Number(cursor.getAttribute("x")));
+    else if (e.key === "Enter") {
+      e.preventDefault();
+      openEditor(cursor, e.shiftKey ? "line" : "word");
+      return;
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      setCursor(null);
+      if (backTo && backTo.isConnected) backTo.focus();
+      return;
+    } else return;
+    e.preventDefault();
+    if (next) setCursor(next);
   });
 
   async function highlight(input) {
@@ -71,6 +220,16 @@
     fb.setAttribute("width", x1 - x0 + 2 * pad);
     fb.setAttribute("height", y1 - y0 + 2 * pad);
     fb.setAttribute("visibility", "visible");
+    const shown = (y1 - y0) * sheetScale();
+    if (shown > 0 && shown < READABLE_PX * 0.7) {
+      // small print (a card at fit-to-width): zoom so the value reads, centred on it
+      setZoom((zoom * READABLE_PX) / shown, (x0 + x1) / 2, (y0 + y1) / 2, true);
+      return;
+    }
+    if (zoom > 1) {
+      setZoom(zoom, (x0 + x1) / 2, (y0 + y1) / 2, true);
+      return;
+    }
     const sheet = $("sheet");
     const scale = sheet.getBoundingClientRect().height / Number(sheet.dataset.h);
     const top = sheet.offsetTop + y0 * scale;
@@ -145,10 +304,19 @@
         refreshHistory();
         toast(H.t("err_StaleEdit") + by + ": «" + now + "» ≠ «" + typed + "»", true);
       } else {
-        toast(H.errorText(err) + (err.message && err.kind === "BadCorrection" ? " — " + err.message : ""), true);
+        toast(H.errorText(err) + (err.kind === "BadCorrection" ? badValueText(input, typed, err) : ""), true);
       }
       return false;
     }
+  }
+
+  // What was refused, in the page's words: the field's label and the value typed (the server's English reason only
+  // on English pages: it names the record's internal keys).
+  function badValueText(input, typed, err) {
+    const label = document.querySelector('label[for="' + input.id + '"]');
+    const hint = input.dataset.kind === "date" ? " (dd/mm/yyyy)" : "";
+    const why = document.documentElement.lang === "en" && err.message ? " — " + err.message : "";
+    return " — " + (label ? label.textContent.trim() : input.dataset.key) + ": «" + typed + "»" + hint + why;
   }
 
   // Every typed field saved (the dirty ones), waited for: false when one was refused.
@@ -289,9 +457,11 @@
     if (editing) editing.rects.forEach((r) => r.classList.remove("sel"));
     editing = null;
     editor.hidden = true;
+    if (cursor && cursor.isConnected) wrap.focus({ preventScroll: true }); // by keyboard: back on the word
   }
 
   wrap.addEventListener("click", (e) => {
+    if (panned) return (panned = false); // the end of a drag, not a click on a word
     const rect = e.target.closest("rect.w");
     if (rect) openEditor(rect, e.shiftKey ? "line" : "word");
   });
@@ -309,11 +479,15 @@
       : { target: "word", page: editing.page, word: editing.word, text: weInput.value };
     try {
       await H.api("POST", "/api/dossiers/" + enc + "/corrections", body);
-      const page = editing.page;
+      const page = editing.page, word = editing.word, byKeyboard = cursor !== null;
       closeEditor();
       pageCache.delete(page);
       await showPage(page, true);
       await refreshPanel();
+      if (byKeyboard) {
+        wordMode(null);
+        setCursor(wrap.querySelector('rect.w[data-i="' + word + '"]') || cursor);
+      }
       toast(H.t("saved"));
     } catch (err) {
       toast(H.errorText(err), true);
@@ -352,6 +526,18 @@
     } else if (e.code === "KeyD") {
       e.preventDefault();
       markReviewed();
+    } else if (e.code === "KeyW") {
+      e.preventDefault();
+      wordMode(document.activeElement);
+    } else if (e.code === "Equal" || e.code === "NumpadAdd") {
+      e.preventDefault();
+      zoomBy(1.25);
+    } else if (e.code === "Minus" || e.code === "NumpadSubtract") {
+      e.preventDefault();
+      zoomBy(0.8);
+    } else if (e.code === "Digit0" || e.code === "Numpad0") {
+      e.preventDefault();
+      setZoom(1);
     } else if (e.key === "PageDown") {
       e.preventDefault();
       stepPage(1);
@@ -361,7 +547,13 @@
     }
   });
 
-  // Start on the first field that needs a look, so Tab/Enter can begin at once.
-  const first = panel.querySelector(".doc.needs .field.low input, .doc.needs .field.missing input") || fieldInputs()[0];
+  // Start on the first field that needs a look, so Tab/Enter can begin at once; with ?page=N (a link to a page),
+  // on a field of that page, or on none: focusing a field shows its page, and the page asked for must stay.
+  const asked = new URLSearchParams(location.search).get("page");
+  const on = asked ? '[data-page="' + CSS.escape(asked) + '"]' : "";
+  const first = asked
+    ? panel.querySelector(".field.low input.fv" + on + ", .field.missing input.fv" + on) ||
+      panel.querySelector("input.fv" + on)
+    : panel.querySelector(".doc.needs .field.low input, .doc.needs .field.missing input") || fieldInputs()[0];
   if (first) first.focus({ preventScroll: true });
 })();
