@@ -47,7 +47,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 def portal(url: str, **changes: Any) -> PortalSettings:
-    fast = {"timeout_seconds": 0.3, "backoff_seconds": 0.01, "max_backoff_seconds": 0.05, "poll_seconds": 0.02}
+    fast = {"timeout_seconds": 3.0, "backoff_seconds": 0.01, "max_backoff_seconds": 0.05, "poll_seconds": 0.02}
     return PortalSettings(url=url, secret=SECRET, **(fast | changes))
 
 
@@ -175,10 +175,10 @@ def test_a_receiver_that_answers_too_late_gets_the_change_again_and_keeps_it_onc
 ) -> None:
     # Given a portal that takes the first request but answers after the client's timeout (a lost ack)
     receiver.decide = lambda n, p: "late" if n == 1 else "ok"
-    receiver.late_s = 1.0
+    receiver.late_s = 2.5
     assert records.create_dossier("HS-5")
     records.set_status("HS-5", S.processing)
-    deliverer = Deliverer(records, portal(receiver.url, timeout_seconds=0.3))
+    deliverer = Deliverer(records, portal(receiver.url, timeout_seconds=1.0))
     # When delivering
     deliver_until(deliverer, nothing_pending(records))
     # Then the first change reached it twice under one key, the portal kept it once, and the second change
@@ -352,7 +352,7 @@ def test_hoso_outbox_list_resend_and_deliver(
     finally:
         records.close()
     env = {"HOSO_DATA_DIR": str(data), "HOSO_PORTAL_URL": receiver.url, "HOSO_PORTAL_SECRET": SECRET,
-           "HOSO_PORTAL_MAX_ATTEMPTS": "1", "HOSO_PORTAL_TIMEOUT_SECONDS": "0.5"}  # fmt: skip
+           "HOSO_PORTAL_MAX_ATTEMPTS": "1", "HOSO_PORTAL_TIMEOUT_SECONDS": "3"}  # fmt: skip
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     receiver.decide = lambda n, p: "fail"

@@ -117,8 +117,11 @@ class Deletions(RecordsBase):
                     ],
                 )
             own_names = set(conn.execute(sa.select(files.c.name).where(files.c.dossier_code == code)).scalars())
-            conn.execute(dossiers.update().where(dossiers.c.code == code).values(updated_at=time.time()))  # locked
-            record_change(conn, code, DELETED, at=time.time())  # the portal hears of it, in order
+            # The dossier's row locked first (as every status change does), so this change is numbered after any
+            # other of the dossier's; the portal hears of it in order.
+            now = time.time()
+            conn.execute(dossiers.update().where(dossiers.c.code == code).values(updated_at=now))
+            record_change(conn, code, DELETED, at=now)
             for table in (dossier_search, corrections, pages, files):
                 conn.execute(table.delete().where(table.c.dossier_code == code))
             conn.execute(dossiers.delete().where(dossiers.c.code == code))
