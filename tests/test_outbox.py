@@ -524,3 +524,21 @@ def test_on_postgres_changes_commit_with_their_rows_and_arrive_in_order(
     finally:
         for w in writers:
             w.close()
+
+
+def test_hoso_watch_sends_the_changes_of_the_dossiers_it_takes(tmp_path: Path, receiver: Receiver) -> None:
+    from PIL import Image
+
+    from workers.settings import Settings, WatchSettings
+    from workers.watch import Watcher
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    Image.new("L", (600, 800), 255).save(inbox / "trang.png", format="PNG", dpi=(100, 100))
+    watch = WatchSettings(stable_seconds=0.2, poll_seconds=0.3, inotify=False)
+    settings = Settings(data_dir=tmp_path / "data", jobs=1, watch=watch, portal=portal(receiver.url))
+    report = Watcher(inbox, settings).run(once=True)
+    (code,) = report.dossiers
+    statuses = [p["status"] for p in receiver.taken if p["code"] == code]
+    assert statuses[:2] == ["received", "processing"] and statuses[-1] in ("needs_review", "processed", "failed")
+    assert all(s.signed for s in receiver.seen)
