@@ -20,6 +20,7 @@ dossiers = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, default=0, server_default="0"),  # +1 at every correction
     sa.Column("claimed_by", sa.String(100), nullable=True),  # the reviewer who has it open from the queue
     sa.Column("claimed_until", sa.Float, nullable=True),
+    sa.Column("centre", sa.String(64), nullable=True, index=True),  # the service centre that received it
 )
 
 originals = sa.Table(
@@ -89,6 +90,8 @@ users = sa.Table(
     sa.Column("lang", sa.String(8), nullable=False, default="vi"),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", sa.Float, nullable=False),
+    # the centres whose dossiers the user serves, space-separated; '' for every centre (admins, one-centre setups)
+    sa.Column("centres", sa.Text, nullable=False, default="", server_default=""),
 )
 
 api_tokens = sa.Table(

@@ -18,13 +18,14 @@ from fastapi.concurrency import run_in_threadpool
 
 from pipeline.pdf import PdfPage, write_searchable_pdf
 from schemas.codes import checked_code
-from schemas.errors import DossierExists, DossierNotFound, PageLimitReached
+from schemas.errors import DossierExists, DossierNotFound, NotAllowed, PageLimitReached
 from schemas.record import Dossier
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
 from workers.usecases import deletion, page_quota
 from workers.usecases.intake import Channel, new_code
-from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, Viewer
+from workers.usecases.users import checked_centres
+from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, User, Viewer
 from workers.web.models import Created, DossierStatusOut, DossierSummary, PageState
 from workers.web.uploads import save_uploads
 from workers.web.views import row_confidence
@@ -50,10 +51,12 @@ async def create_dossier(
     code: Annotated[str | None, Form(description="the dossier code; empty: a new one")] = None,
     citizen_name: Annotated[str | None, Form(max_length=200)] = None,
     procedure: Annotated[str | None, Form(max_length=300)] = None,
+    centre: Annotated[str | None, Form(max_length=64, description="the receiving centre; empty: the user's")] = None,
 ) -> Created:
     """The scans are checked by content and stored, and processing starts in the background; the dossier's
     progress is at `GET /api/dossiers/{code}/status`."""
     records = state.records
+    centre = receiving_centre(user, centre)
     code = checked_code(code.strip()) if code and code.strip() else new_code()  # the one pattern (schemas/codes.py)
     if await run_in_threadpool(records.exists, code):
         raise DossierExists(f"dossier {code} exists already")
@@ -74,6 +77,7 @@ async def create_dossier(
         "citizen_name": (citizen_name or "").strip(),
         "procedure": (procedure or "").strip(),
         "received_by": user.name,
+        "centre": centre,
         "pages": pages,
         "files": [p.name for p in paths],
     }
@@ -93,11 +97,12 @@ async def create_dossier(
 @router.get("", response_model=list[DossierSummary], summary="List dossiers, newest first")
 def list_dossiers(
     records: RecordsDep,
-    _user: Viewer,
+    user: Viewer,
     status: Annotated[list[str] | None, Query(description="only these statuses")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[DossierSummary]:
-    return [DossierSummary.of(r, row_confidence(r)) for r in records.dossier_rows(statuses=status, limit=limit)]
+    rows = records.dossier_rows(statuses=status, centres=user.centre_filter, limit=limit)
+    return [DossierSummary.of(r, row_confidence(r)) for r in rows]
 
 
 @router.get(
@@ -196,6 +201,19 @@ def get_pdf(code: str, state: StateDep, user: Viewer) -> Response:
     data = searchable_pdf(state.store, state.records.dossier(code))
     state.records.audit_read(who=user.name, code=code, what="pdf")
     return Response(data, media_type="application/pdf", headers={"Content-Disposition": pdf_disposition(code)})
+
+
+def receiving_centre(user: User, asked: str | None) -> str | None:
+    """The centre a new dossier belongs to: the one asked for, if the user serves it, else the user's first;
+    None for a user of every centre who names none."""
+    asked = (asked or "").strip() or None
+    if not user.centres:
+        return checked_centres([asked])[0] if asked else None
+    if asked is None:
+        return user.centres[0]
+    if asked not in user.centres:
+        raise NotAllowed(f"{user.name} does not serve centre {asked!r}")
+    return asked
 
 
 def pdf_disposition(code: str) -> str:
