@@ -199,11 +199,15 @@ def get_pdf(code: str, state: StateDep, user: Viewer) -> Response:
 
 
 def pdf_disposition(code: str) -> str:
-    """`inline; filename=…` for the dossier's PDF, whatever its code holds: an ASCII fallback with anything
-    but letters, digits and `._-` replaced, and the name itself percent-encoded (RFC 6266, `filename*`)."""
-    name = f"{code}.pdf"
+    """`inline; filename=…` for the dossier's PDF, whatever its code holds (see `content_disposition`)."""
+    return content_disposition(f"{code}.pdf")
+
+
+def content_disposition(name: str, kind: str = "inline") -> str:
+    """`inline; filename=…` (or `attachment`): an ASCII fallback with anything but letters, digits and `._-`
+    replaced, and the name itself percent-encoded (RFC 6266, `filename*`)."""
     fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.delete("/{code}", status_code=204, response_class=Response, summary="Delete a dossier (admin)")
