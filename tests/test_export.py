@@ -24,6 +24,7 @@ from workers.settings import ExportSettings, Settings
 from workers.stores.objects import LocalStore
 from workers.stores.records import Records
 from workers.usecases.export import ascii_name, component_of, export_dossier
+from workers.usecases.signing import Outcome, load_trust_roots, verify_pdf
 
 CODE = "HS-XUAT-1"
 
@@ -118,6 +119,13 @@ def test_manifest_names_each_file_with_its_type_pages_fields_and_sha256(signed_z
     types = [f["type"] for f in manifest["files"]]
     assert "cccd" in types  # the ID card copy, named by its type
     assert "can-cuoc-cong-dan.pdf" in names
+
+
+def test_every_exported_file_carries_the_centres_valid_signature(signed_zip: zipfile.ZipFile, pki: Pki) -> None:
+    roots = load_trust_roots([pki.root])
+    for _name, data in _pdfs(signed_zip):
+        result = verify_pdf(data, roots)
+        assert result.outcome is Outcome.valid and result.signer_cn == CENTRE_CN, result
 
 
 def test_without_a_certificate_the_export_is_unsigned_and_says_why(processed: Settings, tmp_path: Path) -> None:
