@@ -16,8 +16,8 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from schemas.errors import SigningCertificateError
-from schemas.record import Dossier
+from schemas.errors import DossierBusy, SigningCertificateError
+from schemas.record import Dossier, DossierStatus
 from tests.certs import CENTRE_CN, Pki, make_pki
 from workers.cli import main
 from workers.settings import ExportSettings, Settings
@@ -167,6 +167,12 @@ def test_unreadable_certificate_is_a_signing_certificate_error(processed: Settin
     for p12 in (bad, tmp_path / "missing.p12"):
         with pytest.raises(SigningCertificateError):
             _export(processed.with_overrides(export=ExportSettings(signing_p12=p12, signing_password="x")))
+
+
+def test_a_dossier_still_being_processed_is_not_exported(processed: Settings) -> None:
+    busy = _record(processed).model_copy(update={"status": DossierStatus.processing})
+    with pytest.raises(DossierBusy, match="still being processed"):
+        export_dossier(processed, LocalStore(processed.objects_dir), busy, io.BytesIO())
 
 
 def test_unknown_dossier_exits_3(processed: Settings, tmp_path: Path) -> None:

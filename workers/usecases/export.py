@@ -26,8 +26,8 @@ from typing import Any, BinaryIO
 from pipeline.pdf import PdfPage
 from pipeline.pdfa import PdfaInfo, PdfaResources, pdfa_document
 from schemas.doctypes import load_catalog
-from schemas.errors import DossierNotFound, ExportResourceMissing
-from schemas.record import Dossier
+from schemas.errors import DossierBusy, DossierNotFound, ExportResourceMissing
+from schemas.record import Dossier, DossierStatus
 from workers.settings import Settings
 from workers.stores.objects import ObjectStore
 from workers.usecases.signing import CentreSigner, load_signer, sign_pdf
@@ -132,6 +132,8 @@ def write_export(
     """The zip of the dossier's documents as PDF/A-2b (signed when `signer` is given) and its manifest."""
     t0 = time.perf_counter()
     now = now or datetime.now(UTC)
+    if dossier.status in (DossierStatus.received, DossierStatus.processing):
+        raise DossierBusy(f"dossier {dossier.code} is still being processed: it cannot be exported yet")
     pages = {p.number: p for p in dossier.pages}
     if not any(p.image_key for p in dossier.pages):
         raise DossierNotFound(f"dossier {dossier.code} has no processed page yet")
