@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -49,11 +49,16 @@ def _ca(cn: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     return key, cert
 
 
-def make_pki(folder: Path, password: str = "mat-khau-chung-thu") -> Pki:
-    """A CA, the centre's certificate it issued (digital signature, non-repudiation), as files in `folder`."""
+def make_pki(folder: Path, password: str = "mat-khau-chung-thu", *, rsa_key: bool = False) -> Pki:
+    """A CA, the centre's certificate it issued (digital signature, non-repudiation; an ECDSA P-256 key, or RSA
+    2048 as most Vietnamese CAs issue), as files in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     ca_key, ca_cert = _ca("Hoso Test Root CA")
-    key = ec.generate_private_key(ec.SECP256R1())
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if rsa_key
+        else ec.generate_private_key(ec.SECP256R1())
+    )
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()

@@ -119,6 +119,16 @@ def test_a_revision_added_after_signing_is_detected(pki: Pki, signed: bytes, tmp
     assert "bytes were added or modified after the signature" in result.report("x")
 
 
+def test_an_rsa_certificate_signs_and_verifies_too(unsigned: bytes, tmp_path: Path) -> None:
+    pki = make_pki(tmp_path / "rsa", rsa_key=True)
+    signer = load_signer(ExportSettings(signing_p12=pki.p12, signing_password=pki.password))
+    assert signer is not None
+    signed = sign_pdf(unsigned, signer, reason="Bản sao điện tử")
+    assert verify_pdf(signed, load_trust_roots([pki.root])).outcome is Outcome.valid
+    with pikepdf.open(io.BytesIO(signed)) as pdf:
+        assert str(pdf.Root.get("/Version", "/1.7")) == "/1.7"
+
+
 def test_untrusted_chain_and_no_trust_root_are_told_apart(pki: Pki, signed: bytes, tmp_path: Path, capsys) -> None:
     path = _file(tmp_path, signed)
     assert main(["verify", str(path), "--trust", str(pki.other_root)]) == Outcome.untrusted

@@ -61,6 +61,7 @@ def test_a_counter_clerk_gets_the_signed_zip(client: TestClient, staff: Staff, c
 
 
 def test_anonymous_gets_401_and_an_unknown_code_404(client: TestClient, staff: Staff, code: str) -> None:
+    assert "/api/dossiers/{code}/export" in client.get("/openapi.json").json()["paths"]
     assert client.get(f"/api/dossiers/{code}/export").status_code == 401
     assert client.get("/api/dossiers/HS-KHONG-CO/export", headers=staff.admin).status_code == 404
 
