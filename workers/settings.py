@@ -60,6 +60,16 @@ class WatchSettings:
 
 
 @dataclass(frozen=True)
+class ExportSettings:
+    """`hoso export` and `hoso verify`: the profile of the PDF/A output intent, the centre's signing certificate."""
+
+    icc_profile: Path = Path("/usr/share/color/icc/ghostscript/srgb.icc")  # Debian's libgs-common
+    signing_p12: Path | None = None  # the centre's certificate and key (PKCS#12); None: exports are not signed
+    signing_password: str | None = field(default=None, repr=False)
+    signing_trust: Path | None = None  # PEM/DER certificates `hoso verify` trusts as roots
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("hoso-data")
     database_url: str | None = None  # default: SQLite under data_dir
@@ -69,6 +79,7 @@ class Settings:
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     web: WebSettings = field(default_factory=WebSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
 
     @property
     def db_url(self) -> str:
@@ -144,6 +155,10 @@ def environment_class() -> Any:
         lock_after: Whole = 10
         hsts: bool = False
         max_pages_per_hour: Whole = 2000
+        # --- export and signing ---
+        signing_p12: Path | None = None
+        signing_password: str | None = PydanticField(default=None, repr=False)
+        signing_trust: Path | None = None
 
         @classmethod
         def settings_customise_sources(
@@ -224,6 +239,9 @@ def _arrange(e: Any) -> Settings:
             batch_files=max(1, e.watch_batch_files),
             incomplete_tries=max(0, e.watch_incomplete_tries),
             incomplete_wait_seconds=e.watch_incomplete_wait_seconds,
+        ),
+        export=ExportSettings(
+            signing_p12=e.signing_p12, signing_password=e.signing_password, signing_trust=e.signing_trust
         ),
     )
 

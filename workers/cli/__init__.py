@@ -73,7 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_EXTENSIONS = ("workers.cli.cluster", "workers.cli.watch", "workers.cli.web", "workers.cli.db", "workers.cli.delete")
+_EXTENSIONS = (
+    "workers.cli.cluster",
+    "workers.cli.watch",
+    "workers.cli.web",
+    "workers.cli.db",
+    "workers.cli.delete",
+    "workers.cli.export",
+)
 
 
 def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -93,8 +100,8 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
 
 def cmd_process(args: argparse.Namespace) -> int:
+    from schemas.codes import checked_centres
     from workers.runners import head_start
-    from workers.usecases.users import checked_centres
 
     # A one-page scan: its page is read in a process of its own from now on, beside everything below.
     with head_start.begin(args.files) or contextlib.nullcontext() as ahead:
@@ -119,15 +126,21 @@ def cmd_process(args: argparse.Namespace) -> int:
     return problems_exit_code(result.problems)
 
 
-def cmd_show(args: argparse.Namespace) -> int:
+def records_of(settings, code: str):  # type: ignore[no-untyped-def]
+    """The record database holding dossier `code`; DossierNotFound when there is no data at all (no database is
+    made just to find nothing in it)."""
     from workers.stores.records import Records
 
-    settings = settings_from_args(args)
     if not Path(settings.data_dir).exists() and settings.database_url is None:
         from schemas.errors import DossierNotFound
 
-        raise DossierNotFound(f"no dossier with code {args.code!r} (no data in {settings.data_dir})")
-    records = Records(settings.db_url)
+        raise DossierNotFound(f"no dossier with code {code!r} (no data in {settings.data_dir})")
+    return Records(settings.db_url)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    records = records_of(settings, args.code)
     try:
         write_record(records.dossier(args.code), args.json_path)
     finally:

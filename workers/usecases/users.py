@@ -22,6 +22,7 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from schemas.codes import checked_centres
 from schemas.errors import RequestError
 from workers.stores.records import Records, TokenRow, UserRow
 from workers.stores.records.accounts import TOKEN_ID_CHARS
@@ -41,7 +42,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 TOKEN_PREFIX = "hoso_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
-_CENTRE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # a centre's code, e.g. 000.00.28.H57 or phuong-thuan-hoa
 _MIN_PASSWORD = 12
 _COMMON = Path(__file__).with_name("common_passwords.txt")
 DEFAULT_TOKEN_DAYS = 90
@@ -113,17 +113,6 @@ def create_user(
     if not records.add_user(name, role=role, password_hash=hashed, lang=lang, centres=checked):
         raise RequestError(f"user {name!r} exists already")
     return issue_token(records, name, days=token_days)
-
-
-def checked_centres(centres: Sequence[str]) -> tuple[str, ...]:
-    """Centre codes as given (order kept, repeats dropped), each checked."""
-    out: list[str] = []
-    for c in (c.strip() for c in centres):
-        if not _CENTRE.match(c):
-            raise RequestError(f"centre {c!r}: letters, digits and . _ - only, up to 64")
-        if c not in out:
-            out.append(c)
-    return tuple(out)
 
 
 def set_centres(records: Records, name: str, centres: Sequence[str]) -> tuple[str, ...]:

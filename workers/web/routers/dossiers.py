@@ -17,14 +17,13 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from pipeline.pdf import PdfPage, write_searchable_pdf
-from schemas.codes import checked_code
+from schemas.codes import checked_centres, checked_code
 from schemas.errors import DossierExists, DossierNotFound, NotAllowed, PageLimitReached
 from schemas.record import Dossier
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
 from workers.usecases import deletion, page_quota
 from workers.usecases.intake import Channel, new_code
-from workers.usecases.users import checked_centres
 from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, User, Viewer
 from workers.web.models import Created, DossierStatusOut, DossierSummary, PageState
 from workers.web.uploads import save_uploads
@@ -217,11 +216,15 @@ def receiving_centre(user: User, asked: str | None) -> str | None:
 
 
 def pdf_disposition(code: str) -> str:
-    """`inline; filename=…` for the dossier's PDF, whatever its code holds: an ASCII fallback with anything
-    but letters, digits and `._-` replaced, and the name itself percent-encoded (RFC 6266, `filename*`)."""
-    name = f"{code}.pdf"
+    """`inline; filename=…` for the dossier's PDF, whatever its code holds (see `content_disposition`)."""
+    return content_disposition(f"{code}.pdf")
+
+
+def content_disposition(name: str, kind: str = "inline") -> str:
+    """`inline; filename=…` (or `attachment`): an ASCII fallback with anything but letters, digits and `._-`
+    replaced, and the name itself percent-encoded (RFC 6266, `filename*`)."""
     fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.delete("/{code}", status_code=204, response_class=Response, summary="Delete a dossier (admin)")
