@@ -9,6 +9,7 @@ import re
 import secrets
 import shutil
 import time
+import unicodedata
 from collections.abc import Iterator
 from typing import Annotated
 from urllib.parse import quote
@@ -73,8 +74,8 @@ async def create_dossier(
     channel = Channel.api if request.headers.get("authorization") else Channel.counter
     meta = {
         "channel": channel.value,
-        "citizen_name": (citizen_name or "").strip(),
-        "procedure": (procedure or "").strip(),
+        "citizen_name": unicodedata.normalize("NFC", (citizen_name or "").strip()),
+        "procedure": unicodedata.normalize("NFC", (procedure or "").strip()),
         "received_by": user.name,
         "centre": centre,
         "pages": pages,
