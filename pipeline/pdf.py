@@ -203,7 +203,7 @@ def glyphless_truetype() -> bytes:
     return bytes(font)
 
 
-def _to_unicode_cmap() -> bytes:
+def to_unicode_cmap() -> bytes:
     """CID = Unicode code point, for the whole BMP except surrogates (ranges may not cross a high byte)."""
     ranges = [f"<{hi:02X}00> <{hi:02X}FF> <{hi:02X}00>" for hi in range(256) if not 0xD8 <= hi <= 0xDF]
     body = []
@@ -279,6 +279,30 @@ def text_layer(words: Sequence[Word], scale: float, page_height_pt: float) -> by
     return b"\n".join(ops)
 
 
+@dataclass(frozen=True)
+class PageLayout:
+    """A page as drawn: its image's JPEG header, its size in points, and its content stream."""
+
+    image: JpegInfo
+    width_pt: float
+    height_pt: float
+    content: bytes  # draws the image (XObject /Im0) over the page and the words (font /F1) invisibly
+
+
+def page_layout(page: PdfPage) -> PageLayout:
+    """The page's size from its image and resolution, and what it draws (ValueError for a CMYK JPEG)."""
+    info = jpeg_info(page.jpeg)
+    if info.components not in (1, 3):
+        raise ValueError(f"JPEG with {info.components} colour components")
+    dpi = page.dpi if page.dpi > 0 else 300
+    w_pt = info.width * 72.0 / dpi
+    h_pt = info.height * 72.0 / dpi
+    # Points per box pixel: boxes are on the record's image size, the JPEG normally has that size.
+    scale = w_pt / page.width if page.width > 0 else 72.0 / dpi
+    ops = b"q " + _num(w_pt) + b" 0 0 " + _num(h_pt) + b" 0 0 cm /Im0 Do Q\n" + text_layer(page.words, scale, h_pt)
+    return PageLayout(image=info, width_pt=w_pt, height_pt=h_pt, content=ops)
+
+
 # --- the file ---------------------------------------------------------------------------------------------
 
 
@@ -331,7 +355,7 @@ def write_searchable_pdf(pages: Iterable[PdfPage], out: BinaryIO) -> int:
     catalog, tree, font, cid_font, descriptor, font_file, to_unicode = (w.reserve() for _ in range(7))
     program = glyphless_truetype()
     w.stream(font_file, program, b" /Length1 %d" % len(program))
-    w.stream(to_unicode, _to_unicode_cmap())
+    w.stream(to_unicode, to_unicode_cmap())
     w.obj(
         descriptor,
         b"<< /Type /FontDescriptor /FontName /%s /Flags 5 /FontBBox [0 -200 %d 800] /ItalicAngle 0 "
@@ -350,14 +374,8 @@ def write_searchable_pdf(pages: Iterable[PdfPage], out: BinaryIO) -> int:
     )
     kids: list[int] = []
     for page in pages:
-        info = jpeg_info(page.jpeg)
-        if info.components not in (1, 3):
-            raise ValueError(f"JPEG with {info.components} colour components")
-        dpi = page.dpi if page.dpi > 0 else 300
-        w_pt = info.width * 72.0 / dpi
-        h_pt = info.height * 72.0 / dpi
-        # Points per box pixel: boxes are on the record's image size, the JPEG normally has that size.
-        scale = w_pt / page.width if page.width > 0 else 72.0 / dpi
+        layout = page_layout(page)
+        info, w_pt, h_pt = layout.image, layout.width_pt, layout.height_pt
         image, content, page_obj = w.reserve(), w.reserve(), w.reserve()
         space = b"/DeviceGray" if info.components == 1 else b"/DeviceRGB"
         w.stream(
@@ -367,8 +385,7 @@ def write_searchable_pdf(pages: Iterable[PdfPage], out: BinaryIO) -> int:
             b"/Filter /DCTDecode" % (info.width, info.height, space),
             compress=False,
         )
-        ops = b"q " + _num(w_pt) + b" 0 0 " + _num(h_pt) + b" 0 0 cm /Im0 Do Q\n" + text_layer(page.words, scale, h_pt)
-        w.stream(content, ops)
+        w.stream(content, layout.content)
         w.obj(
             page_obj,
             b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] /Resources << /XObject << /Im0 %d 0 R >> "

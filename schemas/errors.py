@@ -95,6 +95,10 @@ class NoText(InputError):
     )
 
 
+class UnreadablePdf(InputError):
+    advice = "The file is not a PDF that can be read, or it is damaged: ask for the exported file again."
+
+
 class DuplicateFile(InputError):
     advice = "Nothing to do: the same file (same SHA-256) was taken before and its record exists."
 
@@ -130,6 +134,20 @@ class WatchFolderMissing(ConfigError):
 
 class WatchFolderBusy(ConfigError):
     advice = "Another `hoso watch` is taking files from this folder: stop it first (one watcher per folder)."
+
+
+class SigningCertificateError(ConfigError):
+    advice = (
+        "Check HOSO_SIGNING_P12 (a readable PKCS#12 file with the centre's certificate and its private key) and "
+        "HOSO_SIGNING_PASSWORD (that file's password); unset HOSO_SIGNING_P12 to export without signing."
+    )
+
+
+class ExportResourceMissing(ConfigError):
+    advice = (
+        "Install what PDF/A files embed: Debian's libgs-common (the sRGB profile) and tesseract-ocr (pdf.ttf), "
+        "or run scripts/setup.sh."
+    )
 
 
 # --- requests to the web API: refused as they stand ----------------------------------------------------------

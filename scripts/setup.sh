@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what hoso needs on a fresh Debian 12 machine (run as root), and the project in .venv.
 #   bash scripts/setup.sh                      runtime only (`hoso process`, `show`, `watch`, `db`)
-#   bash scripts/setup.sh --extras web,train   runtime and the extras named (web, cluster, train, bench)
+#   bash scripts/setup.sh --extras web,train   runtime and the extras named (web, cluster, train, bench, export)
 #   bash scripts/setup.sh --test               everything: all extras and what the test suite needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,7 @@ done
 packages=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng   # OCR models (engine runs in-process)
   poppler-utils                                                          # pdfinfo/pdfimages for checks, pdftoppm for bench
+  libgs-common                                                           # the sRGB ICC profile of exported PDF/A files
   fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-noto-core # Vietnamese fonts for the page generator (every face synth/fonts.py lists)
   python3 python3-venv python3-dev
 )

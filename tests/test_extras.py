@@ -36,11 +36,11 @@ def _names(requirements: list[str]) -> set[str]:
 def test_runtime_dependencies_hold_no_package_of_an_extra() -> None:
     runtime = _names(PYPROJECT["project"]["dependencies"])
     optional = PYPROJECT["project"]["optional-dependencies"]
-    for extra in ("web", "cluster", "train", "bench"):
+    for extra in ("web", "cluster", "train", "bench", "export"):
         assert not runtime & _names(optional[extra]), extra
         imports = {IMPORT_NAME.get(n, n.replace("-", "_")) for n in _names(optional[extra])}
         assert imports <= set(extras.EXTRAS[extra]) | {"redis"}, (extra, imports)  # the error names each
-    assert "hoso[web,cluster,train,bench]" in optional["test"]
+    assert "hoso[web,cluster,train,bench,export]" in optional["test"]
     assert {"sklearn", "scikit-learn", "fastapi", "dramatiq", "minio", "pytesseract"}.isdisjoint(runtime)
 
 
@@ -52,6 +52,7 @@ def test_runtime_dependencies_hold_no_package_of_an_extra() -> None:
         (["worker"], "cluster", "dramatiq"),
         (["submit", "a.pdf"], "cluster", "minio"),
         (["train"], "train", "sklearn"),
+        (["verify", "a.pdf"], "export", "pyhanko"),
     ],
 )
 def test_a_command_without_its_extra_says_which_extra_to_install(

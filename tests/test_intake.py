@@ -141,3 +141,23 @@ def test_the_page_limit_holds_for_the_dossier_not_only_for_each_file(
     assert [(p["file"], p["error"]) for p in record["problems"]] == [("b.tif", "TooManyPages"),
                                                                    ("c.tif", "TooManyPages")]  # fmt: skip
     assert "over the limit of 5 a dossier" in record["problems"][0]["message"]
+
+
+def test_names_given_in_nfd_are_recorded_in_nfc(tmp_path: Path, stack_with_one_sheet: Path) -> None:
+    # GIVEN a scan saved on a Mac (file name in NFD) and a citizen's name typed in NFD
+    import unicodedata
+
+    nfd_file = tmp_path / unicodedata.normalize("NFD", "Giấy khai sinh Lê Thị Ảnh.pdf")
+    nfd_file.write_bytes(stack_with_one_sheet.read_bytes())
+    settings = Settings(data_dir=tmp_path / "d")
+    settings.data_dir.mkdir()
+    records, store = Records(settings.db_url), make_store(settings)
+    try:
+        meta = {"citizen_name": unicodedata.normalize("NFD", "Lê Thị Ảnh")}
+        receive(records, store, Submission((nfd_file,), Channel.api, "HS-NFD", meta))
+        # THEN the record spells both in NFC, as search and the pages compare them
+        row = records.dossier_rows(codes=["HS-NFD"])[0]
+        assert row.meta["citizen_name"] == "Lê Thị Ảnh" == unicodedata.normalize("NFC", row.meta["citizen_name"])
+        assert [f.name for f in records.files("HS-NFD")] == ["Giấy khai sinh Lê Thị Ảnh.pdf"]
+    finally:
+        records.close()

@@ -415,10 +415,11 @@ def test_failed_changes_are_shown_to_admins_only_and_resent_from_the_page(tmp_pa
     app = create_app(settings, resume=False)
     records: Records = app.state.web.records
     tokens = {role: create_user(records, role, role=role, password="mat-khau-thu-dai") for role in ("counter", "admin")}
-    admin, counter = ({"Authorization": f"Bearer {tokens[r]}"} for r in ("admin", "counter"))
+    tokens["other"] = create_user(records, "other", role="admin", password="mat-khau-thu-dai", centres=["C-KHAC"])
+    admin, counter, other = ({"Authorization": f"Bearer {tokens[r]}"} for r in ("admin", "counter", "other"))
     with TestClient(app) as client:
         # Given a change the portal keeps refusing, tried by the deliverer that runs beside the app
-        assert records.create_dossier("HS-WEB-1")
+        assert records.create_dossier("HS-WEB-1", {"centre": "C-NAY"})
         (row,) = wait_for(lambda: records.deliveries(states=["failed"]))
         # Then admins see it, in Vietnamese, with its error and a button to send it again; nobody else does
         page = client.get("/admin/outbox", headers=admin)
@@ -431,6 +432,14 @@ def test_failed_changes_are_shown_to_admins_only_and_resent_from_the_page(tmp_pa
         assert 'href="/admin/outbox"' not in client.get("/", headers=counter).text
         listed = client.get("/api/outbox", params={"state": "failed"}, headers=admin).json()
         assert listed["counts"]["failed"] == 1 and [e["id"] for e in listed["entries"]] == [row.id]
+        assert listed["entries"][0]["centre"] == "C-NAY" and receiver.seen[0].payload["centre"] == "C-NAY"
+        # an admin of another centre sees none of it and cannot resend it
+        assert "HS-WEB-1" not in client.get("/admin/outbox", headers=other).text
+        assert client.get("/api/outbox", headers=other).json() == {
+            "counts": {"pending": 0, "delivered": 0, "failed": 0, "waiting": 0},
+            "entries": [],
+        }
+        assert client.post(f"/api/outbox/{row.id}/resend", headers=other).status_code == 404
         # When the portal is back and an admin resends it
         receiver.decide = lambda n, p: "ok"
         assert client.post(f"/api/outbox/{row.id}/resend", headers=counter).status_code == 403

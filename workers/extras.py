@@ -16,9 +16,18 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "cluster": ("dramatiq", "redis", "psycopg", "minio", "prometheus_client"),
     "train": ("sklearn", "qrcode"),
     "bench": ("pytesseract", "pdf2image", "psutil"),
+    "export": ("pikepdf", "pyhanko", "pyhanko_certvalidator"),
 }
 # command -> the extra it needs
-COMMANDS: dict[str, str] = {"serve": "web", "user": "web", "worker": "cluster", "submit": "cluster", "train": "train"}
+COMMANDS: dict[str, str] = {
+    "serve": "web",
+    "user": "web",
+    "worker": "cluster",
+    "submit": "cluster",
+    "train": "train",
+    "export": "export",
+    "verify": "export",
+}
 
 
 def missing(extra: str) -> list[str]:

@@ -6,7 +6,8 @@ What the receiver gets (one request per change; the same bytes and key at every 
     Content-Type: application/json; charset=utf-8
     Idempotency-Key: 5b0c…-…            stable per change: a receiver that sees it again drops the second
     X-Hoso-Signature: sha256=<hex>       HMAC-SHA256 of the body with HOSO_PORTAL_SECRET
-    {"at":"2026-12-02T20:31:05.123+00:00","code":"HS-…","key":"5b0c…","procedure":"…"|null,"status":"reviewed"}
+    {"at":"2026-12-02T20:31:05.123+00:00","centre":"…"|null,"code":"HS-…","key":"5b0c…","procedure":"…"|null,
+     "status":"reviewed"}                 (one line; keys sorted; UTF-8; status "deleted" when it is deleted)
 
 Any 2xx answer acknowledges the change; anything else (another status, a redirect, no answer within the
 timeout, a refused connection) is `PortalUnavailable`, and the change is sent again later.

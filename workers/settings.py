@@ -60,6 +60,16 @@ class WatchSettings:
 
 
 @dataclass(frozen=True)
+class ExportSettings:
+    """`hoso export` and `hoso verify`: the profile of the PDF/A output intent, the centre's signing certificate."""
+
+    icc_profile: Path = Path("/usr/share/color/icc/ghostscript/srgb.icc")  # Debian's libgs-common
+    signing_p12: Path | None = None  # the centre's certificate and key (PKCS#12); None: exports are not signed
+    signing_password: str | None = field(default=None, repr=False)
+    signing_trust: Path | None = None  # PEM/DER certificates `hoso verify` trusts as roots
+
+
+@dataclass(frozen=True)
 class PortalSettings:
     """Status changes to the portal (workers/usecases/outbox.py). No `url`: changes are kept in the outbox,
     nothing is sent; once a url is set, what was kept goes, in order."""
@@ -85,6 +95,7 @@ class Settings:
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     web: WebSettings = field(default_factory=WebSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
     portal: PortalSettings = field(default_factory=PortalSettings)
 
     @property
@@ -161,6 +172,10 @@ def environment_class() -> Any:
         lock_after: Whole = 10
         hsts: bool = False
         max_pages_per_hour: Whole = 2000
+        # --- export and signing ---
+        signing_p12: Path | None = None
+        signing_password: str | None = PydanticField(default=None, repr=False)
+        signing_trust: Path | None = None
         # --- status changes to the portal (the outbox) ---
         portal_url: str | None = None
         portal_secret: str | None = PydanticField(default=None, repr=False)
@@ -262,6 +277,9 @@ def _arrange(e: Any) -> Settings:
             batch_files=max(1, e.watch_batch_files),
             incomplete_tries=max(0, e.watch_incomplete_tries),
             incomplete_wait_seconds=e.watch_incomplete_wait_seconds,
+        ),
+        export=ExportSettings(
+            signing_p12=e.signing_p12, signing_password=e.signing_password, signing_trust=e.signing_trust
         ),
         portal=portal,
     )

@@ -1,4 +1,4 @@
-"""The images install the extras their role needs: workers and watcher [cluster], the web app [web,cluster]."""
+"""The images install the extras their role needs: workers and watcher [cluster], the web app [web,cluster,export]."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_the_worker_image_has_the_cluster_extra_and_the_web_image_web_and_cluste
                           cwd=ROOT / "docker")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     services = yaml.safe_load(proc.stdout)["services"]
-    assert services["web"]["build"]["args"]["EXTRAS"] == "web,cluster"
+    assert services["web"]["build"]["args"]["EXTRAS"] == "web,cluster,export"
     assert services["web"]["image"] != services["worker"]["image"]
     for name in ("worker", "watcher"):
         assert "EXTRAS" not in (services[name]["build"].get("args") or {})  # the default: [cluster]

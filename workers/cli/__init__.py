@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path, help="PDF, TIFF, JPEG or PNG files, or folders of them")
     p.add_argument("--json", dest="json_path", help="write the record to this file instead of stdout")
     p.add_argument("--code", help="the dossier code (default: a new one)")
+    p.add_argument("--centre", help="the service centre receiving it (its staff alone see it in the web app)")
     p.add_argument("--jobs", type=int, help="page processes (default: one per core)")
     p.add_argument("--lang", help="Tesseract language (default vie)")
     p.add_argument("--max-pages", type=int, help="refuse PDFs/TIFFs with more pages (default 500)")
@@ -78,6 +79,7 @@ _EXTENSIONS = (
     "workers.cli.web",
     "workers.cli.db",
     "workers.cli.delete",
+    "workers.cli.export",
     "workers.cli.outbox",
 )
 
@@ -99,6 +101,7 @@ def settings_from_args(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
 
 def cmd_process(args: argparse.Namespace) -> int:
+    from schemas.codes import checked_centres
     from workers.runners import head_start
 
     # A one-page scan: its page is read in a process of its own from now on, beside everything below.
@@ -110,7 +113,10 @@ def cmd_process(args: argparse.Namespace) -> int:
         from workers.runners import embedded
 
         with ProgressBar(enabled=not args.no_progress) as bar:
-            result = embedded.process(settings, args.files, code=args.code, progress=bar.update, head_start=ahead)
+            meta: dict[str, object] | None = {"centre": checked_centres([args.centre])[0]} if args.centre else None
+            result = embedded.process(
+                settings, args.files, code=args.code, meta=meta, progress=bar.update, head_start=ahead
+            )
     write_record(result.dossier, args.json_path)
     others = [d for d in result.dossiers if d.code != result.dossier.code]
     if others:  # the stack was split at its receipt sheets: one record per dossier
@@ -121,15 +127,21 @@ def cmd_process(args: argparse.Namespace) -> int:
     return problems_exit_code(result.problems)
 
 
-def cmd_show(args: argparse.Namespace) -> int:
+def records_of(settings, code: str):  # type: ignore[no-untyped-def]
+    """The record database holding dossier `code`; DossierNotFound when there is no data at all (no database is
+    made just to find nothing in it)."""
     from workers.stores.records import Records
 
-    settings = settings_from_args(args)
     if not Path(settings.data_dir).exists() and settings.database_url is None:
         from schemas.errors import DossierNotFound
 
-        raise DossierNotFound(f"no dossier with code {args.code!r} (no data in {settings.data_dir})")
-    records = Records(settings.db_url)
+        raise DossierNotFound(f"no dossier with code {code!r} (no data in {settings.data_dir})")
+    return Records(settings.db_url)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    records = records_of(settings, args.code)
     try:
         write_record(records.dossier(args.code), args.json_path)
     finally:

@@ -18,17 +18,12 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from workers.cli import settings_from_args
+    from workers.cli import records_of, settings_from_args
     from workers.stores.objects import make_store
-    from workers.stores.records import Records
     from workers.usecases.deletion import delete_dossier
 
     settings = settings_from_args(args)
-    if not settings.data_dir.exists() and settings.database_url is None:
-        from schemas.errors import DossierNotFound
-
-        raise DossierNotFound(f"no dossier with code {args.code!r} (no data in {settings.data_dir})")
-    records = Records(settings.db_url)
+    records = records_of(settings, args.code)
     try:
         done = delete_dossier(records, make_store(settings), args.code, who=f"cli:{getpass.getuser()}")
     finally:

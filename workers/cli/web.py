@@ -31,9 +31,18 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     add.add_argument("--lang", default="vi", choices=("vi", "en"), help="the pages' language (default vi)")
     _password_options(add)
     add.add_argument("--no-password", action="store_true", help="API token only: cannot sign in to the pages")
+    add.add_argument(
+        "--centre", action="append", default=[], help="a service centre the user serves (repeat; none: every centre)"
+    )
     _days_option(add)
     common(add)
     add.set_defaults(handler=cmd_user_add)
+
+    cen = usub.add_parser("centres", help="set the centres whose dossiers a user sees (none given: every centre)")
+    cen.add_argument("name")
+    cen.add_argument("centres", nargs="*", metavar="CENTRE")
+    common(cen)
+    cen.set_defaults(handler=cmd_user_centres)
 
     lst = usub.add_parser("list", help="list users")
     common(lst)
@@ -160,8 +169,9 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     records = _records(args)
     try:
         token = create_user(
-            records, args.name, role=args.role, password=password, lang=args.lang, token_days=_token_days(args)
-        )
+            records, args.name, role=args.role, password=password, lang=args.lang, token_days=_token_days(args),
+            centres=args.centre,
+        )  # fmt: skip
     finally:
         records.close()
     print(f"user {args.name} ({args.role}) created")
@@ -171,13 +181,25 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_centres(args: argparse.Namespace) -> int:
+    from workers.usecases.users import set_centres
+
+    records = _records(args)
+    try:
+        centres = set_centres(records, args.name, args.centres)
+    finally:
+        records.close()
+    print(f"user {args.name} serves " + (" ".join(centres) if centres else "every centre"))
+    return 0
+
+
 def cmd_user_list(args: argparse.Namespace) -> int:
     from workers.web.i18n import fmt_time
 
     records = _records(args)
     try:
         for u in records.users_list():
-            state = "" if u.active else " (disabled)"
+            state = ("" if u.active else " (disabled)") + (f" [centres: {' '.join(u.centres)}]" if u.centres else "")
             print(f"{u.name}\t{u.role}\t{u.lang}\t{fmt_time(u.created_at)}{state}")
     finally:
         records.close()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -134,11 +135,17 @@ def store_original(records: Records, store: ObjectStore, path: Path, name: str, 
     return key
 
 
+def _nfc_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The submission's words (a citizen's name typed on a Mac keyboard, a folder name) in NFC, as search and
+    the record compare them."""
+    return {k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for k, v in meta.items()}
+
+
 def receive(records: Records, store: ObjectStore, submission: Submission, *, new: bool = False) -> Received:
     """Store the originals and record the dossier and its files, in the order given. With `new`, the code
     asked for must not exist yet (`DossierExists`)."""
     code = checked_code(submission.code) if submission.code is not None else new_code()
-    meta = {"channel": submission.channel.value, **dict(submission.meta)}
+    meta = {"channel": submission.channel.value, **_nfc_meta(submission.meta)}
     created = records.create_dossier(code, meta)
     if new and not created:
         raise DossierExists(f"dossier {code} exists already")
@@ -149,6 +156,7 @@ def receive(records: Records, store: ObjectStore, submission: Submission, *, new
     paths = expand_inputs(submission.files)
     for position, (path, refused) in enumerate(paths, start=1):
         name = submission.names[position - 1] if len(submission.names) >= position else path.name
+        name = unicodedata.normalize("NFC", name)  # a Mac's or a phone's NFD file name is found by its NFC spelling
         err: HosoError | None = refused
         sha = ""
         if err is None and not path.is_file():

@@ -1,7 +1,8 @@
 """Staff accounts: roles and what each may do, passwords (argon2), API tokens.
 
 A user has a role: `counter` (receives dossiers), `reviewer` (also corrects them), `admin` (also deletes
-dossiers and manages users). Passwords are stored as argon2id hashes; API tokens are random strings of which
+dossiers and manages users). A user may be limited to the dossiers of some service centres (`centres`;
+none: every centre). Passwords are stored as argon2id hashes; API tokens are random strings of which
 only the SHA-256 is stored, so a leaked database gives neither. A password has 12 characters or more and is
 none of the common ones (`common_passwords.txt`, shipped with the package); a token expires (90 days by
 default). Changing a password or disabling a user ends their sessions.
@@ -13,6 +14,7 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -20,6 +22,7 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from schemas.codes import checked_centres
 from schemas.errors import RequestError
 from workers.stores.records import Records, TokenRow, UserRow
 from workers.stores.records.accounts import TOKEN_ID_CHARS
@@ -96,6 +99,7 @@ def create_user(
     password: str | None,
     lang: str = "vi",
     token_days: int = DEFAULT_TOKEN_DAYS,
+    centres: Sequence[str] = (),
 ) -> str:
     """Create a user (a password for the pages, optional) and return a new API token for them."""
     if not _NAME.match(name):
@@ -104,10 +108,24 @@ def create_user(
         raise RequestError(f"role {role!r}: one of {', '.join(ROLES)}")
     if lang not in LANGS:
         raise RequestError(f"language {lang!r}: one of {', '.join(LANGS)}")
+    checked = checked_centres(centres)
     hashed = hash_password(password, user_name=name) if password else None
-    if not records.add_user(name, role=role, password_hash=hashed, lang=lang):
+    if not records.add_user(name, role=role, password_hash=hashed, lang=lang, centres=checked):
         raise RequestError(f"user {name!r} exists already")
     return issue_token(records, name, days=token_days)
+
+
+def set_centres(records: Records, name: str, centres: Sequence[str]) -> tuple[str, ...]:
+    """Limit the user to the dossiers of `centres` (none: every centre); the centres set."""
+    _existing(records, name)
+    checked = checked_centres(centres)
+    records.update_user(name, centres=checked)
+    return checked
+
+
+def sees(user_centres: Sequence[str], dossier_centre: str | None) -> bool:
+    """Whether a user serving `user_centres` (none: every centre) may see a dossier of `dossier_centre`."""
+    return not user_centres or dossier_centre in user_centres
 
 
 def _existing(records: Records, name: str) -> UserRow:

@@ -38,7 +38,7 @@ from workers.web.deps import page_lang
 from workers.web.headers import SecurityHeaders
 from workers.web.i18n import t, t_or
 from workers.web.jobs import Runner
-from workers.web.routers import dossiers, me, outbox, pages, review, users
+from workers.web.routers import dossiers, export, me, outbox, pages, review, users
 from workers.web.routers import search as search_api
 from workers.web.state import PACKAGE_DIR, WebState
 from workers.web.uploads import BodyLimit
@@ -98,8 +98,8 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=state.max_upload_bytes + (1 << 20))  # + the form's other fields
     app.add_middleware(SecurityHeaders, hsts=settings.web.hsts)
     app.mount("/static", _Static(directory=PACKAGE_DIR / "static"), name="static")
-    routers = (dossiers.router, review.router, search_api.router, me.router, users.router, outbox.router, pages.router)
-    for router in routers:
+    routers = (dossiers, export, review, search_api, me, users, outbox, pages)
+    for router in (r.router for r in routers):
         app.include_router(router)
     app.add_api_route("/docs", lambda: _api_docs(app), methods=["GET"], include_in_schema=False)
     app.add_exception_handler(HosoError, _error_handler)

@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 
-from schemas.errors import NotAllowed, NotAuthenticated
+from schemas.errors import DossierNotFound, NotAllowed, NotAuthenticated
 from workers.stores.records import Records
-from workers.usecases.users import may, user_for_token
+from workers.usecases.users import may, sees, user_for_token
 from workers.web.auth import CSRF_HEADER, LANG_COOKIE, SESSION_COOKIE
 from workers.web.i18n import lang_or_default
 from workers.web.state import WebState
@@ -36,9 +36,18 @@ class User:
     lang: str
     via: Literal["session", "token"]
     csrf: str = ""  # for the pages' JavaScript (session only)
+    centres: tuple[str, ...] = ()  # the service centres served; () for every centre
 
     def may(self, permission: str) -> bool:
         return may(self.role, permission)
+
+    def sees(self, centre: str | None) -> bool:
+        return sees(self.centres, centre)
+
+    @property
+    def centre_filter(self) -> tuple[str, ...] | None:
+        """For the lists: the centres whose dossiers this user sees, None for all."""
+        return self.centres or None
 
 
 def get_state(request: Request) -> WebState:
@@ -66,7 +75,7 @@ def _user(request: Request, state: WebState) -> User | None:
         row = user_for_token(state.records, token.strip())
         if row is None:
             raise NotAuthenticated("unknown or revoked API token")
-        return User(row.name, row.role, lang_or_default(row.lang), "token")
+        return User(row.name, row.role, lang_or_default(row.lang), "token", centres=row.centres)
     cookie = request.cookies.get(SESSION_COOKIE)
     name = state.sessions.user_name(cookie)
     if cookie is None or name is None:
@@ -76,7 +85,8 @@ def _user(request: Request, state: WebState) -> User | None:
         return None
     if request.method not in _SAFE_METHODS and not state.sessions.csrf_ok(cookie, request.headers.get(CSRF_HEADER)):
         raise NotAllowed("a write from the pages must carry the X-CSRF-Token header")
-    return User(row.name, row.role, lang_or_default(row.lang), "session", state.sessions.csrf_token(cookie))
+    csrf = state.sessions.csrf_token(cookie)
+    return User(row.name, row.role, lang_or_default(row.lang), "session", csrf, centres=row.centres)
 
 
 def optional_user(request: Request, state: StateDep) -> User | None:
@@ -91,6 +101,11 @@ def current_user(request: Request, state: StateDep) -> User:
     if user is None:
         raise NotAuthenticated("sign in, or send an API token")
     request.state.user = user  # for the error pages
+    code = request.path_params.get("code")
+    if code is not None and user.centres:  # every route that names a dossier: only the user's centres'
+        rows = state.records.dossier_rows(codes=[code], limit=1)
+        if rows and not user.sees(rows[0].centre):
+            raise DossierNotFound(f"no dossier with code {code!r}")  # not 403: other centres' codes are not told
     return user
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.text import fold, nfc
@@ -112,17 +113,18 @@ def snippet(text: str, query: str) -> tuple[tuple[str, bool], ...]:
     return tuple(pieces)
 
 
-def find(records: Records, query: str, *, limit: int = 50) -> list[Hit]:
-    """The dossiers holding every word of `query` (diacritics optional), best match first, with snippets."""
+def find(records: Records, query: str, *, limit: int = 50, centres: Sequence[str] | None = None) -> list[Hit]:
+    """The dossiers holding every word of `query` (diacritics optional), best match first, with snippets; with
+    `centres`, only those the centres received."""
     words = terms(query)
     if not words:
         return []
     refresh(records)
-    found = records.search(words, limit=max(limit, _CANDIDATES))
+    found = records.search(words, limit=max(limit, _CANDIDATES), centres=centres)
     hits = [Hit(row, score(text, query), snippet(text, query)) for row, text in found]
     hits.sort(key=lambda h: (-h.score, -h.row.created_at))  # stable: newest first among equals
     return hits[:limit]
 
 
-def search(records: Records, query: str, *, limit: int = 50) -> list[DossierRow]:
-    return [h.row for h in find(records, query, limit=limit)]
+def search(records: Records, query: str, *, limit: int = 50, centres: Sequence[str] | None = None) -> list[DossierRow]:
+    return [h.row for h in find(records, query, limit=limit, centres=centres)]

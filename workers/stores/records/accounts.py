@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,7 +17,9 @@ TOKEN_ID_CHARS = 12  # a token's id in lists: the start of its SHA-256
 
 
 class Accounts(RecordsBase):
-    def add_user(self, name: str, *, role: str, password_hash: str | None, lang: str = "vi") -> bool:
+    def add_user(
+        self, name: str, *, role: str, password_hash: str | None, lang: str = "vi", centres: Sequence[str] = ()
+    ) -> bool:
         """Create a user; False when the name is taken."""
         try:
             with self._tx() as conn:
@@ -28,6 +31,7 @@ class Accounts(RecordsBase):
                         lang=lang,
                         active=True,
                         created_at=time.time(),
+                        centres=" ".join(centres),
                     )
                 )
         except IntegrityError:
@@ -51,12 +55,11 @@ class Accounts(RecordsBase):
         password_hash: str | None = None,
         lang: str | None = None,
         active: bool | None = None,
+        centres: Sequence[str] | None = None,
     ) -> None:
-        changes: dict[str, Any] = {
-            k: v
-            for k, v in {"role": role, "password_hash": password_hash, "lang": lang, "active": active}.items()
-            if v is not None
-        }
+        given = {"role": role, "password_hash": password_hash, "lang": lang, "active": active}
+        given["centres"] = None if centres is None else " ".join(centres)
+        changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         if changes:
             with self._tx() as conn:
                 conn.execute(users.update().where(users.c.name == name).values(**changes))

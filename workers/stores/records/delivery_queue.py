@@ -31,32 +31,42 @@ def new_key() -> str:
     return str(uuid.uuid4())
 
 
-def _procedure(conn: Connection, code: str) -> str | None:
-    """The dossier's procedure: its own column once the record has one, else the key its meta names."""
+def _facts(conn: Connection, code: str) -> tuple[str | None, str | None]:
+    """The dossier's procedure (its own column once the record has one, else the one its meta names) and centre."""
     column = dossiers.c.get("procedure")
-    query = sa.select(dossiers.c.meta, *([column] if column is not None else [])).where(dossiers.c.code == code)
-    row = conn.execute(query).first()
+    query = sa.select(dossiers.c.meta, dossiers.c.centre, *([column] if column is not None else []))
+    row = conn.execute(query.where(dossiers.c.code == code)).first()
     if row is None:
-        return None
-    value = row[1] if column is not None else (row[0] or {}).get("procedure")
-    return str(value) if value else None
+        return None, None
+    procedure = row[2] if column is not None else (row[0] or {}).get("procedure")
+    return (str(procedure) if procedure else None), row[1]
 
 
 def record_change(conn: Connection, code: str, status: str, *, at: float) -> None:
     """Write the change's outbox row in the caller's transaction (after it has written the dossier's row; for
-    a deletion, before its row goes, so that its procedure is still known)."""
+    a deletion, before its row goes, so that its procedure and centre are still known)."""
     key = new_key()
+    procedure, centre = _facts(conn, code)
     payload = {
         "key": key,
         "code": code,
         "status": status,
         "at": datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds"),
-        "procedure": _procedure(conn, code),
+        "procedure": procedure,
+        "centre": centre,
     }
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     conn.execute(
         outbox.insert().values(
-            key=key, dossier_code=code, status=status, at=at, body=body, state="pending", attempts=0, next_at=at
+            key=key,
+            dossier_code=code,
+            centre=centre,
+            status=status,
+            at=at,
+            body=body,
+            state="pending",
+            attempts=0,
+            next_at=at,
         )
     )
 
@@ -80,6 +90,7 @@ class DeliveryRow:
     id: int
     key: str
     code: str
+    centre: str | None
     status: str
     at: float
     state: str  # pending | delivered | failed
@@ -94,6 +105,7 @@ def _row(r: sa.RowMapping) -> DeliveryRow:
         id=int(r["id"]),
         key=r["key"],
         code=r["dossier_code"],
+        centre=r["centre"],
         status=r["status"],
         at=float(r["at"]),
         state=r["state"],
@@ -102,6 +114,11 @@ def _row(r: sa.RowMapping) -> DeliveryRow:
         last_error=r["last_error"],
         delivered_at=r["delivered_at"],
     )
+
+
+def _of(centres: Sequence[str] | None) -> sa.ColumnElement[bool]:
+    """The changes of these centres' dossiers; None: every change."""
+    return sa.true() if centres is None else outbox.c.centre.in_(list(centres))
 
 
 def _earlier_not_delivered() -> sa.Exists:
@@ -189,10 +206,15 @@ class Outbox(RecordsBase):
     # --- admins' side: what is there, resending ----------------------------------------------------------------
 
     def deliveries(
-        self, *, states: Sequence[str] | None = None, code: str | None = None, limit: int = 100
+        self,
+        *,
+        states: Sequence[str] | None = None,
+        code: str | None = None,
+        centres: Sequence[str] | None = None,
+        limit: int = 100,
     ) -> list[DeliveryRow]:
-        """Changes in the outbox, oldest first."""
-        query = sa.select(outbox).order_by(outbox.c.id).limit(limit)
+        """Changes in the outbox, oldest first; with `centres`, only those of the centres' dossiers."""
+        query = sa.select(outbox).where(_of(centres)).order_by(outbox.c.id).limit(limit)
         if states is not None:
             query = query.where(outbox.c.state.in_(list(states)))
         if code is not None:
@@ -200,25 +222,29 @@ class Outbox(RecordsBase):
         with self._tx() as conn:
             return [_row(r) for r in conn.execute(query).mappings()]
 
-    def delivery_counts(self) -> dict[str, int]:
+    def delivery_counts(self, *, centres: Sequence[str] | None = None) -> dict[str, int]:
         """How many changes are pending, delivered, failed; and `waiting`: pending behind a failed change of
         their dossier (they go once it is resent and delivered)."""
+        mine = _of(centres)
         with self._tx() as conn:
-            rows = conn.execute(sa.select(outbox.c.state, sa.func.count()).group_by(outbox.c.state)).all()
+            rows = conn.execute(sa.select(outbox.c.state, sa.func.count()).where(mine).group_by(outbox.c.state)).all()
             failed = sa.select(outbox.c.dossier_code).where(outbox.c.state == "failed")
             waiting = conn.execute(
-                sa.select(sa.func.count()).where(outbox.c.state == "pending", outbox.c.dossier_code.in_(failed))
+                sa.select(sa.func.count()).where(mine, outbox.c.state == "pending", outbox.c.dossier_code.in_(failed))
             ).scalar_one()
         counts = dict.fromkeys(STATES, 0) | {str(s): int(n) for s, n in rows}
         return counts | {"waiting": int(waiting)}
 
-    def resend(self, ids: Sequence[int], *, now: float | None = None) -> int:
+    def resend(self, ids: Sequence[int], *, centres: Sequence[str] | None = None, now: float | None = None) -> int:
         """Put failed changes back in the queue, their attempts counted afresh (DeliveryNotFound for an unknown
-        id, DeliveryNotFailed for one that is not failed; nothing is changed then). How many."""
+        id, or one of a centre not in `centres`; DeliveryNotFailed for one that is not failed; nothing is changed
+        then). How many."""
         now = time.time() if now is None else now
         wanted = sorted(set(ids))
         with self._tx() as conn:
-            found = dict(conn.execute(sa.select(outbox.c.id, outbox.c.state).where(outbox.c.id.in_(wanted))).all())
+            found = dict(
+                conn.execute(sa.select(outbox.c.id, outbox.c.state).where(outbox.c.id.in_(wanted), _of(centres))).all()
+            )
             missing = [i for i in wanted if i not in found]
             if missing:
                 raise DeliveryNotFound(f"no change numbered {', '.join(map(str, missing))} in the outbox")
@@ -227,10 +253,10 @@ class Outbox(RecordsBase):
                 raise DeliveryNotFailed(f"only a failed change is sent again: {', '.join(busy)}")
             return self._requeue(conn, outbox.c.id.in_(wanted), now)
 
-    def resend_failed(self, *, now: float | None = None) -> int:
-        """Every failed change back in the queue; how many."""
+    def resend_failed(self, *, centres: Sequence[str] | None = None, now: float | None = None) -> int:
+        """Every failed change (of the centres' dossiers, with `centres`) back in the queue; how many."""
         with self._tx() as conn:
-            return self._requeue(conn, outbox.c.state == "failed", time.time() if now is None else now)
+            return self._requeue(conn, _of(centres), time.time() if now is None else now)
 
     @staticmethod
     def _requeue(conn: Connection, which: sa.ColumnElement[bool], now: float) -> int:

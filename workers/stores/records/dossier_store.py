@@ -35,6 +35,7 @@ class DossierStore(RecordsBase):
                         documents=[],
                         created_at=now,
                         updated_at=now,
+                        centre=(meta or {}).get("centre") or None,
                     )
                 )
                 record_change(conn, code, DossierStatus.received.value, at=now)  # the portal hears of it
@@ -171,10 +172,13 @@ class DossierStore(RecordsBase):
         statuses: Sequence[str] | None = None,
         codes: Sequence[str] | None = None,
         received_since: float | None = None,
+        centres: Sequence[str] | None = None,
         limit: int = 200,
     ) -> list[DossierRow]:
-        """Dossiers without their pages, newest first."""
+        """Dossiers without their pages, newest first; with `centres`, only those the centres received."""
         query = sa.select(dossiers).order_by(dossiers.c.created_at.desc()).limit(limit)
+        if centres is not None:
+            query = query.where(dossiers.c.centre.in_(list(centres)))
         if received_since is not None:
             query = query.where(dossiers.c.created_at >= received_since)
         if statuses is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from workers.stores.records.base import RecordsBase
@@ -10,7 +12,7 @@ from workers.stores.records.tables import dossiers, files, pages
 
 
 class ProblemList(RecordsBase):
-    def dossiers_to_complete(self, *, limit: int = 50) -> list[DossierRow]:
+    def dossiers_to_complete(self, *, limit: int = 50, centres: Sequence[str] | None = None) -> list[DossierRow]:
         """Dossiers not yet reviewed that failed, or have a refused file or a failed page; newest first."""
         refused = sa.select(files.c.dossier_code).where(files.c.error_kind.is_not(None))
         failed = sa.select(pages.c.dossier_code).where(pages.c.state == "failed")
@@ -23,5 +25,7 @@ class ProblemList(RecordsBase):
             .order_by(dossiers.c.created_at.desc())
             .limit(limit)
         )
+        if centres is not None:
+            query = query.where(dossiers.c.centre.in_(list(centres)))
         with self._tx() as conn:
             return [_dossier_row(r) for r in conn.execute(query).mappings()]

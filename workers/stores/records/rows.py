@@ -39,6 +39,7 @@ class UserRow:
     lang: str
     active: bool
     created_at: float
+    centres: tuple[str, ...] = ()  # the centres served; () for every centre
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class DossierRow:
     version: int = 0  # raised by every correction: a write made from an older one is refused
     claimed_by: str | None = None  # the reviewer who took it from the queue, while `claimed_until` is ahead
     claimed_until: float | None = None
+    centre: str | None = None  # the service centre that received it (None: received outside any centre)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ def _user_row(r: Any) -> UserRow:
         lang=r["lang"] or "vi",
         active=bool(r["active"]),
         created_at=float(r["created_at"]),
+        centres=tuple((r.get("centres") or "").split()),
     )
 
 
@@ -127,6 +130,7 @@ def _dossier_row(r: Any) -> DossierRow:
         version=int(r.get("version") or 0),
         claimed_by=r.get("claimed_by"),
         claimed_until=r.get("claimed_until"),
+        centre=r.get("centre"),
     )
 
 

@@ -36,7 +36,9 @@ class SearchText(RecordsBase):
         except IntegrityError:
             pass  # indexed at the same moment by another request (or the dossier was just deleted)
 
-    def search(self, folded_terms: Sequence[str], *, limit: int = 50) -> list[tuple[DossierRow, str]]:
+    def search(
+        self, folded_terms: Sequence[str], *, limit: int = 50, centres: Sequence[str] | None = None
+    ) -> list[tuple[DossierRow, str]]:
         """Dossiers whose folded text holds every term (already folded), newest first, each with its search text
         (with diacritics). LIKE: the same SQL on SQLite and PostgreSQL."""
         query = (
@@ -45,6 +47,8 @@ class SearchText(RecordsBase):
             .order_by(dossiers.c.created_at.desc())
             .limit(limit)
         )
+        if centres is not None:
+            query = query.where(dossiers.c.centre.in_(list(centres)))
         for term in folded_terms:
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(dossier_search.c.folded.like(f"%{escaped}%", escape="\\"))

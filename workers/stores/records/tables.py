@@ -20,6 +20,7 @@ dossiers = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, default=0, server_default="0"),  # +1 at every correction
     sa.Column("claimed_by", sa.String(100), nullable=True),  # the reviewer who has it open from the queue
     sa.Column("claimed_until", sa.Float, nullable=True),
+    sa.Column("centre", sa.String(64), nullable=True, index=True),  # the service centre that received it
 )
 
 originals = sa.Table(
@@ -89,6 +90,8 @@ users = sa.Table(
     sa.Column("lang", sa.String(8), nullable=False, default="vi"),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", sa.Float, nullable=False),
+    # the centres whose dossiers the user serves, space-separated; '' for every centre (admins, one-centre setups)
+    sa.Column("centres", sa.Text, nullable=False, default="", server_default=""),
 )
 
 api_tokens = sa.Table(
@@ -212,6 +215,7 @@ outbox = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),  # per dossier: the order of its changes
     sa.Column("key", sa.String(36), nullable=False, unique=True),  # the idempotency key: the same at every attempt
     sa.Column("dossier_code", sa.String(64), nullable=False),  # no foreign key: a deletion is a change too
+    sa.Column("centre", sa.String(64), nullable=True),  # the dossier's centre: whose admins see the change
     sa.Column("status", sa.String(16), nullable=False),  # the new status, or "deleted"
     sa.Column("at", sa.Float, nullable=False),  # when the status changed
     sa.Column("body", sa.Text, nullable=False),  # the JSON sent, byte for byte at every attempt (it is signed)

@@ -9,6 +9,7 @@ import re
 import secrets
 import shutil
 import time
+import unicodedata
 from collections.abc import Iterator
 from typing import Annotated
 from urllib.parse import quote
@@ -17,14 +18,14 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from pipeline.pdf import PdfPage, write_searchable_pdf
-from schemas.codes import checked_code
-from schemas.errors import DossierExists, DossierNotFound, PageLimitReached
+from schemas.codes import checked_centres, checked_code
+from schemas.errors import DossierExists, DossierNotFound, NotAllowed, PageLimitReached
 from schemas.record import Dossier
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
 from workers.usecases import deletion, page_quota
 from workers.usecases.intake import Channel, new_code
-from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, Viewer
+from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, User, Viewer
 from workers.web.models import Created, DossierStatusOut, DossierSummary, PageState
 from workers.web.uploads import save_uploads
 from workers.web.views import row_confidence
@@ -50,10 +51,12 @@ async def create_dossier(
     code: Annotated[str | None, Form(description="the dossier code; empty: a new one")] = None,
     citizen_name: Annotated[str | None, Form(max_length=200)] = None,
     procedure: Annotated[str | None, Form(max_length=300)] = None,
+    centre: Annotated[str | None, Form(max_length=64, description="the receiving centre; empty: the user's")] = None,
 ) -> Created:
     """The scans are checked by content and stored, and processing starts in the background; the dossier's
     progress is at `GET /api/dossiers/{code}/status`."""
     records = state.records
+    centre = receiving_centre(user, centre)
     code = checked_code(code.strip()) if code and code.strip() else new_code()  # the one pattern (schemas/codes.py)
     if await run_in_threadpool(records.exists, code):
         raise DossierExists(f"dossier {code} exists already")
@@ -71,9 +74,10 @@ async def create_dossier(
     channel = Channel.api if request.headers.get("authorization") else Channel.counter
     meta = {
         "channel": channel.value,
-        "citizen_name": (citizen_name or "").strip(),
-        "procedure": (procedure or "").strip(),
+        "citizen_name": unicodedata.normalize("NFC", (citizen_name or "").strip()),
+        "procedure": unicodedata.normalize("NFC", (procedure or "").strip()),
         "received_by": user.name,
+        "centre": centre,
         "pages": pages,
         "files": [p.name for p in paths],
     }
@@ -93,11 +97,12 @@ async def create_dossier(
 @router.get("", response_model=list[DossierSummary], summary="List dossiers, newest first")
 def list_dossiers(
     records: RecordsDep,
-    _user: Viewer,
+    user: Viewer,
     status: Annotated[list[str] | None, Query(description="only these statuses")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[DossierSummary]:
-    return [DossierSummary.of(r, row_confidence(r)) for r in records.dossier_rows(statuses=status, limit=limit)]
+    rows = records.dossier_rows(statuses=status, centres=user.centre_filter, limit=limit)
+    return [DossierSummary.of(r, row_confidence(r)) for r in rows]
 
 
 @router.get(
@@ -198,12 +203,29 @@ def get_pdf(code: str, state: StateDep, user: Viewer) -> Response:
     return Response(data, media_type="application/pdf", headers={"Content-Disposition": pdf_disposition(code)})
 
 
+def receiving_centre(user: User, asked: str | None) -> str | None:
+    """The centre a new dossier belongs to: the one asked for, if the user serves it, else the user's first;
+    None for a user of every centre who names none."""
+    asked = (asked or "").strip() or None
+    if not user.centres:
+        return checked_centres([asked])[0] if asked else None
+    if asked is None:
+        return user.centres[0]
+    if asked not in user.centres:
+        raise NotAllowed(f"{user.name} does not serve centre {asked!r}")
+    return asked
+
+
 def pdf_disposition(code: str) -> str:
-    """`inline; filename=…` for the dossier's PDF, whatever its code holds: an ASCII fallback with anything
-    but letters, digits and `._-` replaced, and the name itself percent-encoded (RFC 6266, `filename*`)."""
-    name = f"{code}.pdf"
+    """`inline; filename=…` for the dossier's PDF, whatever its code holds (see `content_disposition`)."""
+    return content_disposition(f"{code}.pdf")
+
+
+def content_disposition(name: str, kind: str = "inline") -> str:
+    """`inline; filename=…` (or `attachment`): an ASCII fallback with anything but letters, digits and `._-`
+    replaced, and the name itself percent-encoded (RFC 6266, `filename*`)."""
     fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.delete("/{code}", status_code=204, response_class=Response, summary="Delete a dossier (admin)")

@@ -171,11 +171,11 @@ def choose_lang(lang: str, request: Request, state: StateDep, user: OptionalUser
 
 @router.get("/")
 def counter_page(request: Request, state: StateDep, user: Uploader) -> Response:
-    recent = state.records.dossier_rows(limit=12)
+    recent = state.records.dossier_rows(centres=user.centre_filter, limit=12)
     lang = page_lang(request, user)
     to_complete = [
         (r, views.problem_views(lang, state.records.dossier(r.code, corrected=False).problems))
-        for r in state.records.dossiers_to_complete(limit=20)
+        for r in state.records.dossiers_to_complete(centres=user.centre_filter, limit=20)
     ]
     return render(state, request, "counter.html", user, recent=recent, to_complete=to_complete)
 
@@ -214,7 +214,7 @@ def dossier_summary(code: str, request: Request, state: StateDep, user: Viewer) 
 def search_page(
     request: Request, state: StateDep, user: Viewer, q: Annotated[str, Query(max_length=200)] = ""
 ) -> Response:
-    hits = search.find(state.records, q) if q.strip() else []
+    hits = search.find(state.records, q, centres=user.centre_filter) if q.strip() else []
     exact = [h.row for h in hits if h.row.code.lower() == q.strip().lower()]
     if len(exact) == 1:  # a code typed or scanned at the counter: straight to the dossier
         return RedirectResponse(f"/dossiers/{quote(exact[0].code)}", status_code=303)
@@ -233,7 +233,9 @@ def _claimed_by(row: DossierRow, user: User) -> str | None:
 
 @router.get("/review")
 def queue_page(request: Request, state: StateDep, user: Reviewer) -> Response:
-    queue = views.queue_rows(state.records.dossier_rows(statuses=["needs_review"], limit=5000))
+    queue = views.queue_rows(
+        state.records.dossier_rows(statuses=["needs_review"], centres=user.centre_filter, limit=5000)
+    )
     items = [(r, views.row_confidence(r), _claimed_by(r, user)) for r in queue]
     return render(state, request, "queue.html", user, items=items)
 
@@ -242,7 +244,9 @@ def queue_page(request: Request, state: StateDep, user: Reviewer) -> Response:
 def next_in_queue(state: StateDep, user: Reviewer, after: str | None = None) -> Response:
     """The next dossier in the queue nobody else has open, claimed for this reviewer in the same step (so two
     reviewers pressing "next" at once get two different dossiers)."""
-    rows = views.queue_rows(state.records.dossier_rows(statuses=["needs_review"], limit=5000))
+    rows = views.queue_rows(
+        state.records.dossier_rows(statuses=["needs_review"], centres=user.centre_filter, limit=5000)
+    )
     queue = [r.code for r in rows if _claimed_by(r, user) is None]
     if after in queue:
         i = queue.index(after)
@@ -277,7 +281,8 @@ def review_page(
     doc = next((i for i, d in enumerate(record.documents) if current in d.pages), None)
     text_rows = [r for r in fixes if r.target in ("word", "line")]
     shown = views.page_view(shown_raw, text_rows, doc) if shown_raw is not None else None
-    queue = [r.code for r in views.queue_rows(state.records.dossier_rows(statuses=["needs_review"], limit=5000))]
+    waiting = state.records.dossier_rows(statuses=["needs_review"], centres=user.centre_filter, limit=5000)
+    queue = [r.code for r in views.queue_rows(waiting)]
     return render(
         state,
         request,

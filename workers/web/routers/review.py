@@ -58,7 +58,7 @@ def mark_reviewed(
 
 @router.get("/review-queue", response_model=list[DossierSummary], summary="Dossiers to review, lowest confidence first")
 def review_queue(
-    records: RecordsDep, _user: Reviewer, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+    records: RecordsDep, user: Reviewer, limit: Annotated[int, Query(ge=1, le=1000)] = 200
 ) -> list[DossierSummary]:
-    rows = queue_rows(records.dossier_rows(statuses=["needs_review"], limit=5000))[:limit]
+    rows = queue_rows(records.dossier_rows(statuses=["needs_review"], centres=user.centre_filter, limit=5000))[:limit]
     return [DossierSummary.of(r, row_confidence(r)) for r in rows]

@@ -33,6 +33,7 @@ class UserOut(_Body):
     active: bool
     created_at: float
     tokens: int = PydField(description="API tokens still valid")
+    centres: list[str] = PydField(default_factory=list, description="the centres served; none: every centre")
 
 
 class NewUser(_Body):
@@ -40,11 +41,13 @@ class NewUser(_Body):
     role: Literal["counter", "reviewer", "admin"]
     password: str | None = PydField(None, max_length=200, description="for the pages; none: API token only")
     lang: Literal["vi", "en"] = "vi"
+    centres: list[str] = PydField(default_factory=list, max_length=50)
 
 
 class UserChange(_Body):
     role: Literal["counter", "reviewer", "admin"] | None = None
     active: bool | None = None
+    centres: list[str] | None = PydField(None, max_length=50, description="[]: every centre")
 
 
 class NewPassword(_Body):
@@ -69,8 +72,9 @@ def _out(records: RecordsDep, name: str) -> UserOut:
     now = time.time()
     live = [t for t in records.tokens_of(name) if t.expires_at is None or t.expires_at > now]
     return UserOut(
-        name=row.name, role=row.role, lang=row.lang, active=row.active, created_at=row.created_at, tokens=len(live)
-    )
+        name=row.name, role=row.role, lang=row.lang, active=row.active, created_at=row.created_at, tokens=len(live),
+        centres=list(row.centres),
+    )  # fmt: skip
 
 
 @router.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
@@ -86,7 +90,9 @@ def list_users(records: RecordsDep, _user: UserAdmin) -> list[UserOut]:
 
 @router.post("/api/users", response_model=TokenOut, status_code=201, summary="Add a user (admin)")
 def add_user(body: NewUser, records: RecordsDep, user: UserAdmin) -> TokenOut:
-    token = users.create_user(records, body.name, role=body.role, password=body.password or None, lang=body.lang)
+    token = users.create_user(
+        records, body.name, role=body.role, password=body.password or None, lang=body.lang, centres=body.centres
+    )
     log.info("user added", extra={"stage": "users", "who": user.name, "user": body.name, "role": body.role})
     return TokenOut(name=body.name, token=token)
 
@@ -101,6 +107,8 @@ def change_user(name: Name, body: UserChange, records: RecordsDep, user: UserAdm
         records.update_user(name, role=body.role)  # read at every request: it applies at once
     if body.active is not None:
         ended += users.set_active(records, name, body.active)
+    if body.centres is not None:
+        users.set_centres(records, name, body.centres)  # read at every request: it applies at once
     log.info("user changed", extra={"stage": "users", "who": user.name, "user": name})
     return Ended(name=name, sessions_ended=ended)
 

@@ -31,6 +31,20 @@
     }
   });
 
+  $("user-list").addEventListener("keydown", async (e) => {
+    const input = e.target.closest(".u-centres");
+    if (!input || e.key !== "Enter") return;
+    const name = input.closest("tr").dataset.name;
+    try {
+      await api("PATCH", name, "", { centres: input.value.split(/[\s,]+/).filter(Boolean) });
+      input.dataset.orig = input.value;
+      toast(H.t("saved"));
+    } catch (err) {
+      input.value = input.dataset.orig;
+      failed(err);
+    }
+  });
+
   $("user-list").addEventListener("click", async (e) => {
     const b = e.target.closest("button");
     if (!b) return;
@@ -40,14 +54,14 @@
         await api("PATCH", name, "", { active: b.dataset.active === "true" });
         location.reload();
       } else if (b.classList.contains("u-password")) {
-        const password = window.prompt(H.t("user_password_prompt", { name }));
+        const password = window.prompt($("users").dataset.askPassword.replace("{name}", name));
         if (!password) return;
         await api("PUT", name, "/password", { password });
         toast(H.t("saved"));
       } else if (b.classList.contains("u-token")) {
         showToken(await api("POST", name, "/tokens"));
       } else if (b.classList.contains("u-revoke")) {
-        if (!window.confirm(H.t("user_revoke_confirm", { name }))) return;
+        if (!window.confirm($("users").dataset.askRevoke.replace("{name}", name))) return;
         await api("DELETE", name, "/tokens");
         location.reload();
       }
@@ -59,7 +73,8 @@
   $("user-add").addEventListener("submit", async (e) => {
     e.preventDefault();
     const f = new FormData(e.target);
-    const body = { name: f.get("name"), role: f.get("role"), password: f.get("password") || null };
+    const centres = String(f.get("centres") || "").split(/[\s,]+/).filter(Boolean);
+    const body = { name: f.get("name"), role: f.get("role"), password: f.get("password") || null, centres };
     try {
       const out = await api("POST", "", "", body);
       showToken(out);

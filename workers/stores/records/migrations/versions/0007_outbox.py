@@ -1,8 +1,8 @@
 """The outbox: every change of a dossier's status, written in the transaction that makes it, delivered to the
 portal (workers/usecases/outbox.py).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02
 
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("key", sa.String(36), nullable=False, unique=True),
         sa.Column("dossier_code", sa.String(64), nullable=False),
+        sa.Column("centre", sa.String(64), nullable=True),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("at", sa.Float, nullable=False),
         sa.Column("body", sa.Text, nullable=False),
