@@ -355,6 +355,11 @@ def test_hoso_outbox_list_resend_and_deliver(
            "HOSO_PORTAL_MAX_ATTEMPTS": "1", "HOSO_PORTAL_TIMEOUT_SECONDS": "3"}  # fmt: skip
     for k, v in env.items():
         monkeypatch.setenv(k, v)
+    assert main(["outbox", "deliver", "--data-dir", str(tmp_path / "elsewhere")]) == 0  # nothing there to send
+    monkeypatch.delenv("HOSO_PORTAL_URL")
+    assert main(["outbox", "deliver"]) == 4  # no portal configured: a configuration error
+    assert "HOSO_PORTAL_URL" in capsys.readouterr().err
+    monkeypatch.setenv("HOSO_PORTAL_URL", receiver.url)
     receiver.decide = lambda n, p: "fail"
     assert main(["outbox", "deliver"]) == 75
     assert "0 delivered" in capsys.readouterr().err
