@@ -556,3 +556,16 @@ def test_hoso_watch_sends_the_changes_of_the_dossiers_it_takes(tmp_path: Path, r
     statuses = [p["status"] for p in receiver.taken if p["code"] == code]
     assert statuses[:2] == ["received", "processing"] and statuses[-1] in ("needs_review", "processed", "failed")
     assert all(s.signed for s in receiver.seen)
+
+
+def test_hoso_workers_deliverer_thread_sends_and_stops(records: Records, receiver: Receiver, tmp_path: Path) -> None:
+    from workers.runners.cluster.worker import _portal_thread
+    from workers.settings import Settings
+
+    deliverer = _portal_thread(Settings(data_dir=tmp_path, portal=portal(receiver.url)), records)
+    try:
+        assert records.create_dossier("HS-WORKER")
+        wait_for(lambda: receiver.taken)
+    finally:
+        deliverer.stop()
+    assert [p["code"] for p in receiver.taken] == ["HS-WORKER"] and deliverer._thread is None
