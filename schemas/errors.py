@@ -112,6 +112,12 @@ class DossierNotFound(HosoError):
     advice = "Check the dossier code."
 
 
+class DeliveryNotFound(HosoError):
+    exit_code = 3
+    http_status = 404
+    advice = "Check the change's number in the outbox (`hoso outbox list`)."
+
+
 class ConfigError(HosoError):
     exit_code = 4
     http_status = 500
@@ -200,6 +206,11 @@ class BadCorrection(RequestError):
     advice = "The correction does not fit the record as it is now: reload the dossier and try again."
 
 
+class DeliveryNotFailed(RequestError):
+    http_status = 409
+    advice = "A pending change is on its way and a delivered one was acknowledged: only a failed one is sent again."
+
+
 class UploadTooLarge(InputError):
     http_status = 413
     advice = "Send fewer or smaller files at once, or raise the limit (HOSO_MAX_UPLOAD_MB)."
@@ -221,6 +232,13 @@ class StorageUnavailable(TransientError):
 
 class DatabaseUnavailable(TransientError):
     advice = "The record database did not answer: check that it is running; the work will be retried."
+
+
+class PortalUnavailable(TransientError):
+    advice = (
+        "The portal did not acknowledge the status change: it is sent again with backoff; check HOSO_PORTAL_URL and "
+        "the portal, and resend what failed (`hoso outbox resend`)."
+    )
 
 
 # --- engine ------------------------------------------------------------------------------------------------

@@ -170,6 +170,12 @@ def test_only_one_module_imports_minio_and_one_builds_the_broker() -> None:
     assert builders == ["workers.runners.cluster.broker"]
 
 
+def test_one_module_talks_http_to_the_portal() -> None:
+    clients = {"http.client", "httpx", "requests", "urllib.request", "aiohttp"}
+    users = [n for n, p in _modules().items() if n.startswith("workers") and any(i in clients for i in _imports(p))]
+    assert users == ["workers.portal"]
+
+
 # The modules allowed to start programs. Today none: Tesseract (tesserocr) and pdfium run in-process, and
 # pytesseract/pdf2image are used only by bench/ for comparison. A new seam must be named here, and only one.
 PROGRAM_RUNNERS: list[str] = []

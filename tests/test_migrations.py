@@ -27,6 +27,7 @@ ADDED_SINCE_DUMP = {
     "read_audit",
     "deletion_audit",
     "deleted_corrections",
+    "outbox",
 }  # tables of later revisions: empty
 OLD_CODE = "HS-OLD-1"
 

@@ -70,6 +70,22 @@ class ExportSettings:
 
 
 @dataclass(frozen=True)
+class PortalSettings:
+    """Status changes to the portal (workers/usecases/outbox.py). No `url`: changes are kept in the outbox,
+    nothing is sent; once a url is set, what was kept goes, in order."""
+
+    url: str | None = None  # http(s)://… the receiver of POSTed status changes
+    secret: str | None = field(default=None, repr=False)  # the HMAC-SHA256 key of the signature header
+    timeout_seconds: float = 10.0  # one request, connecting included
+    max_attempts: int = 20  # a change not acknowledged after this many attempts is failed (shown to admins) ...
+    max_age_hours: float = 24.0  # ... or after this long since its first attempt
+    backoff_seconds: float = 2.0  # the first wait after a failure, doubled each time (with jitter) ...
+    max_backoff_seconds: float = 900.0  # ... up to this
+    poll_seconds: float = 2.0  # how often a deliverer looks for changes when there was nothing to send
+    concurrency: int = 4  # dossiers sent to at once (a dossier's own changes go one after the other)
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("hoso-data")
     database_url: str | None = None  # default: SQLite under data_dir
@@ -80,6 +96,7 @@ class Settings:
     web: WebSettings = field(default_factory=WebSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
+    portal: PortalSettings = field(default_factory=PortalSettings)
 
     @property
     def db_url(self) -> str:
@@ -159,6 +176,13 @@ def environment_class() -> Any:
         signing_p12: Path | None = None
         signing_password: str | None = PydanticField(default=None, repr=False)
         signing_trust: Path | None = None
+        # --- status changes to the portal (the outbox) ---
+        portal_url: str | None = None
+        portal_secret: str | None = PydanticField(default=None, repr=False)
+        portal_timeout_seconds: Seconds = 10.0
+        portal_max_attempts: Whole = 20
+        portal_max_age_hours: Seconds = 24.0
+        portal_backoff_seconds: Seconds = 2.0
 
         @classmethod
         def settings_customise_sources(
@@ -213,6 +237,20 @@ def _arrange(e: Any) -> Settings:
         if missing:
             raise ConfigError(f"HOSO_S3_ENDPOINT is set but {', '.join(missing)} is not")
         s3 = S3Settings(e.s3_endpoint, e.s3_access_key, e.s3_secret_key, e.s3_bucket, e.s3_secure)
+    portal = PortalSettings()
+    if e.portal_url:
+        if not e.portal_url.startswith(("http://", "https://")):
+            raise ConfigError(f"HOSO_PORTAL_URL={e.portal_url!r} is not an http:// or https:// address")
+        if not e.portal_secret:
+            raise ConfigError("HOSO_PORTAL_URL is set but HOSO_PORTAL_SECRET is not: status changes are sent signed")
+        portal = PortalSettings(
+            url=e.portal_url,
+            secret=e.portal_secret,
+            timeout_seconds=max(0.1, e.portal_timeout_seconds),
+            max_attempts=max(1, e.portal_max_attempts),
+            max_age_hours=e.portal_max_age_hours,
+            backoff_seconds=e.portal_backoff_seconds,
+        )
     return Settings(
         data_dir=e.data_dir,
         database_url=e.database_url,
@@ -243,6 +281,7 @@ def _arrange(e: Any) -> Settings:
         export=ExportSettings(
             signing_p12=e.signing_p12, signing_password=e.signing_password, signing_trust=e.signing_trust
         ),
+        portal=portal,
     )
 
 

@@ -80,6 +80,7 @@ _EXTENSIONS = (
     "workers.cli.db",
     "workers.cli.delete",
     "workers.cli.export",
+    "workers.cli.outbox",
 )
 
 

@@ -376,6 +376,10 @@ def process(
             report = runner.run([received.code], progress)
         if report.unfinished:
             raise next((p for p in report.problems if isinstance(p, TransientError)), report.problems[0])
+        if settings.portal.url:  # the changes just made, to the portal (what is left goes with the next command)
+            from workers.usecases.outbox import Deliverer
+
+            Deliverer(records, settings.portal).drain(budget_s=settings.portal.timeout_seconds)
         first = next(d for d in report.dossiers if d.code == received.code)
         timings = {**report.timings, "intake": t_intake, "wall": time.perf_counter() - t0}
         problems = [*received.problems, *report.problems]

@@ -28,7 +28,7 @@ from workers.stores.records import Records, TokenRow, UserRow
 from workers.stores.records.accounts import TOKEN_ID_CHARS
 
 Role = Literal["counter", "reviewer", "admin"]
-Permission = Literal["view", "upload", "review", "delete", "users"]
+Permission = Literal["view", "upload", "review", "delete", "users", "outbox"]
 Lang = Literal["vi", "en"]
 
 ROLES: tuple[Role, ...] = ("counter", "reviewer", "admin")
@@ -37,7 +37,7 @@ LANGS: tuple[Lang, ...] = ("vi", "en")
 PERMISSIONS: dict[str, frozenset[str]] = {
     "counter": frozenset({"view", "upload"}),
     "reviewer": frozenset({"view", "upload", "review"}),
-    "admin": frozenset({"view", "upload", "review", "delete", "users"}),
+    "admin": frozenset({"view", "upload", "review", "delete", "users", "outbox"}),
 }
 
 TOKEN_PREFIX = "hoso_"

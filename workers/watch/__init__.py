@@ -58,6 +58,7 @@ from workers.runners import Runner, finished, make_runner
 from workers.settings import Settings
 from workers.stores.objects import ObjectStore, make_store
 from workers.stores.records import IntakeRow, Records
+from workers.usecases.outbox import delivering
 from workers.watch.folder import (
     DONE,
     FAILED,
@@ -223,7 +224,10 @@ class Watcher:
         self._settler = Settler(self.root, self._records, delete=self.opts.delete)
         self._runner = make_runner(self.settings, self._records, self._store)
         try:
-            yield
+            with delivering(self._records, self.settings.portal) as deliverer:  # status changes to the portal
+                yield
+                if deliverer is not None:
+                    deliverer.drain(budget_s=self.settings.portal.timeout_seconds)  # the last ones, before exiting
         finally:
             self._runner.close()
             self._records.close()

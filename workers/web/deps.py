@@ -25,6 +25,7 @@ _WHAT = {
     "review": "correct dossiers",
     "delete": "delete dossiers",
     "users": "manage users",
+    "outbox": "see or resend the status changes sent to the portal",
 }
 
 
@@ -126,6 +127,7 @@ Uploader = Annotated[User, Depends(_require("upload"))]
 Reviewer = Annotated[User, Depends(_require("review"))]
 Admin = Annotated[User, Depends(_require("delete"))]
 UserAdmin = Annotated[User, Depends(_require("users"))]
+PortalAdmin = Annotated[User, Depends(_require("outbox"))]
 
 
 def page_lang(request: Request, user: User | None) -> str:

@@ -199,6 +199,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "advice_bad_parameter": "Quay lại trang trước hoặc mở lại trang từ trình đơn.",
         "advice_DossierNotFound": "Kiểm tra lại mã hồ sơ.",
         "advice_NotAllowed": "Vai trò của bạn không được phép làm việc này; hãy hỏi quản trị viên.",
+        # --- status changes to the portal (the outbox; admins) ---
+        "nav_outbox": "Gửi Cổng DVC",
+        "outbox_title": "Trạng thái gửi Cổng dịch vụ công",
+        "outbox_hint": (
+            "Mỗi lần hồ sơ đổi trạng thái, hệ thống gửi thông báo lên Cổng. Thông báo gửi không được sau nhiều lần "
+            "thử nằm ở đây và chỉ được gửi lại khi quản trị viên bấm «Gửi lại»; các thông báo sau của cùng hồ sơ "
+            "chờ đến khi thông báo này được nhận."
+        ),
+        "outbox_no_portal": (
+            "Chưa cấu hình địa chỉ Cổng (HOSO_PORTAL_URL): các thay đổi được lưu lại và sẽ gửi khi có cấu hình."
+        ),
+        "outbox_counts": (
+            "Đang chờ gửi: {pending} ({waiting} chờ sau thông báo lỗi) · Lỗi: {failed} · Đã gửi: {delivered}"
+        ),
+        "outbox_failed": "Gửi không thành công",
+        "outbox_none_failed": "Không có thông báo nào gửi lỗi.",
+        "outbox_pending": "Đang chờ gửi lại",
+        "outbox_number": "Số",
+        "outbox_status": "Trạng thái báo lên",
+        "outbox_changed_at": "Thời điểm đổi",
+        "outbox_attempts": "Số lần thử",
+        "outbox_error": "Lỗi lần cuối",
+        "outbox_next": "Thử lại lúc",
+        "outbox_resend": "Gửi lại",
+        "outbox_resend_all": "Gửi lại tất cả",
+        "outbox_resent": "Đã đưa lại vào hàng gửi.",
+        "st_deleted": "Đã xoá",
     },
     "en": {
         "app": "Dossiers",
@@ -377,6 +404,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "advice_bad_parameter": "Go back, or open the page again from the menu.",
         "advice_DossierNotFound": "Check the dossier code.",
         "advice_NotAllowed": "Your role does not allow this; ask an administrator.",
+        "nav_outbox": "Portal",
+        "outbox_title": "Status changes sent to the public service portal",
+        "outbox_hint": (
+            "Every change of a dossier's status is sent to the portal. A change that could not be sent after many "
+            "attempts is listed here and goes again only when an admin presses Resend; the same dossier's later "
+            "changes wait until it is taken."
+        ),
+        "outbox_no_portal": "No portal configured (HOSO_PORTAL_URL): changes are kept and will be sent once it is.",
+        "outbox_counts": (
+            "Waiting: {pending} ({waiting} behind a failed change) · Failed: {failed} · Sent: {delivered}"
+        ),
+        "outbox_failed": "Not delivered",
+        "outbox_none_failed": "No change failed.",
+        "outbox_pending": "Waiting to be tried again",
+        "outbox_number": "No.",
+        "outbox_status": "Status sent",
+        "outbox_changed_at": "Changed at",
+        "outbox_attempts": "Attempts",
+        "outbox_error": "Last error",
+        "outbox_next": "Next attempt",
+        "outbox_resend": "Resend",
+        "outbox_resend_all": "Resend all",
+        "outbox_resent": "Put back in the queue.",
+        "st_deleted": "Deleted",
     },
 }
 

@@ -9,6 +9,10 @@ A worker process fetches one message ahead per queue at most (Dramatiq's default
 that the last pages of a dossier are not held by a busy process while another is idle, and polls Redis
 every 100 ms when idle, so that the hop between stages stays short.
 
+With HOSO_PORTAL_URL set, the parent also runs the outbox's deliverer on a thread (status changes to the
+portal, workers/usecases/outbox.py): every `hoso worker` host runs one, and the outbox's leases keep them from
+sending the same change at once.
+
 SIGTERM or Ctrl-C stops it: each worker process finishes the page in hand (up to `stop_timeout_s`),
 gives back what it prefetched, and exits.
 """
@@ -27,10 +31,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from schemas.errors import ConfigError, TransientError
 from workers.runners.cluster.broker import ClusterOptions
 from workers.settings import Settings
+
+if TYPE_CHECKING:
+    from workers.stores.records import Records
+    from workers.usecases.outbox import Deliverer
 
 log = logging.getLogger("hoso.worker")
 
@@ -140,6 +149,7 @@ def run(config: WorkerConfig) -> int:
     records: Records | None = None
     sweeper: Sweeper | None = None
     next_sweep = time.monotonic() + config.options.sweep_every_s
+    portal: Deliverer | None = None  # status changes to the portal: a thread here, beside the sweeper
     try:
         while not stop.wait(0.5):
             for i, proc in enumerate(slots):
@@ -156,17 +166,31 @@ def run(config: WorkerConfig) -> int:
                     if sweeper is None:
                         records = Records(config.settings.db_url)
                         sweeper = Sweeper(records, config.options, send)
+                    if portal is None and records is not None and config.settings.portal.url:
+                        portal = _portal_thread(config.settings, records)
                     sweeper.sweep()
                 except TransientError as exc:  # the database or the broker away: sweep again later
                     log.warning("sweep skipped", extra={"stage": "sweeper", "error": exc.kind})
                 except Exception:  # a bug: its traceback logged; the workers go on, the next sweep tries again
                     log.exception("sweep failed", extra={"stage": "sweeper"})
     finally:
+        if portal is not None:
+            portal.stop()
         _stop_all([p for p in slots if p is not None], config.stop_timeout_s + 5)
         if records is not None:
             records.close()
         shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
+
+
+def _portal_thread(settings: Settings, records: Records) -> Deliverer:
+    """The deliverer of status changes to the portal, on a thread of this parent process. Every worker host
+    runs one: the outbox's leases keep them from sending the same change."""
+    from workers.usecases.outbox import Deliverer
+
+    deliverer = Deliverer(records, settings.portal)
+    deliverer.start()
+    return deliverer
 
 
 def _stop_all(procs: Sequence[BaseProcess], timeout_s: float) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from workers.stores.records.accounts import Accounts
 from workers.stores.records.correction_log import CorrectionLog
 from workers.stores.records.deletions import DeletionRow, Deletions, DossierContents
+from workers.stores.records.delivery_queue import Delivery, DeliveryRow, Outbox
 from workers.stores.records.dossier_store import DossierStore
 from workers.stores.records.intake_journal import IntakeJournal
 from workers.stores.records.page_queue import PageQueue
@@ -27,6 +28,7 @@ from workers.stores.records.tables import (
     login_failures,
     metadata,
     originals,
+    outbox,
     pages,
     read_audit,
     users,
@@ -37,6 +39,8 @@ from workers.stores.records.tables import (
 __all__ = [
     "CorrectionRow",
     "DeletionRow",
+    "Delivery",
+    "DeliveryRow",
     "DossierContents",
     "DossierRow",
     "FailureRow",
@@ -57,6 +61,7 @@ __all__ = [
     "login_failures",
     "metadata",
     "originals",
+    "outbox",
     "pages",
     "read_audit",
     "users",
@@ -76,5 +81,6 @@ class Records(
     SignIns,
     IntakeJournal,
     Deletions,
+    Outbox,
 ):
     """The record database: one engine, each concern's methods from its own module."""

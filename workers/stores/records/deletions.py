@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from schemas.errors import DossierNotFound
 from workers.stores.records.base import RecordsBase
+from workers.stores.records.delivery_queue import DELETED, record_change
 from workers.stores.records.tables import (
     corrections,
     deleted_corrections,
@@ -116,6 +117,11 @@ class Deletions(RecordsBase):
                     ],
                 )
             own_names = set(conn.execute(sa.select(files.c.name).where(files.c.dossier_code == code)).scalars())
+            # The dossier's row locked first (as every status change does), so this change is numbered after any
+            # other of the dossier's; the portal hears of it in order.
+            now = time.time()
+            conn.execute(dossiers.update().where(dossiers.c.code == code).values(updated_at=now))
+            record_change(conn, code, DELETED, at=now)
             for table in (dossier_search, corrections, pages, files):
                 conn.execute(table.delete().where(table.c.dossier_code == code))
             conn.execute(dossiers.delete().where(dossiers.c.code == code))

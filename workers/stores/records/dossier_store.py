@@ -14,6 +14,7 @@ from pipeline.documents import no_text_problems
 from schemas.errors import DossierNotFound
 from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
 from workers.stores.records.base import RecordsBase
+from workers.stores.records.delivery_queue import record_change
 from workers.stores.records.rows import DossierRow, FileRow, _correction_row, _dossier_row
 from workers.stores.records.tables import corrections, dossiers, files, originals, pages
 
@@ -37,6 +38,7 @@ class DossierStore(RecordsBase):
                         centre=(meta or {}).get("centre") or None,
                     )
                 )
+                record_change(conn, code, DossierStatus.received.value, at=now)  # the portal hears of it
         except IntegrityError:
             return False
         return True
@@ -53,10 +55,17 @@ class DossierStore(RecordsBase):
         return DossierStatus(value)
 
     def set_status(self, code: str, status: DossierStatus) -> None:
+        """Set the status; a change (not the same status again) is written to the outbox in the same
+        transaction, for the portal (workers/stores/records/delivery_queue.py)."""
+        now = time.time()
+        mine = dossiers.c.code == code
         with self._tx() as conn:
-            conn.execute(
-                dossiers.update().where(dossiers.c.code == code).values(status=status.value, updated_at=time.time())
-            )
+            change = dossiers.update().where(mine, dossiers.c.status != status.value)
+            changed = conn.execute(change.values(status=status.value, updated_at=now)).rowcount
+            if changed:
+                record_change(conn, code, status.value, at=now)
+            else:
+                conn.execute(dossiers.update().where(mine).values(updated_at=now))
 
     def set_documents(self, code: str, documents: Sequence[Document]) -> None:
         with self._tx() as conn:

@@ -207,6 +207,32 @@ watch_intake = sa.Table(
 )
 
 
+# --- the outbox: every change of a dossier's status, written with the change, delivered to the portal -------
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),  # per dossier: the order of its changes
+    sa.Column("key", sa.String(36), nullable=False, unique=True),  # the idempotency key: the same at every attempt
+    sa.Column("dossier_code", sa.String(64), nullable=False),  # no foreign key: a deletion is a change too
+    sa.Column("centre", sa.String(64), nullable=True),  # the dossier's centre: whose admins see the change
+    sa.Column("status", sa.String(16), nullable=False),  # the new status, or "deleted"
+    sa.Column("at", sa.Float, nullable=False),  # when the status changed
+    sa.Column("body", sa.Text, nullable=False),  # the JSON sent, byte for byte at every attempt (it is signed)
+    sa.Column("state", sa.String(12), nullable=False),  # pending | delivered | failed
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("since", sa.Float, nullable=True),  # the first attempt since it was written or resent
+    sa.Column("next_at", sa.Float, nullable=False),  # not tried again before (the backoff)
+    sa.Column("lease", sa.String(32), nullable=True),  # the deliverer sending it now ...
+    sa.Column("lease_until", sa.Float, nullable=True),  # ... and until when; after that another may
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("delivered_at", sa.Float, nullable=True),
+)
+# The deliverer's question: the oldest change of each dossier not delivered yet.
+sa.Index("outbox_by_dossier", outbox.c.dossier_code, outbox.c.id)
+sa.Index("outbox_by_state", outbox.c.state, outbox.c.next_at)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
