@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.classify import TextClassifier
+from pipeline.extract.address import with_units
 from pipeline.extract.fields import Segment, find_labels, segments
 from pipeline.extract.resolve import extract_fields
 from pipeline.extract.text import fold
@@ -206,6 +207,9 @@ def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTy
         spec = catalog.get(doc_type)
         doc_pages = [page_by_number[n] for n in group]
         fields = extract_fields(spec, doc_pages) if spec.fields else {}
+        if any(f.kind == "address" and f.key in fields for f in spec.fields):
+            kinds = {f.key: f.kind for f in spec.fields}
+            fields = with_units(fields, kinds, {f.key: f.review_below for f in spec.fields})
         type_confidence = round(float(np.clip(confidence, 0, 1)), 3)
         documents.append(
             Document(
