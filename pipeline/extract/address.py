@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.extract.admin_map import LEGACY, MAP_2025, AdminMap, Level, Unit, admin_map, key, marked_key
 from pipeline.extract.text import fold
@@ -38,14 +39,14 @@ _TYPE = {
 }
 _ANY_TYPE = re.compile(rf"^\s*(?:{_WARD_TYPES}|{_DISTRICT_TYPES}|{_PROVINCE_TYPES})\s*", re.IGNORECASE)
 _HOUSE = re.compile(r"^\s*(?:số\s*)?\d+[\w/]*\s+\D", re.IGNORECASE)
-_FUZZY_MIN = 84.0  # a letter or two wrong in a name of 8 letters
-_FUZZY_MARGIN = 6.0  # and clearly nearer than the next
 
 
 @dataclass(frozen=True)
 class Match:
     unit: Unit
-    how: str  # "exact" (marks too), "marks" (letters right, marks wrong), "fuzzy" (letter slips), "inferred"
+    # "exact" (marks too), "marks" (letters right, marks wrong), "fuzzy" (letter slips), "alias" (a former name
+    # or an abbreviation the dataset knows), "inferred" (not printed: the ward's district)
+    how: str
     start: int  # the name's span inside the part (after its type word)
     valid_as_printed: bool  # the printed name is some unit's name of this level
 
@@ -70,7 +71,7 @@ class Reading:
         s = 0.0
         for m, w in ((self.province, 2.0), (self.ward, 2.0), (self.district, 1.0)):
             if m is not None:
-                s += w * {"exact": 1.0, "marks": 0.9, "fuzzy": 0.7, "inferred": 0.0}[m.how]
+                s += w * {"exact": 1.0, "marks": 0.9, "fuzzy": 0.7, "alias": 0.85, "inferred": 0.0}[m.how]
         return s
 
 
@@ -99,10 +100,51 @@ def _nearest(name: str, level: Level, limit: int = 3) -> list[tuple[Unit, float]
     return [(level.units[i], score) for _, score, i in found]
 
 
+def _allowed(k: str) -> int:
+    """Letter slips forgiven in a name of this many letters."""
+    return 0 if len(k) < 4 else 1 if len(k) < 7 else 2 if len(k) < 12 else 3
+
+
+def _slipped(k: str, level: Level) -> Unit | None:
+    """The one unit whose name is within the slips forgiven of `k` (OCR's "rn" for "m" undone first), and
+    clearly nearer than any other name."""
+    k = k.replace("rn", "m")
+    if k in level.by_key:
+        return level.by_key[k][0]
+    found = process.extract(k, list(level.by_key), scorer=Levenshtein.distance, limit=2)
+    if not found:
+        return None
+    best, dist, _ = found[0]
+    second = found[1][1] if len(found) > 1 else 99
+    if dist <= _allowed(k) and second > dist:
+        return level.by_key[best][0]
+    return None
+
+
 def _match(part: str, level: Level, what: str, names: set[str], *, fuzzy: bool = True) -> Match | None:
     prefix, name = _split_type(part, what)
-    if name.isdigit() and what != "province":  # "Phường 5", "P.5", "Quận 1": named with their type
-        name = f"{'Phường' if what == 'ward' else 'Quận'} {int(name)}"
+    if prefix:  # "Phương Tiến" is a name, not "phường Tiến": the whole part first when it is a name
+        whole = level.by_key.get(key(part))
+        if whole and fold(prefix).strip().isalpha() and not _is_type_word(prefix, what):
+            return _match_name("", part, level, names, fuzzy=fuzzy)
+    return _match_name(prefix, name, level, names, fuzzy=fuzzy)
+
+
+_TYPE_WORDS = {
+    "ward": ("phường", "xã", "thị trấn", "đặc khu"),
+    "district": ("quận", "huyện", "thị xã", "thành phố"),
+    "province": ("tỉnh", "thành phố"),
+}
+
+
+def _is_type_word(prefix: str, what: str) -> bool:
+    """The type word printed with its marks ("phường", not "Phương", which begins names)."""
+    return marked_key(prefix) in {marked_key(w) for w in _TYPE_WORDS[what]}
+
+
+def _match_name(prefix: str, name: str, level: Level, names: set[str], *, fuzzy: bool) -> Match | None:
+    if name.isdigit() and prefix:  # "Phường 5", "P.5", "Quận 1": named with their type
+        name = f"{'Quận' if fold(prefix).startswith('q') else 'Phường'} {int(name)}"
     k = key(name)
     if not k:
         return None
@@ -114,20 +156,15 @@ def _match(part: str, level: Level, what: str, names: set[str], *, fuzzy: bool =
         if exact:
             return Match(exact[0], "exact", len(prefix), valid)
         if all(u.key != k for u in same):  # a former name or an abbreviation ("HCM") the dataset knows
-            return Match(same[0], "exact", len(prefix), True)
+            return Match(same[0], "alias", len(prefix), True)
         kind = fold(prefix).strip()[:1]
         typed = [u for u in same if kind and fold(u.kind)[:1] == kind] or same
         best = max(typed, key=lambda u: fuzz.ratio(u.marked, marked))
         return Match(best, "marks", len(prefix), valid)
-    if not fuzzy or valid or len(k) < 4 or any(c.isdigit() for c in k):
-        return None  # a real name of another unit, a number, or too short to tell: never respelt
-    near = _nearest(name, level, 2)
-    if not near:
-        return None
-    (best, score), second = near[0], (near[1][1] if len(near) > 1 else 0.0)
-    if score >= _FUZZY_MIN and score - second >= _FUZZY_MARGIN:
-        return Match(best, "fuzzy", len(prefix), False)
-    return None
+    if not fuzzy or valid or any(c.isdigit() for c in k):
+        return None  # a real name of another unit, or a number: never respelt
+    unit = _slipped(k, level)
+    return Match(unit, "fuzzy", len(prefix), False) if unit is not None else None
 
 
 def _parts(address: str) -> tuple[str, ...]:
@@ -138,7 +175,7 @@ def _read(address: str, m: AdminMap, which: str) -> Reading | None:
     parts = _parts(address)
     if not parts:
         return None
-    province = _match(parts[-1], m.provinces[which], "province", m.names[(which, "province")])
+    province = _match(parts[-1], m.provinces[which], "province", m.names[("any", "province")])
     if province is None:
         return None
     rest = list(range(len(parts) - 1))
@@ -150,7 +187,7 @@ def _read(address: str, m: AdminMap, which: str) -> Reading | None:
             i = rest[-1]
             typed_ward = _TYPE["ward"].match(fold(parts[i])) is not None
             if not typed_ward:
-                district = _match(parts[i], districts, "district", m.names[(LEGACY, "district")])
+                district = _match(parts[i], districts, "district", m.names[("any", "district")])
                 if district is not None or _TYPE["district"].match(fold(parts[i])):
                     district_part = i
                     rest = rest[:-1]
@@ -166,7 +203,7 @@ def _read(address: str, m: AdminMap, which: str) -> Reading | None:
     suggestions: tuple[Unit, ...] = ()
     if rest:
         i = rest[-1]
-        names = m.names[(which, "ward")]
+        names = m.names[("any", "ward")]
         house = _HOUSE.match(parts[i]) is not None  # "40 Nguyễn Trãi" is a house and street, not a ward
         ward = None if house else _match(parts[i], wards, "ward", names)
         if ward is None and district is not None and not house:
@@ -187,6 +224,15 @@ def _read(address: str, m: AdminMap, which: str) -> Reading | None:
             ward_part = i
             rest = rest[:-1]
             suggestions = tuple(u for u, _ in _nearest(_split_type(parts[i], "ward")[1], wards))
+    if ward is None and which == LEGACY and district_part is None and not outside and len(rest) >= 2:
+        # a district too misread to know, before it the ward: "xã Hiền Quan, Tàrn Nông, tỉnh Phú Thọ"
+        i, j = rest[-2], rest[-1]
+        if _HOUSE.match(parts[i]) is None:
+            wards = m.legacy_province_wards.get(province.unit.code, Level())
+            ward = _match(parts[i], wards, "ward", m.names[("any", "ward")])
+            if ward is not None:
+                ward_part, district_part = i, j
+                rest = rest[:-2]
     if ward is not None and which == LEGACY and district is None:
         district = Match(m.district_of[ward.unit.code], "inferred", 0, True)
     street = ", ".join(parts[j] for j in rest)
@@ -227,7 +273,7 @@ def _respelt(reading: Reading) -> str:
         (reading.district, reading.district_part),
         (reading.ward, reading.ward_part),
     ):
-        if match is None or index is None or match.how == "exact" or match.valid_as_printed:
+        if match is None or index is None or match.how in ("exact", "alias", "inferred") or match.valid_as_printed:
             continue
         parts[index] = parts[index][: match.start] + match.unit.short
         changed = True

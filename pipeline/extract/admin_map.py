@@ -107,7 +107,7 @@ class AdminMap:
     district_of: dict[str, Unit]  # legacy ward code -> its district
     province_of_ward: dict[tuple[str, str], Unit]  # (map, ward code) -> its province
     conversion: dict[str, tuple[str, list[str]]]  # legacy ward code -> (new ward code, other new wards if split)
-    names: dict[tuple[str, str], set[str]]  # (map, level) -> every unit's marked short name
+    names: dict[tuple[str, str], set[str]]  # (map or "any", level) -> every unit's marked short name
 
     def ward_2025(self, code: str) -> Unit | None:
         province = self.province_of_ward.get((MAP_2025, code))
@@ -186,6 +186,8 @@ def admin_map() -> AdminMap:
             for unit in level.by_key.get(new, []):
                 level.by_key[old].append(unit)
         names[(which, "province")] |= set(_RENAMED_AS_PRINTED)
+    for level in ("province", "district", "ward"):  # a name valid on either map is never respelt
+        names[("any", level)] = names.get((LEGACY, level), set()) | names.get((MAP_2025, level), set())
     conversion: dict[str, tuple[str, list[str]]] = {}
     table = json.loads((data / "converter_2025.json").read_text(encoding="utf-8"))
     for new_pk, wards in table["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
