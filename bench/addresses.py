@@ -69,7 +69,7 @@ def _load_times() -> tuple[float, float, bool]:
 
 
 def _their_parse(samples: list[SampleAddress]) -> list[bool]:
-    from vietnamadminunits import parse_address  # type: ignore[import-untyped]
+    from vietnamadminunits import parse_address
 
     right = []
     for s in samples:
@@ -84,7 +84,7 @@ def _their_parse(samples: list[SampleAddress]) -> list[bool]:
 def _vietnam_provinces(samples: list[SampleAddress]) -> tuple[list[bool | None], float]:
     """vietnam-provinces (2025 map only): province and ward found by their folded names in the two last
     parts; and the share of the 2025 wards whose code agrees with vietnamadminunits'."""
-    from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH  # type: ignore[import-untyped]
+    from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH
 
     data = json.loads(Path(NESTED_DIVISIONS_JSON_PATH).read_text(encoding="utf-8"))
     provinces = {}

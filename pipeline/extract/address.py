@@ -29,9 +29,9 @@ MERGER = date(2025, 7, 1)
 _DATE_KEYS = ("issue_date", "registration_date")  # the paper's own date; a card carries none it prints
 
 # Type words before a unit's name, as printed and abbreviated, on the folded text (same length as printed).
-_WARD_TYPES = r"phuong|xa|thi tran|dac khu|p\.|p(?=\d)|x\.|tt\.?|f\.?(?=\d)"
-_DISTRICT_TYPES = r"quan|huyen|thi xa|thanh pho|q\.|q(?=\d)|h\.|tx\.?|tp\.?"
-_PROVINCE_TYPES = r"tinh|thanh pho|tp\.?|t\."
+_WARD_TYPES = r"(?:phuong|xa|thi tran|dac khu)\b|p\.|p(?=\d)|x\.|tt(?:\.|\b)|f\.?(?=\d)"
+_DISTRICT_TYPES = r"(?:quan|huyen|thi xa|thanh pho)\b|q\.|q(?=\d)|h\.|tx(?:\.|\b)|tp(?:\.|\b)"
+_PROVINCE_TYPES = r"(?:tinh|thanh pho)\b|tp(?:\.|\b)|t\."
 _TYPE = {
     "ward": re.compile(rf"^\s*(?:{_WARD_TYPES})\s*", re.IGNORECASE),
     "district": re.compile(rf"^\s*(?:{_DISTRICT_TYPES})\s*", re.IGNORECASE),
@@ -350,7 +350,8 @@ def read_address(address: str, issued: date | None = None) -> AddressReading:
     if reading.ward_outside and reading.suggestions and reading.ward_part is not None:
         parts = list(reading.parts)
         prefix, _ = _split_type(parts[reading.ward_part], "ward")
-        parts[reading.ward_part] = f"{prefix}{reading.suggestions[0].short}"
+        nearest = reading.suggestions[0]
+        parts[reading.ward_part] = f"{nearest.kind.lower()} {nearest.short}" if prefix.strip() else nearest.short
         suggestion = ", ".join(parts)
     return AddressReading(
         value=_respelt(reading) or address, units=units, review=reading.ward_outside, suggestion=suggestion

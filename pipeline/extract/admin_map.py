@@ -31,8 +31,7 @@ LEGACY = "legacy"
 MAP_2025 = "2025"
 
 # Province names papers carry that the dataset's legacy map no longer has (renamed before 1 July 2025).
-_RENAMED = {"thuathienhue": "hue"}
-_RENAMED_AS_PRINTED = ("thừathiênhuế",)
+RENAMED_PROVINCES = {"Thừa Thiên Huế": "Huế"}
 # The older placement of the tone mark ("Hoá", "Thuỷ") is a spelling, not a slip: keys use one placement.
 _OLD_STYLE = (
     ("oá", "óa"), ("oà", "òa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"),
@@ -108,6 +107,19 @@ class AdminMap:
     province_of_ward: dict[tuple[str, str], Unit]  # (map, ward code) -> its province
     conversion: dict[str, tuple[str, list[str]]]  # legacy ward code -> (new ward code, other new wards if split)
     names: dict[tuple[str, str], set[str]]  # (map or "any", level) -> every unit's marked short name
+    _former: dict[str, list[str]] = field(default_factory=dict)  # 2025 ward code -> legacy ward codes
+
+    def former_wards(self, code: str) -> list[Unit]:
+        """The legacy wards that went (whole, or the dataset's default share) into the 2025 ward `code`."""
+        if not self._former:
+            for old, (new, _) in self.conversion.items():
+                self._former.setdefault(new, []).append(old)
+        return [self.legacy_ward(c) for c in self._former.get(code, [])]
+
+    def legacy_ward(self, code: str) -> Unit:
+        province = self.province_of_ward[(LEGACY, code)]
+        district = self.district_of[code]
+        return next(u for u in self.legacy_wards[(province.code, district.code)].units if u.code == code)
 
     def ward_2025(self, code: str) -> Unit | None:
         province = self.province_of_ward.get((MAP_2025, code))
@@ -182,12 +194,11 @@ def admin_map() -> AdminMap:
             province_of_ward[(MAP_2025, wc)] = province
             by_dkey_2025[(pk, wk)] = wc
     for which, level in provinces.items():
-        for old, new in _RENAMED.items():
-            for unit in level.by_key.get(new, []):
-                level.by_key[old].append(unit)
-        names[(which, "province")] |= set(_RENAMED_AS_PRINTED)
-    for level in ("province", "district", "ward"):  # a name valid on either map is never respelt
-        names[("any", level)] = names.get((LEGACY, level), set()) | names.get((MAP_2025, level), set())
+        for old, new in RENAMED_PROVINCES.items():
+            level.by_key[key(old)] += level.by_key.get(key(new), [])
+            names[(which, "province")].add(marked_key(old))
+    for what in ("province", "district", "ward"):  # a name valid on either map is never respelt
+        names[("any", what)] = names.get((LEGACY, what), set()) | names.get((MAP_2025, what), set())
     conversion: dict[str, tuple[str, list[str]]] = {}
     table = json.loads((data / "converter_2025.json").read_text(encoding="utf-8"))
     for new_pk, wards in table["DICT_PROVINCE_WARD_NO_DIVIDED"].items():

@@ -15,10 +15,10 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
-from pipeline.extract.admin_map import admin_map, key, marked_key
+from pipeline.extract.admin_map import RENAMED_PROVINCES, admin_map, key, marked_key
 from pipeline.extract.text import fold
 
-_PREFIX = re.compile(r"^((?:tp|thanh pho|tinh|t)\.?\s*)", re.IGNORECASE)
+_PREFIX = re.compile(r"^((?:tp|thanh pho|tinh|t)\.\s*|(?:tp|thanh pho|tinh)\s+)", re.IGNORECASE)
 
 
 @cache
@@ -32,6 +32,7 @@ def _provinces() -> tuple[dict[str, str], set[str]]:
             if len(k) > 3:  # not the abbreviations ("hn", "hcm"): too short to respell towards
                 by_key.setdefault(k, units[0].short)
         marked |= m.names[(which, "province")]
+    by_key.update({key(old): old for old in RENAMED_PROVINCES})  # spelt as printed, not as renamed
     return by_key, marked
 
 
