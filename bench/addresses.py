@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, Verdicts, print_table
-from pipeline.extract.address import _split_type, read_address
+from pipeline.extract.address import _parts, _split_type, read_address
 from pipeline.extract.admin_map import LEGACY, MAP_2025, admin_map, key, marked_key
 from synth.addresses import SampleAddress, sample_addresses
 
@@ -117,7 +117,7 @@ def _respelt_valid(s: SampleAddress, value: str) -> int:
     """Unit names read as some unit's name of their level (a slip that made another valid name, or none) that
     the reading changed."""
     m = admin_map()
-    read, out = [p.strip() for p in s.text.split(",")], [p.strip() for p in value.split(",")]
+    read, out = _parts(s.text), _parts(value)  # both cut and cleaned as the reader cuts them
     if len(read) != len(out):
         return 1
     levels = ["province", "district", "ward"] if s.district is not None else ["province", "ward"]
@@ -129,10 +129,47 @@ def _respelt_valid(s: SampleAddress, value: str) -> int:
     return bad
 
 
+def _ocr_read(samples: list[SampleAddress], seed: int) -> list[str]:
+    """Each printed address drawn as one line (a font of the generator's, 10-12 pt, 200 dpi), given the
+    generator's scan or photocopy defects, and read by hoso's Tesseract seam (vie, one block)."""
+    import random
+
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from pipeline.ocr import OcrEngine
+    from schemas.settings import DEFAULT_TESSDATA
+    from synth.fonts import family, truetype
+    from synth.scan import apply_defects
+
+    rng = random.Random(seed)
+    nprng = np.random.default_rng(seed)
+    engine = OcrEngine("vie", DEFAULT_TESSDATA)
+    fonts = ("liberation-serif", "dejavu-sans", "noto-serif", "liberation-sans")
+    dpi = 200
+    out = []
+    try:
+        for s in samples:
+            size = round(rng.uniform(10, 12) / 72 * dpi)
+            font = truetype(family(rng.choice(fonts)).path("regular"), size)
+            # a strip of a page around the line, so that the page defects (a copier's edge shadow) fall as they
+            # would on a page: mostly on the margins
+            width = int(font.getlength(s.printed)) + 8 * size
+            img = Image.new("RGB", (width, 12 * size), "white")
+            ImageDraw.Draw(img).text((4 * size, 5 * size), s.printed, font=font, fill=(20, 20, 20))
+            img = apply_defects(img, rng.choice(("scan", "photocopy")), nprng, dpi)
+            words = engine.read_strip(np.asarray(img.convert("L")), dpi)
+            out.append(" ".join(w for w, _ in words))
+    finally:
+        engine.close()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="60 addresses, to check the script works")
     ap.add_argument("--show-misses", action="store_true", help="list the dev split's wrong readings")
+    ap.add_argument("--ocr", type=int, default=400, help="addresses also drawn and read by Tesseract (0: none)")
     args = ap.parse_args()
     n_legacy, n_new = (30, 30) if args.quick else (450, 350)
     imp, load, untouched = _load_times()
@@ -212,6 +249,35 @@ def main() -> None:
     print_table(
         "every unit name slipped (not a target)", ["split", "n", "ward and province right", "marked"], hard_rows
     )
+    ocr_ok: dict[str, float] = {}
+    ocr_respelt = 0
+    if args.ocr:
+        drawn = sample_addresses(SEED + 2, args.ocr // 2, args.ocr - args.ocr // 2, noise=0.0)
+        t = time.process_time()
+        texts = _ocr_read(drawn, SEED + 2)
+        ocr_s = time.process_time() - t
+        read = [SampleAddress(t, s.printed, s.map, s.province, s.district, s.ward, s.issued, int(t != s.printed))
+                for t, s in zip(texts, drawn, strict=True)]  # fmt: skip
+        got = [read_address(s.text, s.issued) for s in read]
+        ocr_respelt = sum(_respelt_valid(s, g.value) for s, g in zip(read, got, strict=True))
+        theirs_ocr = _their_parse(read)
+        ocr_rows = []
+        for name, inside in splits.items():
+            idx = [i for i, s in enumerate(read) if inside(s)]
+            ok = sum(_right(read[i], got[i].units) for i in idx) / max(1, len(idx))
+            exact_text = sum(read[i].text == read[i].printed for i in idx) / max(1, len(idx))
+            vau = sum(theirs_ocr[i] for i in idx) / max(1, len(idx))
+            ocr_rows.append((name, len(idx), exact_text, ok, vau))
+            ocr_ok[name] = ok
+        print_table(
+            f"drawn and read by Tesseract (vie; the generator's scan/photocopy defects; {ocr_s:.0f} s CPU)",
+            ["split", "n", "read exactly", "hoso right", "vau parser"],
+            ocr_rows,
+        )
+        if args.show_misses:
+            for s, g in zip(read, got, strict=True):
+                if s.province_group != 3 and not _right(s, g.units):
+                    print(f"OCR MISS [{s.map}] {s.text!r} (printed {s.printed!r})")
     if args.show_misses:
         for s, r in zip(samples, readings, strict=True):
             if s.province_group != 3 and not _right(s, r.units):
@@ -221,9 +287,11 @@ def main() -> None:
     for name in splits:
         ok = results[name]["all"]
         v.add(f"ward and province right ({name})", ok >= 0.98, f"{ok:.1%} (target >= 98 %)")
+    for name, ok in ocr_ok.items():
+        v.add(f"ward and province right, read by Tesseract ({name})", ok >= 0.98, f"{ok:.1%} (target >= 98 %)")
     v.add("conversion to today's units", conv_ok == conv_n, f"{conv_ok}/{conv_n} as the dataset's table")
-    v.add("no respelling of a valid unit", respelt_clean == 0 and respelt_valid == 0,
-          f"{respelt_clean} printed right changed, {respelt_valid} valid names respelt")  # fmt: skip
+    v.add("no respelling of a valid unit", respelt_clean == 0 and respelt_valid == 0 and ocr_respelt == 0,
+          f"{respelt_clean} printed right changed, {respelt_valid + ocr_respelt} valid names respelt")  # fmt: skip
     v.add("map not read at start-up", untouched, "importing workers.cli and the stages reads no dataset")
     v.summary()
 

@@ -8,7 +8,8 @@ province or not; a house and street, a hamlet, or nothing before the ward.
 
 `ocr_slips` is a character-confusion channel modelled on what Tesseract (`vie`) gets wrong on scanned
 Vietnamese print: a tone mark read as another one or lost, a hat or horn lost (ư→u, ơ→o, â/ă→a, ê→e, ô→o),
-đ read as d, and a few letter shapes (N→Ñ, l→I, m→rn, rn→m, i→í).
+đ read as d, and a few letter shapes (N→Ñ, l→I, m→rn, i→í, c→e, h→b); and its punctuation slips (`punctuation_slips`,
+as measured by bench/addresses.py drawing addresses and reading them with Tesseract).
 """
 
 from __future__ import annotations
@@ -93,6 +94,23 @@ def _slip(rng: random.Random, text: str) -> str:
     return text[:i] + b + text[i + len(what) :]
 
 
+def punctuation_slips(rng: random.Random, text: str) -> str:
+    """What Tesseract does to the punctuation of an address line: a comma read as ";", a space inside a name as
+    "." or ":", a speck before the line or after it read as "." , "_" or a lone letter."""
+    what = rng.choice(("semicolon", "inner", "before", "after"))
+    if what == "semicolon" and ", " in text:
+        i = rng.choice([i for i in range(len(text)) if text.startswith(", ", i)])
+        return text[:i] + ";" + text[i + 1 :]
+    if what == "inner":
+        spaces = [i for i in range(1, len(text) - 1) if text[i] == " " and text[i - 1].isalpha()]
+        if spaces:
+            i = rng.choice(spaces)
+            return text[:i] + rng.choice((".", ":", ". ")) + text[i + 1 :]
+    if what == "before":
+        return rng.choice((".", "_ ", "'", ". ")) + text
+    return text + rng.choice((" .", ", .", " ị", " i"))
+
+
 def ocr_slips(rng: random.Random, name: str, count: int) -> str:
     for _ in range(count):
         name = _slip(rng, name)
@@ -137,7 +155,7 @@ def sample_addresses(seed: int, n_legacy: int, n_new: int, noise: float = 0.4) -
         parts += [_typed(rng, w, _WARD_TYPES, noise), _typed(rng, d, _DISTRICT_TYPES, noise)]
         parts.append(_typed(rng, p, _PROVINCE_TYPES, noise))
         issued = date(rng.randint(2005, 2025), rng.randint(1, 6), rng.randint(1, 28)) if rng.random() < 0.5 else None
-        out.append(_sample(parts, LEGACY, p, d, w, issued))
+        out.append(_sample(parts, LEGACY, p, d, w, issued, rng, noise))
     new = sorted(
         ((p, w) for p in m.provinces[MAP_2025].units for w in m.wards_2025[p.code].units), key=lambda t: t[1].code
     )
@@ -145,15 +163,25 @@ def sample_addresses(seed: int, n_legacy: int, n_new: int, noise: float = 0.4) -
         parts = [(s, s, 0) for s in [_street(rng)] if s]
         parts += [_typed(rng, w, _WARD_TYPES, noise), _typed(rng, p, _PROVINCE_TYPES, noise)]
         issued = date(2025, rng.randint(7, 12), rng.randint(1, 28)) if rng.random() < 0.5 else None
-        out.append(_sample(parts, MAP_2025, p, None, w, issued))
+        out.append(_sample(parts, MAP_2025, p, None, w, issued, rng, noise))
     return out
 
 
 def _sample(
-    parts: list[tuple[str, str, int]], which: str, p: Unit, d: Unit | None, w: Unit, issued: date | None
+    parts: list[tuple[str, str, int]],
+    which: str,
+    p: Unit,
+    d: Unit | None,
+    w: Unit,
+    issued: date | None,
+    rng: random.Random,
+    noise: float,
 ) -> SampleAddress:
+    text = ", ".join(r for _, r, _ in parts)
+    if rng.random() < noise / 2:
+        text = punctuation_slips(rng, text)
     return SampleAddress(
-        text=", ".join(r for _, r, _ in parts),
+        text=text,
         printed=", ".join(s for s, _, _ in parts),
         map=which,
         province=p,

@@ -13,7 +13,9 @@ reviewer, with the nearest wards of the province as suggestions.
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -29,15 +31,25 @@ MERGER = date(2025, 7, 1)
 _DATE_KEYS = ("issue_date", "registration_date")  # the paper's own date; a card carries none it prints
 
 # Type words before a unit's name, as printed and abbreviated, on the folded text (same length as printed).
-_WARD_TYPES = r"(?:phuong|xa|thi tran|dac khu)\b|p\.|p(?=\d)|x\.|tt(?:\.|\b)|f\.?(?=\d)"
-_DISTRICT_TYPES = r"(?:quan|huyen|thi xa|thanh pho)\b|q\.|q(?=\d)|h\.|tx(?:\.|\b)|tp(?:\.|\b)"
-_PROVINCE_TYPES = r"(?:tinh|thanh pho)\b|tp(?:\.|\b)|t\."
+# (OCR puts specks between the words of a type, "Thành: phố", and reads the dot of "P." as ":")
+_WARD_TYPES = r"(?:phuong|xa|thi\W{0,2}tran|dac\W{0,2}khu)\b|p[.:]|p(?=\d)|x[.:]|tt(?:[.:]|\b)|f\.?(?=\d)"
+_DISTRICT_TYPES = r"(?:quan|huyen|thi\W{0,2}xa|thanh\W{0,2}pho)\b|q[.:]|q(?=\d)|h[.:]|tx(?:[.:]|\b)|tp(?:[.:]|\b)"
+_PROVINCE_TYPES = r"(?:tinh|thanh\W{0,2}pho)\b|tp(?:[.:]|\b)|t[.:]"
 _TYPE = {
     "ward": re.compile(rf"^\s*(?:{_WARD_TYPES})\s*", re.IGNORECASE),
     "district": re.compile(rf"^\s*(?:{_DISTRICT_TYPES})\s*", re.IGNORECASE),
     "province": re.compile(rf"^\s*(?:{_PROVINCE_TYPES})\s*", re.IGNORECASE),
 }
 _ANY_TYPE = re.compile(rf"^\s*(?:{_WARD_TYPES}|{_DISTRICT_TYPES}|{_PROVINCE_TYPES})\s*", re.IGNORECASE)
+# a ward's type word at the end of what precedes its name (on the printed text: it keeps its marks)
+_ANY_TYPE_END = re.compile(r"(?:phường|xã|thị trấn|P\.|X\.|TT\.)\W*$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\D*\d+$")
+_SEPARATORS = re.compile(r"[,;]")
+# Where a part begins when OCR lost the commas: before a type word (on the folded text).
+_TYPE_START = re.compile(
+    r"\s(?=(?:phuong|xa|thi tran|quan|huyen|thi xa|thanh pho|tinh)\s|(?:p|q|h|x|tx|tp|tt|t)\.\s?\w)", re.IGNORECASE
+)
+_TRAILING_SPECK = re.compile(r"(?:\s+[^\W\d_])+$")  # "Quảng Nam ị": a lone letter after the name
 _HOUSE = re.compile(r"^\s*(?:số\s*)?\d+[\w/]*\s+\D", re.IGNORECASE)
 
 
@@ -65,6 +77,7 @@ class Reading:
     district_part: int | None = None
     suggestions: tuple[Unit, ...] = ()
     ward_outside: bool = False  # a ward is printed but is none of the province's
+    by_keys: bool = False  # found by the units' names in the letters alone (commas and spaces lost)
 
     @property
     def score(self) -> float:
@@ -105,23 +118,26 @@ def _allowed(k: str) -> int:
     return 0 if len(k) < 4 else 1 if len(k) < 7 else 2 if len(k) < 12 else 3
 
 
-def _slipped(k: str, level: Level) -> Unit | None:
+def _slipped(k: str, marked: str, level: Level) -> Unit | None:
     """The one unit whose name is within the slips forgiven of `k` (OCR's "rn" for "m" undone first), and
     clearly nearer than any other name."""
     k = k.replace("rn", "m")
     if k in level.by_key:
         return level.by_key[k][0]
-    found = process.extract(k, list(level.by_key), scorer=Levenshtein.distance, limit=2)
-    if not found:
+    found = process.extract(k, list(level.by_key), scorer=Levenshtein.distance, limit=4)
+    if not found or found[0][1] > _allowed(k):
         return None
-    best, dist, _ = found[0]
-    second = found[1][1] if len(found) > 1 else 99
-    if dist <= _allowed(k) and second > dist:
-        return level.by_key[best][0]
-    return None
+    tied = [name for name, dist, _ in found if dist == found[0][1]]
+    if len(tied) == 1:
+        return level.by_key[tied[0]][0]
+    # as near in letters: the one whose marks are nearer, when clearly so ("Nghĩa Lạe": Lạc, not Lâm)
+    scored = sorted(((fuzz.ratio(marked, u.marked), u) for t in tied for u in level.by_key[t][:1]), key=lambda x: -x[0])
+    return scored[0][1] if scored[0][0] - scored[1][0] >= 5 else None
 
 
 def _match(part: str, level: Level, what: str, names: set[str], *, fuzzy: bool = True) -> Match | None:
+    if what == "ward" and _TYPE["district"].match(fold(part)):
+        return None  # "TP. Việt Trì", "huyện Nam Đàn": a district or a city, never a ward
     prefix, name = _split_type(part, what)
     if prefix:  # "Phương Tiến" is a name, not "phường Tiến": the whole part first when it is a name
         whole = level.by_key.get(key(part))
@@ -161,14 +177,40 @@ def _match_name(prefix: str, name: str, level: Level, names: set[str], *, fuzzy:
         typed = [u for u in same if kind and fold(u.kind)[:1] == kind] or same
         best = max(typed, key=lambda u: fuzz.ratio(u.marked, marked))
         return Match(best, "marks", len(prefix), valid)
-    if not fuzzy or valid or any(c.isdigit() for c in k):
-        return None  # a real name of another unit, or a number: never respelt
-    unit = _slipped(k, level)
+    if not fuzzy or valid or _NUMBERED.match(k):
+        return None  # a real name of another unit, or a numbered one ("Phường 5"): never respelt
+    unit = _slipped(k, marked, level)
     return Match(unit, "fuzzy", len(prefix), False) if unit is not None else None
 
 
+def _unspecked(part: str) -> str:
+    """The part without what OCR read in the specks around it: marks and signs before and after its words
+    ("ˆ. Xã Sông Lô :" -> "Xã Sông Lô"); dots inside stay ("P.5")."""
+    a, b = 0, len(part)
+    while a < b and not _wordy(part[a]):
+        a += 1
+    while b > a and not _wordy(part[b - 1]):
+        b -= 1
+    return part[a:b]
+
+
+def _wordy(ch: str) -> bool:
+    return ch.isalnum() and unicodedata.category(ch) != "Lm"  # "ˆ" is a modifier letter, a speck here
+
+
 def _parts(address: str) -> tuple[str, ...]:
-    return tuple(p for p in (s.strip() for s in address.split(",")) if p)
+    """The address's parts between commas (OCR reads some as ";"), without the specks OCR reads around them
+    (".Xã Yên Thái", "Quảng Nam ị", a last part "."); dots inside a part stay ("P.5", "TP.HCM")."""
+    pieces = _SEPARATORS.split(address)
+    if len(pieces) < 2:  # no comma read: cut before the type words ("… xã Huy Giáp tỉnh Cao Bằng")
+        folded = fold(address)
+        cuts = [0, *(m.end() for m in _TYPE_START.finditer(folded)), len(address)]
+        pieces = [address[a:b] for a, b in itertools.pairwise(cuts)]
+    parts = [_unspecked(p) for p in pieces]
+    parts = [p for p in parts if any(c.isalnum() for c in p)]
+    if parts:
+        parts[-1] = _TRAILING_SPECK.sub("", parts[-1])
+    return tuple(parts)
 
 
 def _read(address: str, m: AdminMap, which: str) -> Reading | None:
@@ -176,6 +218,14 @@ def _read(address: str, m: AdminMap, which: str) -> Reading | None:
     if not parts:
         return None
     province = _match(parts[-1], m.provinces[which], "province", m.names[("any", "province")])
+    words = parts[-1].split()
+    for n in range(len(words) - 1, 0, -1) if province is None else ():
+        # specks after the province read as words ("tỉnh Cao Bằng bể", "tỉnh Phú Thọ GÀ VấY D0 …"): the
+        # longest run of words from the start that is a province
+        province = _match(" ".join(words[:n]), m.provinces[which], "province", m.names[("any", "province")])
+        if province is not None:
+            parts = (*parts[:-1], " ".join(words[:n]))
+            break
     if province is None:
         return None
     rest = list(range(len(parts) - 1))
@@ -239,6 +289,61 @@ def _read(address: str, m: AdminMap, which: str) -> Reading | None:
     return Reading(which, province, district, ward, street, parts, ward_part, district_part, suggestions, outside)
 
 
+def _letters(address: str) -> tuple[str, list[int]]:
+    """The folded letters and digits of the address, and where each is in the address."""
+    out, where = [], []
+    for i, ch in enumerate(unicodedata.normalize("NFC", address)):
+        f = fold(ch)
+        if f.isalnum():
+            out.append(f)
+            where.append(i)
+    return "".join(out), where
+
+
+def _rightmost(letters: str, end: int, level: Level) -> tuple[Unit, int] | None:
+    """The unit of `level` whose name ends nearest `end` in `letters` (the longest there), and where it starts."""
+    best: tuple[int, int, Unit] | None = None
+    for k, units in level.by_key.items():
+        if len(k) < 4:
+            continue
+        at = letters.rfind(k, 0, end)
+        if at < 0:
+            continue
+        cand = (at + len(k), len(k), units[0])
+        if best is None or cand[:2] > best[:2]:
+            best = cand
+    return (best[2], best[0] - best[1]) if best else None
+
+
+def _read_keys(address: str, m: AdminMap, which: str) -> Reading | None:
+    """The units found by their names in the address's letters alone, right to left, as OCR gives an address
+    whose commas and spaces it lost ("XãTuân Chính H.Vĩnh Tường, TỉnhVĩnhPhúc"). Exact names only."""
+    letters, where = _letters(address)
+    found = _rightmost(letters, len(letters), m.provinces[which])
+    if found is None:
+        return None
+    province, end = found
+    district: Match | None = None
+    if which == LEGACY:
+        d = _rightmost(letters, end, m.districts[province.code])
+        if d is not None:
+            district, end = Match(d[0], "marks", 0, True), d[1]
+        wards = (
+            m.legacy_wards.get((province.code, district.unit.code), Level())
+            if district
+            else m.legacy_province_wards.get(province.code, Level())
+        )
+    else:
+        wards = m.wards_2025.get(province.code, Level())
+    w = _rightmost(letters, end, wards)
+    ward = Match(w[0], "marks", 0, True) if w else None
+    if ward is not None and which == LEGACY and district is None:
+        district = Match(m.district_of[ward.unit.code], "inferred", 0, True)
+    street = address[: where[w[1]]] if w else ""
+    street = _unspecked(_ANY_TYPE_END.sub("", street))
+    return Reading(which, Match(province, "marks", 0, True), district, ward, street, (), by_keys=True)
+
+
 def _choose(readings: list[Reading], issued: date | None) -> Reading | None:
     if not readings:
         return None
@@ -251,7 +356,10 @@ def _choose(readings: list[Reading], issued: date | None) -> Reading | None:
     new, old = by_map.get(MAP_2025), by_map.get(LEGACY)
     if new is None or old is None:
         return new or old
-    if old.district_part is not None and old.district is not None and old.ward is not None:
+    printed_district = old.district_part is not None or (
+        old.by_keys and old.district and old.district.how != "inferred"
+    )
+    if printed_district and old.district is not None and old.ward is not None:
         return old  # a district is printed: the legacy map (there are no districts since 1 July 2025)
     if old.score > new.score + 0.05:
         return old
@@ -266,6 +374,8 @@ def _choose(readings: list[Reading], issued: date | None) -> Reading | None:
 
 
 def _respelt(reading: Reading) -> str:
+    if reading.by_keys:
+        return ""  # read without the parts: nothing to respell in place
     parts = list(reading.parts)
     changed = False
     for match, index in (
@@ -343,6 +453,10 @@ def read_address(address: str, issued: date | None = None) -> AddressReading:
     m = admin_map()
     readings = [r for r in (_read(address, m, MAP_2025), _read(address, m, LEGACY)) if r is not None]
     reading = _choose(readings, issued)
+    if reading is None or reading.ward is None:  # commas or spaces lost: the names in the letters alone
+        by_keys = [r for r in (_read_keys(address, m, MAP_2025), _read_keys(address, m, LEGACY)) if r is not None]
+        found = _choose([r for r in by_keys if r.ward is not None], issued)
+        reading = found or reading
     if reading is None:
         return AddressReading(value=address, units=None)
     units = _units(reading, m)
