@@ -20,7 +20,6 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.classify import TextClassifier
-from pipeline.extract.address import with_units
 from pipeline.extract.fields import Segment, find_labels, segments
 from pipeline.extract.resolve import extract_fields
 from pipeline.extract.text import fold
@@ -208,6 +207,8 @@ def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTy
         doc_pages = [page_by_number[n] for n in group]
         fields = extract_fields(spec, doc_pages) if spec.fields else {}
         if any(f.kind == "address" and f.key in fields for f in spec.fields):
+            from pipeline.extract.address import with_units  # the map's reader: imported when first needed
+
             kinds = {f.key: f.kind for f in spec.fields}
             fields = with_units(fields, kinds, {f.key: f.review_below for f in spec.fields})
         type_confidence = round(float(np.clip(confidence, 0, 1)), 3)

@@ -14,10 +14,7 @@ The map is read once per process, when an address is first parsed (about 0.1 s),
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
-import sqlite3
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -129,6 +126,8 @@ class AdminMap:
 
 
 def _dataset_dir() -> Path:
+    import importlib.util
+
     # find_spec locates the package without running it (its __init__ imports shapely and geopy).
     spec = importlib.util.find_spec("vietnamadminunits")
     if spec is None or not spec.submodule_search_locations:
@@ -137,6 +136,8 @@ def _dataset_dir() -> Path:
 
 
 def _aliases(raw: str | None) -> tuple[str, ...]:
+    import json
+
     return tuple(json.loads(raw)) if raw else ()
 
 
@@ -147,6 +148,9 @@ def _province_unit(name: str, short: str, code: str, dkey: str) -> Unit:
 @cache
 def admin_map() -> AdminMap:
     """The two maps, read once per process from the dataset."""
+    import json  # here, not at import: a process that reads no address pays nothing
+    import sqlite3
+
     data = _dataset_dir()
     provinces: dict[str, Level] = {LEGACY: Level(), MAP_2025: Level()}
     districts: dict[str, Level] = defaultdict(Level)
@@ -230,6 +234,8 @@ def admin_map() -> AdminMap:
 def card_province_codes() -> frozenset[str]:
     """The three-digit province codes a citizen's card number starts with: the 63 legacy provinces' codes
     (the 34 of 2025 kept theirs). Read alone, without the whole map (a card is read before its address)."""
+    import sqlite3
+
     with sqlite3.connect(f"file:{_dataset_dir() / 'dataset.db'}?mode=ro", uri=True) as db:
         rows = db.execute("SELECT DISTINCT provinceCode FROM admin_units_legacy").fetchall()
     return frozenset(f"{int(code):03d}" for (code,) in rows)
