@@ -25,6 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.extract.admin_map import LEGACY, MAP_2025, AdminMap, Level, Unit, admin_map, key, marked_key
 from pipeline.extract.text import fold
+from schemas.doctypes import DocTypeSpec
 from schemas.record import AddressUnits, Field
 
 MERGER = date(2025, 7, 1)
@@ -492,6 +493,14 @@ def with_units(
             update["suggestion"] = reading.suggestion
         out[k] = f.model_copy(update=update)
     return out
+
+
+def document_units(spec: DocTypeSpec, fields: Mapping[str, Field]) -> dict[str, Field]:
+    """`with_units` for a document of type `spec`: its address fields read as units."""
+    if not any(f.kind == "address" and f.key in fields for f in spec.fields):
+        return dict(fields)
+    kinds = {f.key: f.kind for f in spec.fields}
+    return with_units(fields, kinds, {f.key: f.review_below for f in spec.fields})
 
 
 def _iso(value: str) -> date | None:

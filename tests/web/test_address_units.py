@@ -40,3 +40,22 @@ def test_pages_show_todays_unit_beside_an_old_address(app: FastAPI, client: Test
         assert "phường Vĩnh Ninh" in html  # the address as printed stays
     for path in ("/dossiers/HS-DIA-CHI-MOI", "/review/HS-DIA-CHI-MOI"):
         assert "Nay thuộc" not in _page(client, path), path
+
+
+def test_a_reviewers_address_is_read_as_units_too(app: FastAPI, client: TestClient, staff: Staff) -> None:
+    records = app.state.web.records
+    records.create_dossier("HS-SUA-DIA-CHI")
+    records.set_documents("HS-SUA-DIA-CHI", [_card(NEW)])
+    records.set_status("HS-SUA-DIA-CHI", DossierStatus.needs_review)
+    fix = {"target": "field", "document": 0, "key": "place_of_residence",
+           "value": "Kiệt 3 Lê Lợi, phường Phú Hội, thành phố Huế, tỉnh Thừa Thiên Huế"}  # fmt: skip
+
+    r = client.post("/api/dossiers/HS-SUA-DIA-CHI/corrections", headers=staff.reviewer, json=fix)
+
+    assert r.status_code == 201, r.text
+    field = r.json()["documents"][0]["fields"]["place_of_residence"]
+    assert field["value"] == fix["value"] and field["confidence"] == 1.0
+    assert field["units"]["printed_map"] == "legacy" and field["units"]["ward"] == "Phường Phú Hội"
+    assert field["units"]["current"]["ward"] == "Phường Thuận Hóa"
+    assert client.post("/login", data={"username": "reviewer", "password": PASSWORD}).status_code in (200, 303)
+    assert "Nay thuộc: Phường Thuận Hóa, Thành phố Huế" in _page(client, "/dossiers/HS-SUA-DIA-CHI")

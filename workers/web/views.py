@@ -179,7 +179,7 @@ def _doc_view(lang: str, index: int, doc: Document, fixed: set[tuple[int, str]],
                 low=bool(got and got.confidence < f.review_below),
                 missing=got is None,
                 corrected=(index, f.key) in fixed,
-                today=today_unit(got) if (index, f.key) not in fixed else "",
+                today=today_unit(got),
             )
         )
     for key, got in doc.fields.items():  # a field the type does not name (should not happen): still shown
