@@ -165,6 +165,22 @@ def _ocr_read(samples: list[SampleAddress], seed: int) -> list[str]:
     return out
 
 
+def _misplaced(samples: list[SampleAddress]) -> list[str]:
+    """Each 2025 address with its province swapped for the next one's, when that province has no ward of the
+    same name (on either map)."""
+    m = admin_map()
+    out = []
+    for s, other in zip(samples, samples[1:] + samples[:1], strict=True):
+        p = other.province
+        names = {u.key for u in m.wards_2025[p.code].units}
+        legacy = [lp for lp in m.provinces[LEGACY].units if lp.short == p.short]
+        if legacy:
+            names |= {u.key for u in m.legacy_province_wards[legacy[0].code].units}
+        if p.code != s.province.code and s.ward.key not in names:
+            out.append(f"{s.ward.name}, {p.name}")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="60 addresses, to check the script works")
@@ -249,6 +265,15 @@ def main() -> None:
     print_table(
         "every unit name slipped (not a target)", ["split", "n", "ward and province right", "marked"], hard_rows
     )
+    # wards put in a province that has none of that name (a clerk's or the paper's slip): each must be marked
+    wrong = _misplaced(sample_addresses(SEED + 3, 0, 200, noise=0.0))
+    wrong_read = [read_address(text) for text in wrong]
+    wrong_marked = sum(r.review and bool(r.suggestion) for r in wrong_read)
+    print(f"ward of another province: {wrong_marked}/{len(wrong)} marked for review with suggestions")
+    if args.show_misses:
+        for text, r in zip(wrong, wrong_read, strict=True):
+            if not (r.review and r.suggestion):
+                print(f"UNMARKED {text!r} ->", json.dumps(r.units, ensure_ascii=False))
     ocr_ok: dict[str, float] = {}
     ocr_respelt = 0
     if args.ocr:
@@ -292,6 +317,9 @@ def main() -> None:
     v.add("conversion to today's units", conv_ok == conv_n, f"{conv_ok}/{conv_n} as the dataset's table")
     v.add("no respelling of a valid unit", respelt_clean == 0 and respelt_valid == 0 and ocr_respelt == 0,
           f"{respelt_clean} printed right changed, {respelt_valid + ocr_respelt} valid names respelt")  # fmt: skip
+    v.add(
+        "a ward of another province marked", wrong_marked == len(wrong), f"{wrong_marked}/{len(wrong)} with suggestions"
+    )
     v.add("map not read at start-up", untouched, "importing workers.cli and the stages reads no dataset")
     v.summary()
 

@@ -47,8 +47,9 @@ _ANY_TYPE_END = re.compile(r"(?:phường|xã|thị trấn|P\.|X\.|TT\.)\W*$", r
 _NUMBERED = re.compile(r"^\D*\d+$")
 _SEPARATORS = re.compile(r"[,;]")
 # Where a part begins when OCR lost the commas: before a type word (on the folded text).
+# (on the printed text, marks and all: "Xá" in "Điền Xá" is a name, "xã" a type word)
 _TYPE_START = re.compile(
-    r"\s(?=(?:phuong|xa|thi tran|quan|huyen|thi xa|thanh pho|tinh)\s|(?:p|q|h|x|tx|tp|tt|t)\.\s?\w)", re.IGNORECASE
+    r"\s(?=(?:phường|xã|thị trấn|quận|huyện|thị xã|thành phố|tỉnh)\s|(?:p|q|h|x|tx|tp|tt|t)\.\s?\w)", re.IGNORECASE
 )
 _TRAILING_SPECK = re.compile(r"(?:\s+[^\W\d_])+$")  # "Quảng Nam ị": a lone letter after the name
 _HOUSE = re.compile(r"^\s*(?:số\s*)?\d+[\w/]*\s+\D", re.IGNORECASE)
@@ -204,8 +205,7 @@ def _parts(address: str) -> tuple[str, ...]:
     (".Xã Yên Thái", "Quảng Nam ị", a last part "."); dots inside a part stay ("P.5", "TP.HCM")."""
     pieces = _SEPARATORS.split(address)
     if len(pieces) < 2:  # no comma read: cut before the type words ("… xã Huy Giáp tỉnh Cao Bằng")
-        folded = fold(address)
-        cuts = [0, *(m.end() for m in _TYPE_START.finditer(folded)), len(address)]
+        cuts = [0, *(m.end() for m in _TYPE_START.finditer(address)), len(address)]
         pieces = [address[a:b] for a, b in itertools.pairwise(cuts)]
     parts = [_unspecked(p) for p in pieces]
     parts = [p for p in parts if any(c.isalnum() for c in p)]
@@ -301,13 +301,22 @@ def _letters(address: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def _rightmost(letters: str, end: int, level: Level) -> tuple[Unit, int] | None:
-    """The unit of `level` whose name ends nearest `end` in `letters` (the longest there), and where it starts."""
+_TYPE_KEYS = ("phuong", "xa", "thitran", "dackhu", "quan", "huyen", "thixa", "thanhpho", "tinh",
+              "p", "x", "tt", "q", "h", "tx", "tp", "t")  # fmt: skip
+_NEXT_TYPE_KEYS = ("quan", "huyen", "thixa", "thanhpho", "tinh", "q", "h", "tx", "tp")  # what may follow a ward
+
+
+def _rightmost(address: str, letters: str, where: list[int], end: int, level: Level) -> tuple[Unit, int] | None:
+    """The unit of `level` whose name ends nearest `end` in `letters` (the longest there), and where it
+    starts. A name counts only where it is a whole name: after a space, a sign or a type word ("XãTuân Chính")
+    and before one (or the end), not inside a longer word ("Đông" in "ĐôngHòa")."""
     best: tuple[int, int, Unit] | None = None
     for k, units in level.by_key.items():
         if len(k) < 4:
             continue
         at = letters.rfind(k, 0, end)
+        while at >= 0 and not _whole(address, letters, where, at, at + len(k)):
+            at = letters.rfind(k, 0, at + len(k) - 1)
         if at < 0:
             continue
         cand = (at + len(k), len(k), units[0])
@@ -316,17 +325,29 @@ def _rightmost(letters: str, end: int, level: Level) -> tuple[Unit, int] | None:
     return (best[2], best[0] - best[1]) if best else None
 
 
+def _whole(address: str, letters: str, where: list[int], start: int, end: int) -> bool:
+    before = start == 0 or not address[where[start] - 1].isalnum() or letters[:start].endswith(_TYPE_KEYS)
+    after = (
+        end == len(letters)
+        or where[end - 1] + 1 >= len(address)
+        or not address[where[end - 1] + 1].isalnum()
+        or letters[end:].startswith(_NEXT_TYPE_KEYS)
+    )
+    return before and after
+
+
 def _read_keys(address: str, m: AdminMap, which: str) -> Reading | None:
     """The units found by their names in the address's letters alone, right to left, as OCR gives an address
     whose commas and spaces it lost ("XãTuân Chính H.Vĩnh Tường, TỉnhVĩnhPhúc"). Exact names only."""
+    address = unicodedata.normalize("NFC", address)
     letters, where = _letters(address)
-    found = _rightmost(letters, len(letters), m.provinces[which])
+    found = _rightmost(address, letters, where, len(letters), m.provinces[which])
     if found is None:
         return None
     province, end = found
     district: Match | None = None
     if which == LEGACY:
-        d = _rightmost(letters, end, m.districts[province.code])
+        d = _rightmost(address, letters, where, end, m.districts[province.code])
         if d is not None:
             district, end = Match(d[0], "marks", 0, True), d[1]
         wards = (
@@ -336,7 +357,7 @@ def _read_keys(address: str, m: AdminMap, which: str) -> Reading | None:
         )
     else:
         wards = m.wards_2025.get(province.code, Level())
-    w = _rightmost(letters, end, wards)
+    w = _rightmost(address, letters, where, end, wards)
     ward = Match(w[0], "marks", 0, True) if w else None
     if ward is not None and which == LEGACY and district is None:
         district = Match(m.district_of[ward.unit.code], "inferred", 0, True)
@@ -454,7 +475,8 @@ def read_address(address: str, issued: date | None = None) -> AddressReading:
     m = admin_map()
     readings = [r for r in (_read(address, m, MAP_2025), _read(address, m, LEGACY)) if r is not None]
     reading = _choose(readings, issued)
-    if reading is None or reading.ward is None:  # commas or spaces lost: the names in the letters alone
+    if reading is None or (reading.ward is None and not reading.ward_outside):
+        # commas or spaces lost: the names in the letters alone
         by_keys = [r for r in (_read_keys(address, m, MAP_2025), _read_keys(address, m, LEGACY)) if r is not None]
         found = _choose([r for r in by_keys if r.ward is not None], issued)
         reading = found or reading
