@@ -42,7 +42,7 @@ from schemas.corrections import (  # STATUS and TARGETS for callers
     Correction,
 )
 from schemas.doctypes import DocTypeCatalog, DocTypeSpec, load_catalog
-from schemas.record import Document, Dossier, Field, Page, Word
+from schemas.record import AddressUnits, Document, Dossier, Field, Page, Word
 
 _HUMAN_CONF = 100.0  # a word a reviewer typed is as sure as a word gets
 
@@ -178,7 +178,19 @@ def _spec(catalog: DocTypeCatalog, key: str) -> DocTypeSpec | None:
 
 
 def _fields(spec: DocTypeSpec, pages: Sequence[Page]) -> dict[str, Field]:
-    return extract_fields(spec, pages) if spec.fields else {}
+    from pipeline.extract.address import document_units  # imported by the dossier stage, not at start-up
+
+    return document_units(spec, extract_fields(spec, pages)) if spec.fields else {}
+
+
+def _address_units(spec: DocTypeSpec, key: str, value: str) -> AddressUnits | None:
+    """A reviewer's address read as units too (today's ward beside it, search by ward names)."""
+    if not any(f.key == key and f.kind == "address" for f in spec.fields):
+        return None
+    from pipeline.extract.address import read_address
+
+    units = read_address(value).units
+    return AddressUnits.model_validate(units) if units is not None else None
 
 
 def apply_documents(
@@ -257,6 +269,7 @@ def apply_documents(
                 confidence=1.0,
                 page=prev.page if prev else None,
                 box=list(prev.box) if prev and prev.box else None,
+                units=_address_units(spec, r.key, r.new),
             )
         docs[i] = docs[i].model_copy(update={"fields": fields})
         touched[i] = True

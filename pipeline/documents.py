@@ -184,6 +184,8 @@ def split(pages: Sequence[Page], classes: Sequence[PageClass], catalog: DocTypeC
 
 
 def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTypeCatalog) -> list[Document]:
+    from pipeline.extract.address import document_units  # imported by the dossier stage, not at start-up
+
     classes = classify_pages(pages, model, catalog)
     by_number = {c.number: c for c in classes}
     page_by_number = {p.number: p for p in pages}
@@ -205,7 +207,7 @@ def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTy
             confidence = probs[doc_type]
         spec = catalog.get(doc_type)
         doc_pages = [page_by_number[n] for n in group]
-        fields = extract_fields(spec, doc_pages) if spec.fields else {}
+        fields = document_units(spec, extract_fields(spec, doc_pages)) if spec.fields else {}
         type_confidence = round(float(np.clip(confidence, 0, 1)), 3)
         documents.append(
             Document(

@@ -128,6 +128,10 @@ class MissingExtra(ConfigError):
     advice = "Install the extra named (pip install 'hoso[EXTRA]'), or use an image that has it."
 
 
+class AdminUnitsMissing(ConfigError):
+    advice = "Install hoso again (pip install hoso): the administrative-units dataset (vietnamadminunits) is missing."
+
+
 class WatchFolderMissing(ConfigError):
     advice = "Create the folder, or give `hoso watch` the path of the folder the scanners save to."
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import Field as PydField
@@ -76,12 +76,37 @@ class Page(_Frozen):
         return nfc(v)
 
 
+class CurrentUnits(_Frozen):
+    """Today's (2025 map) ward and province of an address, with their official codes."""
+
+    ward: str | None = None
+    province: str | None = None
+    codes: dict[str, str | None] = PydField(default_factory=dict)  # {"ward", "province"}
+    also: list[str] = PydField(default_factory=list)  # other new wards an old ward was split between
+
+
+class AddressUnits(_Frozen):
+    """An address field's units on the map it was printed on ("2025" or "legacy", districts on the legacy map
+    only), their codes, and today's units (`current`). `suggestions`: the province's wards nearest a ward that
+    is not in it."""
+
+    printed_map: Literal["2025", "legacy"]
+    street: str | None = None
+    ward: str | None = None
+    district: str | None = None
+    province: str | None = None
+    codes: dict[str, str | None] = PydField(default_factory=dict)  # {"ward", "district", "province"}
+    current: CurrentUnits = PydField(default_factory=CurrentUnits)
+    suggestions: list[str] = PydField(default_factory=list)
+
+
 class Field(_Frozen):
     value: str
     confidence: float = PydField(ge=0, le=1)
     page: int | None = None
     box: Box | None = None
     suggestion: str | None = None  # another paper of the dossier reads this person's value so: for the reviewer
+    units: AddressUnits | None = None  # an address's administrative units, printed and today's
 
 
 class Document(_Frozen):

@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from pipeline.extract.admin_map import LEGACY, MAP_2025, Unit, admin_map
+
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
@@ -90,68 +92,84 @@ class Locality:
         return bool(self.streets)
 
 
+def _today(code: str) -> Unit:
+    """The 2025 province (or city) that the legacy province of card code `code` is part of."""
+    m = admin_map()
+    legacy = next(u for u in m.provinces[LEGACY].units if f"{int(u.code):03d}" == code)
+    new_ward, _ = m.conversion[m.legacy_province_wards[legacy.code].units[0].code]
+    return m.province_of_ward[(MAP_2025, new_ward)]
+
+
+def _province(code: str) -> str:
+    """That province as written in an address ("thành phố Huế", "tỉnh Nghệ An"), from the dataset."""
+    province = _today(code)
+    return f"{province.kind.lower()} {province.short}"
+
+
+def _wards(code: str, *names: str) -> tuple[str, ...]:
+    """Wards and communes of today's map, named and typed as the dataset has them ("phường Thuận Hóa"); a
+    name that is not one of the province's is a mistake in the generator and stops it (KeyError)."""
+    by_name = {u.short: u for u in admin_map().wards_2025[_today(code).code].units}
+    return tuple(f"{by_name[n].kind.lower()} {by_name[n].short}" for n in names)
+
+
 LOCALITIES: tuple[Locality, ...] = (
-    Locality("046", "thành phố Huế", "Huế", "Thừa Thiên Huế", "THỪA THIÊN HUẾ",
-             ("phường Phú Hội", "phường Phú Nhuận", "phường Vĩnh Ninh", "phường Thuận Hóa", "phường Đông Ba",
-              "phường Kim Long", "phường An Cựu", "phường Thủy Xuân", "phường Hương An", "phường Phú Xuân"),
+    Locality("046", _province("046"), "Huế", "Thừa Thiên Huế", "THỪA THIÊN HUẾ",
+             _wards("046", "Vỹ Dạ", "Thuận An", "Mỹ Thượng", "Thuận Hóa", "Hóa Châu", "Kim Long", "An Cựu",
+                    "Thủy Xuân", "Hương An", "Phú Xuân"),
              ("Lê Lợi", "Hùng Vương", "Trần Hưng Đạo", "Nguyễn Huệ", "Hai Bà Trưng", "Điện Biên Phủ",
               "Phan Đình Phùng", "Lý Thường Kiệt", "Bà Triệu", "Nguyễn Trãi"),
              "Bệnh viện Trung ương Huế", ("THPT Quốc Học", "THPT Hai Bà Trưng", "THPT Nguyễn Huệ",
                                           "THPT Gia Hội", "THPT Cao Thắng"), 57),
-    Locality("001", "thành phố Hà Nội", "Hà Nội", "Hà Nội", "HÀ NỘI",
-             ("phường Hoàn Kiếm", "phường Ba Đình", "phường Ngọc Hà", "phường Cầu Giấy", "phường Đống Đa",
-              "phường Hai Bà Trưng", "phường Tây Hồ", "phường Láng", "phường Kim Liên", "phường Thanh Xuân"),
+    Locality("001", _province("001"), "Hà Nội", "Hà Nội", "HÀ NỘI",
+             _wards("001", "Hoàn Kiếm", "Ba Đình", "Ngọc Hà", "Cầu Giấy", "Đống Đa", "Hai Bà Trưng", "Tây Hồ",
+                    "Láng", "Kim Liên", "Thanh Xuân"),
              ("Kim Mã", "Láng Hạ", "Nguyễn Trãi", "Tràng Thi", "Hàng Bài", "Giảng Võ", "Xuân Thủy",
               "Trần Duy Hưng", "Nguyễn Chí Thanh", "Đội Cấn"),
              "Bệnh viện Phụ sản Hà Nội", ("THPT Chu Văn An", "THPT Kim Liên", "THPT Việt Đức",
                                          "THPT Phan Đình Phùng", "THPT Trần Phú"), 26),
-    Locality("079", "Thành phố Hồ Chí Minh", "TP. Hồ Chí Minh", "TP. Hồ Chí Minh", "THÀNH PHỐ HỒ CHÍ MINH",
-             ("phường Bến Thành", "phường Sài Gòn", "phường Tân Định", "phường Bàn Cờ", "phường Xuân Hòa",
-              "phường Phú Nhuận", "phường Gia Định", "phường Bình Thạnh", "phường Chợ Lớn",
-              "phường Tân Sơn Nhất"),
+    Locality("079", _province("079"), "TP. Hồ Chí Minh", "TP. Hồ Chí Minh", "THÀNH PHỐ HỒ CHÍ MINH",
+             _wards("079", "Bến Thành", "Sài Gòn", "Tân Định", "Bàn Cờ", "Xuân Hòa", "Phú Nhuận", "Gia Định",
+                    "Bình Thạnh", "Chợ Lớn", "Tân Sơn Nhất"),
              ("Lê Lợi", "Nguyễn Thị Minh Khai", "Cách Mạng Tháng Tám", "Võ Văn Tần", "Điện Biên Phủ",
               "Nguyễn Văn Trỗi", "Phan Xích Long", "Nguyễn Đình Chiểu"),
              "Bệnh viện Từ Dũ", ("THPT Lê Hồng Phong", "THPT Nguyễn Thị Minh Khai", "THPT Gia Định",
                                  "THPT Bùi Thị Xuân", "THPT Marie Curie"), 29),
-    Locality("048", "thành phố Đà Nẵng", "Đà Nẵng", "Đà Nẵng", "ĐÀ NẴNG",
-             ("phường Hải Châu", "phường Thanh Khê", "phường Sơn Trà", "phường Ngũ Hành Sơn",
-              "phường Hòa Cường", "phường An Hải", "phường Cẩm Lệ", "phường Liên Chiểu"),
+    Locality("048", _province("048"), "Đà Nẵng", "Đà Nẵng", "ĐÀ NẴNG",
+             _wards("048", "Hải Châu", "Thanh Khê", "Sơn Trà", "Ngũ Hành Sơn", "Hòa Cường", "An Hải", "Cẩm Lệ",
+                    "Liên Chiểu"),
              ("Bạch Đằng", "Trần Phú", "Nguyễn Văn Linh", "Lê Duẩn", "Hàm Nghi", "Ông Ích Khiêm"),
              "Bệnh viện Phụ sản - Nhi Đà Nẵng", ("THPT Phan Châu Trinh", "THPT Trần Phú",
                                                 "THPT Hoàng Hoa Thám", "THPT Nguyễn Hiền"), 17),
-    Locality("031", "thành phố Hải Phòng", "Hải Phòng", "Hải Phòng", "HẢI PHÒNG",
-             ("phường Hồng Bàng", "phường Lê Chân", "phường Ngô Quyền", "phường Hải An", "phường Kiến An",
-              "phường Gia Viên"),
+    Locality("031", _province("031"), "Hải Phòng", "Hải Phòng", "HẢI PHÒNG",
+             _wards("031", "Hồng Bàng", "Lê Chân", "Ngô Quyền", "Hải An", "Kiến An", "Gia Viên"),
              ("Lạch Tray", "Điện Biên Phủ", "Trần Phú", "Lê Lợi", "Tô Hiệu", "Lê Thánh Tông"),
              "Bệnh viện Phụ sản Hải Phòng", ("THPT Trần Phú", "THPT Ngô Quyền", "THPT Lê Quý Đôn"), 31),
-    Locality("092", "thành phố Cần Thơ", "Cần Thơ", "Cần Thơ", "CẦN THƠ",
-             ("phường Ninh Kiều", "phường Cái Khế", "phường Tân An", "phường An Bình", "phường Hưng Phú"),
+    Locality("092", _province("092"), "Cần Thơ", "Cần Thơ", "CẦN THƠ",
+             _wards("092", "Ninh Kiều", "Cái Khế", "Tân An", "An Bình", "Hưng Phú"),
              ("30 Tháng 4", "Trần Hưng Đạo", "Nguyễn Văn Cừ", "Mậu Thân", "Hòa Bình"),
              "Bệnh viện Phụ sản thành phố Cần Thơ", ("THPT Châu Văn Liêm", "THPT Lý Tự Trọng",
                                                     "THPT Nguyễn Việt Hồng"), 15),
-    Locality("040", "tỉnh Nghệ An", "Nghệ An", "Nghệ An", "NGHỆ AN",
-             ("xã Nghi Lộc", "xã Diễn Châu", "xã Hưng Nguyên", "xã Yên Thành", "xã Đô Lương",
-              "xã Quỳnh Lưu", "xã Nam Đàn", "xã Thanh Chương"),
+    Locality("040", _province("040"), "Nghệ An", "Nghệ An", "NGHỆ AN",
+             _wards("040", "Nghi Lộc", "Diễn Châu", "Hưng Nguyên", "Yên Thành", "Đô Lương", "Quỳnh Lưu",
+                    "Nam Đàn", "Cát Ngạn"),
              (), "Bệnh viện Sản Nhi Nghệ An", ("THPT Nghi Lộc 1", "THPT Diễn Châu 2", "THPT Nam Đàn 1",
                                                "THPT Đô Lương 1"), 40),
-    Locality("038", "tỉnh Thanh Hóa", "Thanh Hóa", "Thanh Hóa", "THANH HÓA",
-             ("xã Hoằng Hóa", "xã Quảng Yên", "xã Thọ Xuân", "xã Nông Cống", "xã Hà Trung", "xã Hậu Lộc"),
+    Locality("038", _province("038"), "Thanh Hóa", "Thanh Hóa", "THANH HÓA",
+             _wards("038", "Hoằng Hóa", "Quảng Yên", "Thọ Xuân", "Nông Cống", "Hà Trung", "Hậu Lộc"),
              (), "Bệnh viện Phụ sản Thanh Hóa", ("THPT Hoằng Hóa 4", "THPT Lam Sơn", "THPT Hậu Lộc 1",
                                                 "THPT Nông Cống 1"), 56),
-    Locality("089", "tỉnh An Giang", "An Giang", "An Giang", "AN GIANG",
-             ("xã Long Điền", "xã Chợ Mới", "xã Phú Tân", "xã Tân Châu", "xã Mỹ Hòa Hưng"),
+    Locality("089", _province("089"), "An Giang", "An Giang", "AN GIANG",
+             _wards("089", "Long Điền", "Chợ Mới", "Phú Tân", "Tân Châu", "Mỹ Hòa Hưng"),
              (), "Bệnh viện Đa khoa Trung tâm An Giang", ("THPT Long Xuyên", "THPT Thoại Ngọc Hầu",
                                                          "THPT Chợ Mới"), 1),
 )
 
+# Card codes (birth-registration provinces, the 63 of the legacy map) of the provinces without a locality.
 OTHER_PROVINCE_CODES: dict[str, str] = {
-    "Hà Giang": "002", "Cao Bằng": "004", "Lào Cai": "010", "Thái Nguyên": "019", "Quảng Ninh": "022",
-    "Bắc Giang": "024", "Phú Thọ": "025", "Bắc Ninh": "027", "Hải Dương": "030", "Hưng Yên": "033",
-    "Thái Bình": "034", "Nam Định": "036", "Ninh Bình": "037", "Hà Tĩnh": "042", "Quảng Bình": "044",
-    "Quảng Trị": "045", "Quảng Nam": "049", "Quảng Ngãi": "051", "Bình Định": "052", "Khánh Hòa": "056",
-    "Gia Lai": "064", "Đắk Lắk": "066", "Lâm Đồng": "068", "Bình Dương": "074", "Đồng Nai": "075",
-    "Long An": "080", "Bến Tre": "083", "Vĩnh Long": "086", "Đồng Tháp": "087", "Kiên Giang": "091",
-    "Cà Mau": "096",
+    u.short: f"{int(u.code):03d}"
+    for u in admin_map().provinces[LEGACY].units
+    if f"{int(u.code):03d}" not in {loc.code for loc in LOCALITIES}
 }
 
 

@@ -115,12 +115,13 @@ def test_nothing_runs_off_the_page() -> None:
 
 
 def test_family_a_is_pixel_identical_to_before_family_b() -> None:
-    # hashes computed on the generator before family b was added (same machine fonts)
+    # hashes computed on the generator before family b was added (same machine fonts); the land-use certificate's
+    # and the card's since their wards are the dataset's units of 2025 (issue 15: Huế's were legacy wards)
     assert _pixels(synth.make_page("birth_certificate", seed=11, dpi=60).image) == "ad7dafa0ab51e426"
     _, land_pages = synth.make_document("land_use_certificate", seed=3, dpi=40, variant=1)
-    assert _pixels(land_pages[0].image) == "a1196c388b15e399"
+    assert _pixels(land_pages[0].image) == "4a4318678eeddc90"
     _, (card,) = synth.make_document("cccd", seed=3, dpi=40, variant=0)
-    assert _pixels(card.image) == "473c8ce7ba9dc485"
+    assert _pixels(card.image) == "5e97342de784d313"
     d = synth.make_dossier(5, dpi=30, receipt=True, blank_backs=True)
     joined = "".join(_pixels(p.image) for p in d.pages)
     assert len(d.pages) == 10 and hashlib.sha256(joined.encode()).hexdigest()[:16] == "daf69e37cfd5daf5"

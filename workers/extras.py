@@ -15,7 +15,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "web": ("fastapi", "uvicorn", "multipart", "jinja2", "argon2", "itsdangerous"),
     "cluster": ("dramatiq", "redis", "psycopg", "minio", "prometheus_client"),
     "train": ("sklearn", "qrcode"),
-    "bench": ("pytesseract", "pdf2image", "psutil"),
+    "bench": ("pytesseract", "pdf2image", "psutil", "vietnam_provinces"),
     "export": ("pikepdf", "pyhanko", "pyhanko_certvalidator"),
 }
 # command -> the extra it needs

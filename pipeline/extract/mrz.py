@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.extract.text import fold
-from pipeline.extract.validate import PROVINCE_CODES
+from pipeline.extract.validate import province_codes
 
 _VALUES = {**{str(i): i for i in range(10)}, **{chr(65 + i): 10 + i for i in range(26)}, "<": 0}
 # OCR-B digits that Tesseract reads as letters.
@@ -88,7 +88,7 @@ def read_id_line(text: str) -> str | None:
         prefixes = [rest[i - 3 : i] for i in range(3, len(rest) - 8) if rest[i : i + 9] == doc]
         for prefix in [*prefixes, full[:3], rest[:3]]:
             merged = prefix + doc
-            if prefix in PROVINCE_CODES and _ok(merged, after):
+            if prefix in province_codes() and _ok(merged, after):
                 return merged
     return None
 

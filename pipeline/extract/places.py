@@ -1,60 +1,51 @@
-"""Vietnam's provinces, to set right the last part of an address that OCR misspelt.
+"""Provinces at the end of an address, to set right the province's name when OCR misspelt it.
 
-An address on Vietnamese papers ends with its province ("…, Nam Đàn, Nghệ An"). There are few provinces and
-their names are fixed, so a last part that is a province's name with wrong marks ("Cấn Thơ", "Hà Ñjội") is
-that province. Names are those of the 63 provinces and centrally-run cities before the July 2025 merger
-(what existing papers carry); every name of the 34 after it is among them, "Huế" included below. Both tone
-mark placements ("Thanh Hóa", "Thanh Hoá") are as printed and are left alone.
+An address on Vietnamese papers ends with its province ("…, Nam Đàn, Nghệ An"). The provinces are those of the
+administrative-units dataset (`pipeline/extract/admin_map.py`), on both maps: the 63 before 1 July 2025 and the
+34 since, and "Thừa Thiên Huế" for papers older than Huế's city status. A last part that is a province's name
+with wrong marks ("Cấn Thơ", "Hà Ñjội") is that province; a name that is itself a province's ("Hà Nam",
+"Huế", with or without "thành phố") is never respelt. Both tone mark placements ("Thanh Hóa", "Thanh Hoá")
+are spellings and are left alone.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import cache
 
 from rapidfuzz import fuzz
 
+from pipeline.extract.admin_map import RENAMED_PROVINCES, admin_map, key, marked_key
 from pipeline.extract.text import fold
 
-PROVINCES = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
-    "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Đắk Nông",
-    "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương",
-    "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hồ Chí Minh", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum",
-    "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận",
-    "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng",
-    "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Huế", "Tiền Giang",
-    "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
-)  # fmt: skip
-
-# The older placement of the tone mark on "oa" ("Hoá" for "Hóa"), which papers also print.
-_OLD_STYLE = {"óa": "oá", "òa": "oà", "ỏa": "oả", "õa": "oã", "ọa": "oạ"}
-_PREFIX = re.compile(r"^((?:tp|thành phố|tỉnh|t)\.?\s+)", re.IGNORECASE)
-_JOINERS = re.compile(r"[\s\-–—]+")
+_PREFIX = re.compile(r"^((?:tp|thanh pho|tinh|t)\.\s*|(?:tp|thanh pho|tinh)\s+)", re.IGNORECASE)
 
 
-def _key(name: str) -> str:
-    """Letters only, marks kept: "Bà Rịa-Vũng Tàu" and "Bà Rịa - Vũng Tàu" are one spelling."""
-    return _JOINERS.sub("", unicodedata.normalize("NFC", name)).lower()
-
-
-def _spellings(province: str) -> set[str]:
-    old = province
-    for new_style, old_style in _OLD_STYLE.items():
-        old = old.replace(new_style, old_style)
-    return {_key(province), _key(old)}
-
-
-_BY_FOLD = {fold(_key(p)): p for p in PROVINCES}
+@cache
+def _provinces() -> tuple[dict[str, str], set[str]]:
+    """Every province's folded name -> its name; and the marked names that are provinces as printed."""
+    m = admin_map()
+    by_key: dict[str, str] = {}
+    marked: set[str] = set()
+    for which, level in m.provinces.items():
+        for k, units in level.by_key.items():
+            if len(k) > 3:  # not the abbreviations ("hn", "hcm"): too short to respell towards
+                by_key.setdefault(k, units[0].short)
+        marked |= m.names[(which, "province")]
+    by_key.update({key(old): old for old in RENAMED_PROVINCES})  # spelt as printed, not as renamed
+    return by_key, marked
 
 
 def province_of(part: str) -> str | None:
-    """The province a misspelt name stands for: the one with the same letters without marks, else the one
-    clearly nearest (OCR letter slips). None when no province is clearly meant."""
-    key = fold(_key(part))
-    if key in _BY_FOLD:
-        return _BY_FOLD[key]
-    scored = sorted(((fuzz.ratio(key, k), p) for k, p in _BY_FOLD.items()), reverse=True)
+    """The province a name stands for: the one with the same letters without marks, else the one clearly
+    nearest (OCR letter slips). None when no province is clearly meant."""
+    by_key, _ = _provinces()
+    k = key(part)
+    if k in by_key:
+        return by_key[k]
+    if len(k) < 3:
+        return None
+    scored = sorted(((fuzz.ratio(k, p), name) for p, name in by_key.items()), reverse=True)
     best, second = scored[0], scored[1]
     if best[0] >= 85 and best[0] - second[0] >= 8:
         return best[1]
@@ -63,16 +54,19 @@ def province_of(part: str) -> str | None:
 
 def fix_province(address: str) -> tuple[str, bool]:
     """The address with its last part, when it is a misspelt province, spelt as the province is; and
-    whether it changed. A prefix ("TP. ", "tỉnh ") stays as printed."""
+    whether it changed. A prefix ("TP. ", "tỉnh ") stays as printed; a province's own name is never changed."""
     head, sep, last = address.rpartition(",")
     part = last.strip()
-    m = _PREFIX.match(part)
-    prefix = m.group(1) if m else ""
+    m = _PREFIX.match(fold(part))
+    prefix = part[: m.end()] if m and m.end() < len(part) else ""
     name = part[len(prefix) :]
     if len(fold(name).strip()) < 3:
         return address, False
+    _, valid = _provinces()
+    if marked_key(name) in valid or marked_key(part) in valid:
+        return address, False
     province = province_of(name)
-    if province is None or _key(name) in _spellings(province):
+    if province is None:
         return address, False
     lead = last[: len(last) - len(last.lstrip())]
     return f"{head}{sep}{lead}{prefix}{province}", True

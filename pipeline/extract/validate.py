@@ -5,75 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-# Province codes of birth registration (Circular 07/2016/TT-BCA and later), as printed on CCCD numbers.
-PROVINCE_CODES = frozenset(
-    f"{c:03d}"
-    for c in (
-        1,
-        2,
-        4,
-        6,
-        8,
-        10,
-        11,
-        12,
-        14,
-        15,
-        17,
-        19,
-        20,
-        22,
-        24,
-        25,
-        26,
-        27,
-        30,
-        31,
-        33,
-        34,
-        35,
-        36,
-        37,
-        38,
-        40,
-        42,
-        44,
-        45,
-        46,
-        48,
-        49,
-        51,
-        52,
-        54,
-        56,
-        58,
-        60,
-        62,
-        64,
-        66,
-        67,
-        68,
-        70,
-        72,
-        74,
-        75,
-        77,
-        79,
-        80,
-        82,
-        83,
-        84,
-        86,
-        87,
-        89,
-        91,
-        92,
-        93,
-        94,
-        95,
-        96,
-    )
-)
+from pipeline.extract.admin_map import card_province_codes
+
+
+def province_codes() -> frozenset[str]:
+    """Province codes of birth registration (Circular 07/2016/TT-BCA and later), as printed on CCCD numbers:
+    from the administrative-units dataset."""
+    return card_province_codes()
 
 
 def _iso(value: str | None) -> date | None:
@@ -90,7 +28,7 @@ def check_cccd(number: str, *, sex: str | None = None, date_of_birth: str | None
     problems: list[str] = []
     if len(number) != 12 or not number.isdigit():
         return ["not 12 digits"]
-    if number[:3] not in PROVINCE_CODES:
+    if number[:3] not in province_codes():
         problems.append(f"unknown province code {number[:3]}")
     code = int(number[3])
     if code > 9:

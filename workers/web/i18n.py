@@ -97,6 +97,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "low_conf": "Độ tin cậy thấp",
         "missing": "Chưa có",
         "corrected": "Đã sửa",
+        "today_unit": "Nay thuộc",  # an old address's ward and province on today's map
         "problems": "Tệp không đọc được",
         "find_dossier": "Tìm hồ sơ",
         "search_placeholder": "Mã hồ sơ, họ tên hoặc từ bất kỳ (có dấu hoặc không dấu)",
@@ -312,6 +313,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "low_conf": "Low confidence",
         "missing": "Missing",
         "corrected": "Corrected",
+        "today_unit": "Now in",
         "problems": "Files that could not be read",
         "find_dossier": "Find a dossier",
         "search_placeholder": "Code, name or any word (with or without diacritics)",

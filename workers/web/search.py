@@ -16,8 +16,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.extract.admin_map import MAP_2025, admin_map
 from pipeline.extract.text import fold, nfc
-from schemas.record import Dossier
+from schemas.record import AddressUnits, Dossier
 from workers.stores.records import DossierRow, Records
 
 _MAX_TERMS = 8
@@ -40,11 +41,23 @@ def plain_text(record: Dossier, meta: dict[str, object]) -> str:
     parts += [p.text for p in record.pages]
     for doc in record.documents:
         parts += [f.value for f in doc.fields.values()]
+        parts += [name for f in doc.fields.values() if f.units is not None for name in unit_names(f.units)]
     return " ".join(nfc(" \n".join(parts)).split())
 
 
 def search_text(record: Dossier, meta: dict[str, object]) -> str:
     return fold(plain_text(record, meta))
+
+
+def unit_names(units: AddressUnits) -> list[str]:
+    """An address's units by every name a clerk may search it by: as printed, today's, and for a ward of the
+    2025 map the old wards merged into it (a dossier printed "phường Thuận Hóa" is found by "Vĩnh Ninh")."""
+    names = [n for n in (units.ward, units.district, units.province, units.current.ward, units.current.province) if n]
+    names += units.current.also
+    ward_code = units.current.codes.get("ward")
+    if units.printed_map == MAP_2025 and ward_code:
+        names += [w.name for w in admin_map().former_wards(ward_code)]
+    return names
 
 
 def reindex(records: Records, code: str) -> None:

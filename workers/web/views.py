@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pipeline import corrections as C
 from schemas.doctypes import DocTypeSpec, load_catalog
 from schemas.errors import advice_of
-from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
+from schemas.record import Document, Dossier, DossierStatus, Field, FileProblem, Page
 from workers.stores.records import CorrectionRow, DossierRow
 from workers.web.i18n import doc_type_name, field_label, fmt_time, fmt_value, has_message, t
 
@@ -28,6 +28,7 @@ class FieldView:
     low: bool
     missing: bool
     corrected: bool
+    today: str = ""  # an address on the legacy map: today's ward and province, shown beside it
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,14 @@ def doc_views(lang: str, record: Dossier, rows: Sequence[CorrectionRow]) -> list
     return [_doc_view(lang, i, d, fixed_fields, i in fixed_types) for i, d in enumerate(record.documents)]
 
 
+def today_unit(got: Field | None) -> str:
+    """Today's ward and province of an address printed on the legacy map ("Phường Thuận Hóa, Thành phố
+    Huế"); empty for other fields and for addresses already on today's map."""
+    if got is None or got.units is None or got.units.printed_map != "legacy":
+        return ""
+    return ", ".join(n for n in (got.units.current.ward, got.units.current.province) if n)
+
+
 def _doc_view(lang: str, index: int, doc: Document, fixed: set[tuple[int, str]], type_fixed: bool) -> DocView:
     spec = _spec(doc.type)
     fields: list[FieldView] = []
@@ -170,6 +179,7 @@ def _doc_view(lang: str, index: int, doc: Document, fixed: set[tuple[int, str]],
                 low=bool(got and got.confidence < f.review_below),
                 missing=got is None,
                 corrected=(index, f.key) in fixed,
+                today=today_unit(got),
             )
         )
     for key, got in doc.fields.items():  # a field the type does not name (should not happen): still shown
