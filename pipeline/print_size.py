@@ -14,12 +14,13 @@ Word boxes are brought back to the straightened page's own pixels.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
 from pipeline import deskew
-from pipeline.ocr import OcrResult, OcrWord
+from pipeline.ocr import OcrResult
 
 SMALL_PRINT_PX = 9.0  # median letter height, in page pixels, below which a low-resolution page is enlarged
 READ_LINE_PX = 20.0  # median text-line height (ascenders and marks included) at which larger print is read
@@ -98,5 +99,5 @@ def to_page(result: OcrResult, scale: float, width: int, height: int) -> OcrResu
             min(height, math.ceil(b[3] / scale)),
         )
 
-    words = tuple(OcrWord(text=w.text, conf=w.conf, box=box(w.box), line=w.line, block=w.block) for w in result.words)
+    words = tuple(replace(w, box=box(w.box)) for w in result.words)
     return OcrResult(text=result.text, confidence=result.confidence, words=words)
