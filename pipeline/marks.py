@@ -13,7 +13,9 @@ marks (ô/ố/ồ, â/ầ, ơ/ờ, d/đ), and the candidate spellings are scored
 - A word that is no syllable ("QUYÉT") becomes the best-scoring syllable among its candidates, if any.
 - Another syllable ("sô", "đê": valid, hardly ever written) becomes a candidate only when that one scores
   clearly better (MARGIN).
-Nothing is ever read that the engine did not offer.
+Nothing is ever read that the engine did not offer, and a word read without any mark is left as it is:
+on these papers that is English or folded text ("VIET NAM", "NGUYEN" on a card), not a syllable's marks
+lost one by one.
 """
 
 from __future__ import annotations
@@ -104,8 +106,8 @@ def rescore(
     if lists is None:
         return same
     head, core, tail = _split_punct(text)
-    if not core or not core.isalpha():
-        return same
+    if not core or not core.isalpha() or core.isascii():
+        return same  # a word without a mark is English or folded text ("VIET NAM" on a card), not a misread
     valid = syllables.is_syllable(core)
     if valid and conf >= SURE_CONF:
         return same

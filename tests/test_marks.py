@@ -145,3 +145,9 @@ def test_bilevel_small_print_and_300_dpi_bilevel_pages_keep_the_ordinary_rule() 
     assert print_size.reading_scale(32.0, 300, bilevel=True) == print_size.reading_scale(32.0, 300)
     assert print_size.reading_scale(19.0, 200, bilevel=True) == pytest.approx(0.75)
     assert print_size.reading_scale(19.0, 200) == 1.0
+
+
+def test_a_word_read_without_any_mark_is_left_as_read() -> None:
+    # "VIET NAM" printed in English on a card: no syllable, but not a Vietnamese word whose marks were lost.
+    viet = _choices([("V", 1.0)], [("I", 1.0)], [("E", 1.3), ("Ế", 5.0), ("Ê", 6.0)], [("T", 1.0)])
+    assert not marks.rescore("VIET", 60.0, viet, MODEL).changed
