@@ -14,6 +14,7 @@ from pipeline.ocr import OcrEngine, OcrResult, OcrWord
 from pipeline.page import analyse_geometry, process_page
 from schemas.record import Page, Word
 from schemas.settings import PipelineSettings
+from workers.settings import from_env
 from workers.stores.records.rows import PageTask
 from workers.usecases.pages import PageRead, record_of
 
@@ -103,6 +104,7 @@ def test_rescoring_switched_off_reads_as_the_engine_does(pipeline_settings: Pipe
     finally:
         off.close()
     assert PipelineSettings().rescore_marks is True
+    assert from_env({"HOSO_RESCORE_MARKS": "false"}).pipeline.rescore_marks is False
 
 
 def test_the_record_keeps_both_readings() -> None:
