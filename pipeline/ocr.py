@@ -39,6 +39,10 @@ class OcrResult:
 
 EMPTY = OcrResult(text="", confidence=0.0, words=())
 
+# Beam-search passes that gather the LSTM's alternatives (Tesseract's default 5). Each costs time; the
+# rescoring rarely takes any alternative but a character's second or third likeliest.
+CHOICE_ITERATIONS = 2
+
 
 def ensure_language(lang: str, tessdata: str) -> None:
     """Raise `MissingLanguage` unless every model of `lang` ('vie', 'vie+eng') is installed."""
@@ -65,6 +69,7 @@ class OcrEngine:
         self._model: syllables.SyllableModel | None = None
         if self.rescore_marks:
             self._api.SetVariable("lstm_choice_mode", "2")
+            self._api.SetVariable("lstm_choice_iterations", str(CHOICE_ITERATIONS))
             self._model = syllables.load()
         self._osd: tesserocr.PyTessBaseAPI | None = None
 
