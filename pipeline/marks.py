@@ -9,7 +9,8 @@ marks (ô/ố/ồ, â/ầ, ơ/ờ, d/đ), and the candidate spellings are scored
     log P(syllable) + PAIR_WEIGHT * log(1 + pairs with its neighbours) - COST_WEIGHT * extra engine cost.
 
 - A syllable the engine was sure of (confidence >= SURE_CONF), or one the model's texts attest (met at
-  least ATTESTED times: "chống" is not "chồng" misread), is left alone.
+  least ATTESTED times: "chống" is not "chồng" misread), is left alone; an attested one yields only to a
+  syllable the model's texts write beside its neighbours when they never write it there.
 - A word that is no syllable ("QUYÉT") becomes the best-scoring syllable among its candidates, if any.
 - Another syllable ("sô", "đê": valid, hardly ever written) becomes a candidate only when that one scores
   clearly better (MARGIN).
@@ -31,7 +32,7 @@ from pipeline import syllables
 SURE_CONF = 95.0  # a valid syllable read at least this sure is left alone
 COST_WEIGHT = 0.12  # nats of language-model score per unit of the engine's alternative cost
 PAIR_WEIGHT = 1.0
-ATTESTED = 2  # a valid syllable met this often in the model's texts is left alone, however unsure
+ATTESTED = 2  # a valid syllable met this often in the model's texts is left alone (but for its pairs)
 MARGIN = 1.5  # nats a valid reading must lose by before another syllable replaces it
 MAX_ALT_COST = 40.0  # alternatives costlier than this over the chosen character are not considered
 MAX_OPTIONS = 4  # a character and at most 3 of its alternatives
