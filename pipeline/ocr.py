@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import tesserocr
 
+from pipeline import marks, syllables
 from schemas.errors import MissingLanguage, OcrEngineError
 
 
@@ -24,6 +25,9 @@ class OcrWord:
     box: tuple[int, int, int, int]
     line: int = 0  # text line, numbered in Tesseract's reading order (columns read one after the other)
     block: int = 0
+    # When the marks rescoring (pipeline/marks.py) changed the word: the engine's own reading and confidence.
+    read_as: str | None = None
+    read_conf: float | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,10 @@ class OcrResult:
 
 
 EMPTY = OcrResult(text="", confidence=0.0, words=())
+
+# Beam-search passes that gather the LSTM's alternatives (Tesseract's default 5). Each costs time; the
+# rescoring rarely takes any alternative but a character's second or third likeliest.
+CHOICE_ITERATIONS = 2
 
 
 def ensure_language(lang: str, tessdata: str) -> None:
@@ -46,15 +54,23 @@ def ensure_language(lang: str, tessdata: str) -> None:
 class OcrEngine:
     """A loaded Tesseract model. Not thread-safe: one per process (or thread)."""
 
-    def __init__(self, lang: str, tessdata: str) -> None:
+    def __init__(self, lang: str, tessdata: str, *, rescore_marks: bool = True) -> None:
         ensure_language(lang, tessdata)
         self.lang = lang
+        # The marks of Vietnamese words are rescored with the syllable model (pipeline/marks.py) from the
+        # LSTM's per-character alternatives, which Tesseract keeps only when asked (lstm_choice_mode 2).
+        self.rescore_marks = rescore_marks and "vie" in lang.split("+")
         try:
             self._api = tesserocr.PyTessBaseAPI(
                 path=tessdata, lang=lang, psm=tesserocr.PSM.AUTO, oem=tesserocr.OEM.LSTM_ONLY
             )
         except RuntimeError as exc:
             raise OcrEngineError(f"Tesseract could not load '{lang}' from {tessdata}: {exc}") from exc
+        self._model: syllables.SyllableModel | None = None
+        if self.rescore_marks:
+            self._api.SetVariable("lstm_choice_mode", "2")
+            self._api.SetVariable("lstm_choice_iterations", str(CHOICE_ITERATIONS))
+            self._model = syllables.load()
         self._osd: tesserocr.PyTessBaseAPI | None = None
 
     def close(self) -> None:
@@ -80,6 +96,7 @@ class OcrEngine:
         except RuntimeError as exc:
             raise OcrEngineError(f"Tesseract failed on the page: {exc}") from exc
         words: list[OcrWord] = []
+        choices: list[marks.Choices] = []
         it = api.GetIterator()
         level = tesserocr.RIL.WORD
         line = block = -1
@@ -99,6 +116,8 @@ class OcrEngine:
                 if bbox is None:
                     continue
                 conf = max(0.0, min(100.0, float(w.Confidence(level))))
+                if self._model is not None:
+                    choices.append(w.GetBestLSTMSymbolChoices() if conf < 100.0 else [])
                 words.append(
                     OcrWord(
                         text=unicodedata.normalize("NFC", text.strip()),
@@ -114,6 +133,8 @@ class OcrEngine:
             text = ""
         mean = float(np.mean([w.conf for w in words])) if words else 0.0
         api.Clear()
+        if self._model is not None:
+            words, text = _rescored(words, choices, self._model, text)
         return OcrResult(text=text, confidence=round(mean, 2), words=tuple(words))
 
     def read_strip(self, gray: np.ndarray, dpi: int) -> list[tuple[str, float]]:
@@ -135,3 +156,53 @@ class OcrEngine:
         if len(words) != len(confs):
             words = words[: len(confs)] + [""] * max(0, len(confs) - len(words))
         return [(unicodedata.normalize("NFC", w), float(c)) for w, c in zip(words, confs, strict=False)]
+
+
+def _rescored(
+    words: list[OcrWord], choices: list[marks.Choices], model: syllables.SyllableModel, text: str
+) -> tuple[list[OcrWord], str]:
+    """The words with their marks rescored (pipeline/marks.py), and the page text with the changed words
+    put in their places (the text lists the words in the same order)."""
+    out: list[OcrWord] = []
+    changed = False
+    for i, (word, options) in enumerate(zip(words, choices, strict=True)):
+        prev = words[i - 1].text if i and words[i - 1].line == word.line else None
+        following = words[i + 1].text if i + 1 < len(words) and words[i + 1].line == word.line else None
+        new = marks.rescore(word.text, word.conf, options, model, prev, following)
+        if not new.changed:
+            out.append(word)
+            continue
+        changed = True
+        out.append(
+            OcrWord(
+                text=new.text,
+                conf=marks.confidence(word.conf, new.extra_cost),
+                box=word.box,
+                line=word.line,
+                block=word.block,
+                read_as=word.text,
+                read_conf=word.conf,
+            )
+        )
+    if changed:
+        text = _replace_words(text, words, out)
+    return out, text
+
+
+def _replace_words(text: str, old: list[OcrWord], new: list[OcrWord]) -> str:
+    """`text` with each word of `old` that changed replaced by its counterpart in `new`, found in turn."""
+    parts: list[str] = []
+    pos = 0
+    for a, b in zip(old, new, strict=True):
+        at = text.find(a.text, pos)
+        if at < 0:
+            continue
+        if a.text != b.text:
+            parts.append(text[pos:at])
+            parts.append(b.text)
+            pos = at + len(a.text)
+        else:
+            parts.append(text[pos : at + len(a.text)])
+            pos = at + len(a.text)
+    parts.append(text[pos:])
+    return "".join(parts)

@@ -40,11 +40,17 @@ class Word(_Frozen):
     box: Box = PydField(description="[x0, y0, x1, y1] on the straightened page image")
     line: int = PydField(0, description="text line on the page, in reading order (columns one after another)")
     block: int = PydField(0, description="text block on the page, in reading order")
+    read_as: str | None = PydField(
+        None, description="the OCR engine's own reading, when the Vietnamese marks rescoring changed the word"
+    )
+    read_conf: float | None = PydField(
+        None, ge=0, le=100, description="the engine's confidence in its own reading (read_as), 0-100"
+    )
 
-    @field_validator("text")
+    @field_validator("text", "read_as")
     @classmethod
-    def _nfc(cls, v: str) -> str:
-        return nfc(v)
+    def _nfc(cls, v: str | None) -> str | None:
+        return None if v is None else nfc(v)
 
 
 class PageSource(_Frozen):

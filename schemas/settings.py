@@ -20,3 +20,5 @@ class PipelineSettings:
     max_skew_deg: float = 10.0
     # Suppress red seals and stamps before OCR so the text under them is read.
     remove_seals: bool = True
+    # Rescore the marks of Vietnamese words from the LSTM's per-character alternatives (pipeline/marks.py).
+    rescore_marks: bool = True

@@ -155,6 +155,7 @@ def environment_class() -> Any:
         tessdata: str = DEFAULT_TESSDATA
         max_pixels: Whole = 100_000_000
         max_pages: Whole = 500
+        rescore_marks: bool = True
         secret_key: str | None = PydanticField(default=None, repr=False)
         max_upload_mb: Whole = 200
         watch_stable_seconds: Seconds = 5.0
@@ -257,7 +258,13 @@ def _arrange(e: Any) -> Settings:
         broker_url=e.broker_url,
         s3=s3,
         jobs=e.jobs,
-        pipeline=PipelineSettings(lang=e.lang, tessdata=e.tessdata, max_pixels=e.max_pixels, max_pages=e.max_pages),
+        pipeline=PipelineSettings(
+            lang=e.lang,
+            tessdata=e.tessdata,
+            max_pixels=e.max_pixels,
+            max_pages=e.max_pages,
+            rescore_marks=e.rescore_marks,
+        ),
         web=WebSettings(
             secret_key=e.secret_key,
             max_upload_mb=e.max_upload_mb,

@@ -77,7 +77,9 @@ def _read_first_page(path: Path, settings_fd: int, result_fd: int) -> None:
     if info.pages != 1:
         return
     engines: list[OcrEngine] = []
-    loading = threading.Thread(target=lambda: engines.append(OcrEngine(settings.lang, settings.tessdata)))
+    loading = threading.Thread(
+        target=lambda: engines.append(OcrEngine(settings.lang, settings.tessdata, rescore_marks=settings.rescore_marks))
+    )
     loading.start()  # Tesseract loads its model without the GIL: beside the page's decoding
 
     def engine() -> OcrEngine:

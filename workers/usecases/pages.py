@@ -117,7 +117,15 @@ def record_of(task: PageTask, read: PageRead, image_key: str) -> Page:
         text=read.ocr.text,
         confidence=read.ocr.confidence,
         words=[
-            Word(text=w.text, conf=round(w.conf, 2), box=list(w.box), line=w.line, block=w.block)
+            Word(
+                text=w.text,
+                conf=round(w.conf, 2),
+                box=list(w.box),
+                line=w.line,
+                block=w.block,
+                read_as=w.read_as,
+                read_conf=None if w.read_conf is None else round(w.read_conf, 2),
+            )
             for w in read.ocr.words
         ],
         image_key=image_key,
@@ -140,7 +148,8 @@ class PageWorker:
     @property
     def engine(self) -> OcrEngine:
         if self._engine is None:
-            self._engine = OcrEngine(self.settings.pipeline.lang, self.settings.pipeline.tessdata)
+            pipe = self.settings.pipeline
+            self._engine = OcrEngine(pipe.lang, pipe.tessdata, rescore_marks=pipe.rescore_marks)
         return self._engine
 
     def run(self, task: PageTask) -> PageOutcome:
