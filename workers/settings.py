@@ -69,6 +69,7 @@ class Settings:
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     web: WebSettings = field(default_factory=WebSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
+    procedures_file: Path | None = None  # a province's procedures merged over schemas/procedures.json
 
     @property
     def db_url(self) -> str:
@@ -129,6 +130,7 @@ def environment_class() -> Any:
         max_pages: Whole = 500
         secret_key: str | None = PydanticField(default=None, repr=False)
         max_upload_mb: Whole = 200
+        procedures_file: Path | None = None
         watch_stable_seconds: Seconds = 5.0
         watch_poll_seconds: Seconds = 5.0
         watch_delete: bool = False
@@ -225,12 +227,17 @@ def _arrange(e: Any) -> Settings:
             incomplete_tries=max(0, e.watch_incomplete_tries),
             incomplete_wait_seconds=e.watch_incomplete_wait_seconds,
         ),
+        procedures_file=e.procedures_file,
     )
 
 
 def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Settings from HOSO_* environment variables, then explicit overrides (command-line options)."""
     settings = _arrange(read_environment(env))
+    if settings.procedures_file is not None:
+        from schemas.procedures import load_procedures
+
+        load_procedures(settings.procedures_file)  # validated at start: a bad file is a ConfigError naming it
     clean = {k: v for k, v in overrides.items() if v is not None}
     pipe_changes = {k: clean.pop(k) for k in list(clean) if k in ("lang", "max_pixels", "max_pages")}
     if pipe_changes:

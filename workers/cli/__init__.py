@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path, help="PDF, TIFF, JPEG or PNG files, or folders of them")
     p.add_argument("--json", dest="json_path", help="write the record to this file instead of stdout")
     p.add_argument("--code", help="the dossier code (default: a new one)")
+    p.add_argument("--procedure", metavar="KEY", help="the procedure (schemas/procedures.json): its papers are checked")
     p.add_argument("--jobs", type=int, help="page processes (default: one per core)")
     p.add_argument("--lang", help="Tesseract language (default vie)")
     p.add_argument("--max-pages", type=int, help="refuse PDFs/TIFFs with more pages (default 500)")
@@ -101,9 +102,12 @@ def cmd_process(args: argparse.Namespace) -> int:
             ahead.send(settings.pipeline)
         from workers.progress import ProgressBar
         from workers.runners import embedded
+        from workers.usecases.procedures import resolve
 
+        procedure = resolve(settings, args.procedure) if args.procedure else None
         with ProgressBar(enabled=not args.no_progress) as bar:
-            result = embedded.process(settings, args.files, code=args.code, progress=bar.update, head_start=ahead)
+            result = embedded.process(settings, args.files, code=args.code, progress=bar.update, head_start=ahead,
+                                      procedure=procedure)  # fmt: skip
     write_record(result.dossier, args.json_path)
     others = [d for d in result.dossiers if d.code != result.dossier.code]
     if others:  # the stack was split at its receipt sheets: one record per dossier

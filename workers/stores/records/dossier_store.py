@@ -10,8 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from pipeline.completeness import completeness
 from pipeline.documents import no_text_problems
 from schemas.errors import DossierNotFound
+from schemas.procedures import Procedure
 from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
 from workers.stores.records.base import RecordsBase
 from workers.stores.records.rows import DossierRow, FileRow, _correction_row, _dossier_row
@@ -63,6 +65,21 @@ class DossierStore(RecordsBase):
                 dossiers.update()
                 .where(dossiers.c.code == code)
                 .values(documents=[d.model_dump(mode="json") for d in documents], updated_at=time.time())
+            )
+
+    def set_procedure(self, code: str, procedure: Procedure) -> None:
+        """Name the dossier's procedure; its definition as it applies now is kept with it (meta), so that the
+        dossier is judged by the list of papers it was received under."""
+        with self._tx() as conn:
+            meta = conn.execute(sa.select(dossiers.c.meta).where(dossiers.c.code == code)).scalar()
+            conn.execute(
+                dossiers.update()
+                .where(dossiers.c.code == code)
+                .values(
+                    procedure=procedure.key,
+                    meta={**(meta or {}), "procedure_definition": procedure.model_dump(mode="json")},
+                    updated_at=time.time(),
+                )
             )
 
     def dossier_meta(self, code: str) -> dict[str, Any] | None:
@@ -224,17 +241,21 @@ class DossierStore(RecordsBase):
         ]
         record_pages = [Page.model_validate(r) for (r,) in page_rows]
         problems += no_text_problems(record_pages)
+        meta = row["meta"] or {}
         record = Dossier(
             code=row["code"],
             status=DossierStatus(row["status"]),
             pages=record_pages,
             documents=[Document.model_validate(d) for d in row["documents"] or []],
             problems=problems,
-            source=(row["meta"] or {}).get("source"),
+            source=meta.get("source"),
+            procedure=row["procedure"],
         )
         if fixes:
             from pipeline.corrections import apply_corrections  # the pipeline's extraction, only when needed
 
             record = apply_corrections(record, fixes)
+        if meta.get("procedure_definition"):
+            procedure = Procedure.model_validate(meta["procedure_definition"])
+            record = record.model_copy(update={"completeness": completeness(procedure, record.documents)})
         return record
-

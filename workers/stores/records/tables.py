@@ -20,6 +20,7 @@ dossiers = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, default=0, server_default="0"),  # +1 at every correction
     sa.Column("claimed_by", sa.String(100), nullable=True),  # the reviewer who has it open from the queue
     sa.Column("claimed_until", sa.Float, nullable=True),
+    sa.Column("procedure", sa.String(64), nullable=True),  # the procedure's key (schemas/procedures.json)
 )
 
 originals = sa.Table(
