@@ -183,7 +183,9 @@ def split(pages: Sequence[Page], classes: Sequence[PageClass], catalog: DocTypeC
     return groups
 
 
-def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTypeCatalog) -> list[Document]:
+def type_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTypeCatalog) -> list[Document]:
+    """The documents the pages make, each typed with its confidence, without fields (what a counter shows while
+    the pages are still being read: the fields come with `build_documents` once they all are)."""
     classes = classify_pages(pages, model, catalog)
     by_number = {c.number: c for c in classes}
     page_by_number = {p.number: p for p in pages}
@@ -203,19 +205,23 @@ def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTy
         else:
             doc_type = max(probs, key=lambda k: probs[k])
             confidence = probs[doc_type]
-        spec = catalog.get(doc_type)
-        doc_pages = [page_by_number[n] for n in group]
-        fields = extract_fields(spec, doc_pages) if spec.fields else {}
-        type_confidence = round(float(np.clip(confidence, 0, 1)), 3)
         documents.append(
-            Document(
-                type=doc_type,
-                type_confidence=type_confidence,
-                pages=group,
-                fields=fields,
-                needs_review=needs_review(spec, type_confidence, fields),
-            )
+            Document(type=doc_type, type_confidence=round(float(np.clip(confidence, 0, 1)), 3), pages=group)
         )
+    return documents
+
+
+def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTypeCatalog) -> list[Document]:
+    page_by_number = {p.number: p for p in pages}
+    documents: list[Document] = []
+    for typed in type_documents(pages, model, catalog):
+        if typed.needs_review:  # no text to read fields from
+            documents.append(typed)
+            continue
+        spec = catalog.get(typed.type)
+        fields = extract_fields(spec, [page_by_number[n] for n in typed.pages]) if spec.fields else {}
+        needs = needs_review(spec, typed.type_confidence, fields)
+        documents.append(typed.model_copy(update={"fields": fields, "needs_review": needs}))
     return cross_check(documents, catalog)
 
 

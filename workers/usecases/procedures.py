@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.extract.text import fold
 from schemas.errors import UnknownProcedure
-from schemas.procedures import Procedure, ProcedureCatalog, load_procedures
+from schemas.procedures import KEY_PATTERN, Procedure, ProcedureCatalog, load_procedures
 from workers.settings import Settings
+
+_KEY = re.compile(KEY_PATTERN)  # a word written as a key (lower case, digits, underscores), not a note
 
 
 def catalog(settings: Settings) -> ProcedureCatalog:
@@ -36,3 +40,15 @@ def of_folder(settings: Settings, folder: str) -> Procedure | None:
     """The procedure a watch-folder subfolder names: its first part is a procedure key (`birth_registration/…`)."""
     first = folder.replace("\\", "/").strip("/").split("/", 1)[0]
     return catalog(settings).find(first) if first else None
+
+
+def of_form(settings: Settings, text: str | None) -> Procedure | None:
+    """The procedure a counter form or an API call names: a key or a name; free text that names none is a note
+    (None), but an unknown key-like word (`khai_sinh`) is refused with the keys."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    found = named(settings, text)
+    if found is None and _KEY.match(text):
+        return resolve(settings, text)  # raises UnknownProcedure naming the keys
+    return found

@@ -82,6 +82,11 @@ class DossierStore(RecordsBase):
                 )
             )
 
+    def procedure_of(self, code: str) -> Procedure | None:
+        """The dossier's procedure as it applied when it was named (None when the dossier names none)."""
+        definition = (self.dossier_meta(code) or {}).get("procedure_definition")
+        return Procedure.model_validate(definition) if definition else None
+
     def dossier_meta(self, code: str) -> dict[str, Any] | None:
         with self._tx() as conn:
             meta = conn.execute(sa.select(dossiers.c.meta).where(dossiers.c.code == code)).first()

@@ -22,7 +22,7 @@ from schemas.errors import DossierExists, DossierNotFound, PageLimitReached
 from schemas.record import Dossier
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
-from workers.usecases import deletion, page_quota
+from workers.usecases import deletion, page_quota, procedures
 from workers.usecases.intake import Channel, new_code
 from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, Viewer
 from workers.web.models import Created, DossierStatusOut, DossierSummary, PageState
@@ -49,7 +49,9 @@ async def create_dossier(
     files: Annotated[list[UploadFile], File(description="the scans, in page order: PDF, TIFF, JPEG or PNG")],
     code: Annotated[str | None, Form(description="the dossier code; empty: a new one")] = None,
     citizen_name: Annotated[str | None, Form(max_length=200)] = None,
-    procedure: Annotated[str | None, Form(max_length=300)] = None,
+    procedure: Annotated[
+        str | None, Form(max_length=300, description="the procedure's key (schemas/procedures.json) or name")
+    ] = None,
 ) -> Created:
     """The scans are checked by content and stored, and processing starts in the background; the dossier's
     progress is at `GET /api/dossiers/{code}/status`."""
@@ -57,6 +59,7 @@ async def create_dossier(
     code = checked_code(code.strip()) if code and code.strip() else new_code()  # the one pattern (schemas/codes.py)
     if await run_in_threadpool(records.exists, code):
         raise DossierExists(f"dossier {code} exists already")
+    named = procedures.of_form(state.settings, procedure)  # a key or a name; an unknown key: 422 with the keys
     incoming = state.uploads_dir / f".incoming-{secrets.token_hex(8)}"
     paths = await save_uploads(files, incoming, max_bytes=state.max_upload_bytes)
     try:  # the page limit per user per hour
@@ -72,7 +75,7 @@ async def create_dossier(
     meta = {
         "channel": channel.value,
         "citizen_name": (citizen_name or "").strip(),
-        "procedure": (procedure or "").strip(),
+        "procedure": named.name_vi if named else (procedure or "").strip(),
         "received_by": user.name,
         "pages": pages,
         "files": [p.name for p in paths],
@@ -80,6 +83,8 @@ async def create_dossier(
     if not await run_in_threadpool(records.create_dossier, code, meta):
         shutil.rmtree(incoming, ignore_errors=True)
         raise DossierExists(f"dossier {code} exists already")
+    if named is not None:
+        await run_in_threadpool(records.set_procedure, code, named)
     dest = state.uploads_dir / code
     shutil.rmtree(dest, ignore_errors=True)
     incoming.rename(dest)
