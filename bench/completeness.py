@@ -62,7 +62,14 @@ def typer(model_path: Path | None):  # type: ignore[no-untyped-def]
     from rapidfuzz import fuzz
 
     from pipeline.classify import MODEL_FILE, TextClassifier
-    from pipeline.documents import _TITLE_CUTOFF, _upper_share, _with_keywords
+    from pipeline.documents import (
+        _CONFLICT_CONFIDENCE,
+        _TEXT_SURE,
+        _TITLE_CUTOFF,
+        _TITLE_DOUBT,
+        _upper_share,
+        _with_keywords,
+    )
     from pipeline.extract.text import fold
     from schemas.doctypes import load_catalog
 
@@ -86,9 +93,11 @@ def typer(model_path: Path | None):  # type: ignore[no-untyped-def]
         probs = _with_keywords(model.predict_proba(text), fold(text), catalog)
         best = max(probs, key=lambda k: probs[k])
         title = title_of(text)
-        if title is not None:  # as build_documents: the title names the type, the text only its confidence
+        if title is not None and probs.get(title[0], 0.0) < _TITLE_DOUBT and probs[best] >= _TEXT_SURE:
+            return best, min(probs[best], _CONFLICT_CONFIDENCE)  # as type_documents: the text, surely, says otherwise
+        if title is not None:  # as type_documents: the title names the type, the text only its confidence
             p = probs.get(title[0], 0.0)
-            return title[0], max(p, min(0.99, title[1] / 100.0)) if p >= 0.1 else 0.5 * p + 0.3
+            return title[0], max(p, min(0.99, title[1] / 100.0)) if p >= _TITLE_DOUBT else 0.5 * p + 0.3
         return best, probs[best]
 
     return classify
@@ -205,7 +214,8 @@ def ocr_section(synth, n: int) -> tuple[int, int, int, int, float]:  # type: ign
     for i in range(n):
         proc = procs[i % len(procs)]
         cases = dossier_cases(proc)
-        case, papers, left_out = cases[0] if i // len(procs) % 2 == 0 else cases[1 + i % (len(cases) - 1)]
+        without = [c for c in cases[1:] if c[1]]  # a dossier of no paper at all is not scanned
+        case, papers, left_out = cases[0] if i // len(procs) % 2 == 0 or not without else without[i % len(without)]
         pages = []
         for j, (_k, t) in enumerate(papers):
             fam, v = layout_for(synth, t, rng)
