@@ -30,9 +30,10 @@ from pipeline.documents import needs_review
 from pipeline.extract import values as V
 from pipeline.extract.resolve import extract_fields
 from pipeline.extract.text import nfc, squash_spaces
-from schemas.corrections import (  # STATUS and TARGETS for callers
+from schemas.corrections import (  # STATUS, INCOMPLETE_REASON and TARGETS for callers
     DOCUMENT_TYPE,
     FIELD,
+    INCOMPLETE_REASON,  # noqa: F401
     LINE,
     MERGE,
     SPLIT,

@@ -27,6 +27,9 @@ from schemas.doctypes import DocTypeCatalog, DocTypeSpec
 from schemas.record import Document, Field, FileProblem, Page
 
 _TITLE_CUTOFF = 86.0
+_TITLE_DOUBT = 0.1  # the text gives the title's type less than this: the title is in doubt
+_TEXT_SURE = 0.5  # ... and another type at least this: the text's type, marked for review
+_CONFLICT_CONFIDENCE = 0.7  # below every type's review_below (0.75): a person looks at it
 _TITLE_ZONE = 0.5  # titles are printed in the upper half of a first page
 _CONTINUATION = re.compile(r"\btrang\s*(\d{1,2})\s*/\s*(\d{1,2})\b")
 _LEGIBLE_CONF = 50.0  # Tesseract reads specks and picture edges as "words" of low confidence
@@ -183,9 +186,9 @@ def split(pages: Sequence[Page], classes: Sequence[PageClass], catalog: DocTypeC
     return groups
 
 
-def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTypeCatalog) -> list[Document]:
-    from pipeline.extract.address import document_units  # imported by the dossier stage, not at start-up
-
+def type_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTypeCatalog) -> list[Document]:
+    """The documents the pages make, each typed with its confidence, without fields (what a counter shows while
+    the pages are still being read: the fields come with `build_documents` once they all are)."""
     classes = classify_pages(pages, model, catalog)
     by_number = {c.number: c for c in classes}
     page_by_number = {p.number: p for p in pages}
@@ -197,27 +200,39 @@ def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTy
             continue
         probs = {k: float(np.mean([by_number[n].probs.get(k, 0.0) for n in group])) for k in model.labels}
         title = by_number[group[0]].title
-        if title is not None:
+        top = max(probs, key=lambda k: probs[k])
+        if title is not None and probs.get(title[0], 0.0) < _TITLE_DOUBT and probs[top] >= _TEXT_SURE:
+            # The text says something else entirely, and surely: a short title met by a broken one ("GIẤY
+            # CHỨNG NHẬN" of a land certificate whose second line OCR lost reads like "GIẤY CHỨNG SINH").
+            doc_type, confidence = top, min(probs[top], _CONFLICT_CONFIDENCE)
+        elif title is not None:
             doc_type = title[0]
             p = probs.get(doc_type, 0.0)
             # A clear title settles the type unless the text says something else entirely.
-            confidence = max(p, min(0.99, title[1] / 100.0)) if p >= 0.1 else 0.5 * p + 0.3
+            confidence = max(p, min(0.99, title[1] / 100.0)) if p >= _TITLE_DOUBT else 0.5 * p + 0.3
         else:
             doc_type = max(probs, key=lambda k: probs[k])
             confidence = probs[doc_type]
-        spec = catalog.get(doc_type)
-        doc_pages = [page_by_number[n] for n in group]
-        fields = document_units(spec, extract_fields(spec, doc_pages)) if spec.fields else {}
-        type_confidence = round(float(np.clip(confidence, 0, 1)), 3)
         documents.append(
-            Document(
-                type=doc_type,
-                type_confidence=type_confidence,
-                pages=group,
-                fields=fields,
-                needs_review=needs_review(spec, type_confidence, fields),
-            )
+            Document(type=doc_type, type_confidence=round(float(np.clip(confidence, 0, 1)), 3), pages=group)
         )
+    return documents
+
+
+def build_documents(pages: Sequence[Page], model: TextClassifier, catalog: DocTypeCatalog) -> list[Document]:
+    from pipeline.extract.address import document_units  # imported by the dossier stage, not at start-up
+
+    page_by_number = {p.number: p for p in pages}
+    documents: list[Document] = []
+    for typed in type_documents(pages, model, catalog):
+        if typed.needs_review:  # no text to read fields from
+            documents.append(typed)
+            continue
+        spec = catalog.get(typed.type)
+        doc_pages = [page_by_number[n] for n in typed.pages]
+        fields = document_units(spec, extract_fields(spec, doc_pages)) if spec.fields else {}
+        needs = needs_review(spec, typed.type_confidence, fields)
+        documents.append(typed.model_copy(update={"fields": fields, "needs_review": needs}))
     return cross_check(documents, catalog)
 
 

@@ -25,7 +25,7 @@ from pipeline.orient import (
 from pipeline.print_size import is_bilevel, line_height, reading_scale, resize, small_print_factor, to_page
 from pipeline.raster import PageImage
 from pipeline.seal import gray_for_ocr
-from pipeline.separators import read_qr, separator_code
+from pipeline.separators import qr_procedure, read_qr, separator_code
 from schemas.settings import PipelineSettings
 
 _SKEW_DPI = 150
@@ -41,6 +41,7 @@ class PageResult:
     ocr: OcrResult
     seals: int = 0
     separator_code: str | None = None  # the dossier code when the page is a receipt sheet
+    separator_procedure: str | None = None  # the procedure key its QR carries after the code ("CODE|KEY")
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -146,7 +147,8 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
         timings["reorient"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    code = separator_code(read_qr(page.pixels, page.dpi), result.text)
+    qr = read_qr(page.pixels, page.dpi)
+    code = separator_code(qr, result.text)
     timings["separator"] = time.perf_counter() - t
     return PageResult(
         rotation=rotation,
@@ -156,5 +158,6 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
         ocr=result,
         seals=seals,
         separator_code=code,
+        separator_procedure=qr_procedure(qr) if code else None,
         timings=timings,
     )

@@ -23,8 +23,10 @@ from typing import Any
 
 import cv2
 import numpy as np
+from rapidfuzz import fuzz
 
 from pipeline.extract.text import fold
+from schemas.procedures import ProcedureCatalog
 
 _zxing: Any
 try:  # optional at run time: OpenCV reads QR codes too, only slower
@@ -40,6 +42,9 @@ _CODE_IN_TEXT = re.compile(rf"(?<![\w.]){_CODE_BODY}(?![\w.-])")
 # A code other systems might print: letters, digits, dots, dashes, underscores; safe as a file or object name.
 _LOOSE_CODE = re.compile(r"^(?=.*\d)[0-9A-Za-z][0-9A-Za-z._-]{5,62}$")
 _TITLE = re.compile(r"phieu\s*tiep\s*nhan")
+# A receipt's QR may carry the procedure's key after the code: "000.00.28.H57-250338-1306|birth_registration".
+_CODE_AND_PROCEDURE = re.compile(rf"^({_CODE_BODY}|{_LOOSE_CODE.pattern[1:-1]})[|;]([a-z][a-z0-9_]{{1,63}})$")
+_NAME_CUTOFF = 90  # partial_ratio of a procedure's name in the receipt's text
 
 _QR_DPI = 100  # modules of a receipt's QR are ~1.1 mm: ~4 px each at 100 dpi
 _RETRY_DPI = 200
@@ -117,7 +122,7 @@ def separator_code(qr: QrRead | None, text: str | None) -> str | None:
 
     `text` is the page's OCR text, or None when it is not known (then only a dossier-code QR counts).
     """
-    texts = [t.strip() for t in (qr.texts if qr else ())]
+    texts = [_code_part(t.strip()) for t in (qr.texts if qr else ())]
     for t in texts:
         if DOSSIER_CODE.match(t):
             return t
@@ -131,6 +136,35 @@ def separator_code(qr: QrRead | None, text: str | None) -> str | None:
         if printed:
             return printed.group(0)
     return None
+
+
+def _code_part(text: str) -> str:
+    m = _CODE_AND_PROCEDURE.match(text)
+    return m.group(1) if m else text
+
+
+def qr_procedure(qr: QrRead | None) -> str | None:
+    """The procedure key a receipt's QR carries after its code ("CODE|KEY"), else None."""
+    for t in qr.texts if qr else ():
+        m = _CODE_AND_PROCEDURE.match(t.strip())
+        if m:
+            return m.group(2)
+    return None
+
+
+def printed_procedure(text: str, procedures: ProcedureCatalog) -> str | None:
+    """The key of the procedure a receipt sheet prints ("Nội dung yêu cầu giải quyết: Đăng ký khai sinh", or its
+    code "1.001193"), the longest name found when several are; None when it names none."""
+    folded = fold(" ".join(text.split()))
+    best: tuple[int, float, str] | None = None
+    for p in procedures.procedures:
+        if re.search(rf"(?<![\d.]){re.escape(p.code)}(?![\d.])", text):
+            return p.key
+        name = fold(p.name_vi)
+        score = fuzz.partial_ratio(name, folded) if len(folded) >= len(name) else 0.0
+        if score >= _NAME_CUTOFF and (best is None or (len(name), score) > best[:2]):
+            best = (len(name), score, p.key)
+    return best[2] if best else None
 
 
 def split_at_separators(codes: Sequence[str | None]) -> list[tuple[str | None, int, int]]:

@@ -14,6 +14,8 @@ SPLIT = "split"
 MERGE = "merge"
 STATUS = "status"
 TARGETS = (FIELD, DOCUMENT_TYPE, WORD, LINE, SPLIT, MERGE, STATUS)
+# the key of a STATUS entry that keeps why a dossier lacking papers was marked reviewed (old: the papers missing)
+INCOMPLETE_REASON = "incomplete_reason"
 
 
 @dataclass(frozen=True)

@@ -201,6 +201,20 @@ class StaleEdit(RequestError):
         self.current = current
 
 
+class UnknownProcedure(RequestError):
+    advice = "Name one of the procedures hoso knows (schemas/procedures.json and HOSO_PROCEDURES_FILE), by its key."
+
+
+class DossierIncomplete(RequestError):
+    """Marking reviewed a dossier that lacks a paper its procedure requires, without saying why."""
+
+    http_status = 409
+    advice = (
+        "Bổ sung giấy tờ còn thiếu vào hồ sơ, hoặc ghi lý do (reason) để đánh dấu đã kiểm tra "
+        "(Add the missing papers, or give a reason to mark it reviewed anyway)."
+    )
+
+
 class PageLimitReached(RequestError):
     http_status = 429
     advice = "Wait until the hour has passed, or ask an administrator to raise HOSO_MAX_PAGES_PER_HOUR."

@@ -71,6 +71,7 @@ class Page(_Frozen):
     blank: bool = False
     separator: bool = PydField(False, description="a receipt sheet separating dossiers; in no document")
     separator_code: str | None = PydField(None, description="the dossier code read from the receipt sheet")
+    separator_procedure: str | None = PydField(None, description="the procedure key the receipt's QR carries")
     text: str = ""
     confidence: float = PydField(0.0, ge=0, le=100, description="mean word confidence, 0-100")
     words: list[Word] = PydField(default_factory=list)
@@ -144,6 +145,30 @@ class DossierSource(_Frozen):
     last_page: int | None = PydField(None, ge=1, description="the file's last page in this dossier")
 
 
+class ComponentStatus(_Frozen):
+    """One paper the dossier's procedure requires, and the documents of the dossier that are it."""
+
+    key: str = PydField(description="the component's key in the procedure (schemas/procedures.json)")
+    name: str = PydField(description="the paper as the clerk names it, in Vietnamese")
+    required: bool = PydField(description="false: needed only under `condition`")
+    documents: list[int] = PydField(default_factory=list, description="indexes into the record's documents")
+    missing: bool = PydField(description="a required paper not found (or fewer than `count` of it)")
+    pages: list[int] = PydField(default_factory=list, description="the pages of those documents")
+    count: int = PydField(1, description="how many such papers the procedure asks for")
+    condition: str | None = None
+    portal_name: str = PydField("", description="the component's name on the National Public Service Portal")
+    uncertain: bool = PydField(False, description="found only in documents whose type is not sure: check them")
+
+
+class Completeness(_Frozen):
+    """Whether the dossier holds every paper its procedure requires (`complete`), paper by paper."""
+
+    complete: bool
+    components: list[ComponentStatus] = PydField(default_factory=list)
+    missing: list[str] = PydField(default_factory=list, description="the names of the required papers not found")
+    other_documents: list[int] = PydField(default_factory=list, description="documents that are no component")
+
+
 class Dossier(_Frozen):
     code: str
     status: DossierStatus
@@ -151,6 +176,8 @@ class Dossier(_Frozen):
     documents: list[Document] = PydField(default_factory=list)
     problems: list[FileProblem] = PydField(default_factory=list)
     source: DossierSource | None = None
+    procedure: str | None = PydField(default=None, description="the dossier's procedure (schemas/procedures.json key)")
+    completeness: Completeness | None = PydField(default=None, description="the procedure's papers found and missing")
     schema_version: int = SCHEMA_VERSION
 
     def to_json(self) -> str:

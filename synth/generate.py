@@ -19,7 +19,8 @@ from .scan import DEFECTS, ROTATIONS, apply_defects, apply_geometry, blank_page
 from .vn import World, make_world
 
 DOC_TYPES: list[str] = ["cccd", "birth_certificate", "marriage_certificate", "land_use_certificate", "diploma",
-                        "application_form", "other", "official_document"]
+                        "application_form", "other", "official_document", "birth_notice",
+                        "marital_status_confirmation"]
 PAGE_TYPES: list[str] = [*DOC_TYPES, "receipt", "blank"]
 VARIANTS: dict[str, int] = {t: REGISTRY[t][1] for t in DOC_TYPES}
 """How many layout variants each document type has (variant indexes 0..n-1)."""
@@ -182,9 +183,10 @@ def make_blank_page(*, seed: int, dpi: int = 300, bleed: GeneratedPage | None = 
 
 PROCEDURE_DOCS: dict[str, list[tuple[str, int, int | None]]] = {
     # (doc type, role, preferred variant); role 0 is the applicant, 1 the spouse, 2 someone else
-    "birth": [("application_form", 0, None), ("other", 0, 3), ("cccd", 0, None), ("cccd", 1, None),
+    "birth": [("application_form", 0, None), ("birth_notice", 0, None), ("cccd", 0, None), ("cccd", 1, None),
               ("marriage_certificate", 0, None)],
-    "marriage": [("application_form", 0, None), ("cccd", 0, None), ("cccd", 1, None), ("other", 0, 0)],
+    "marriage": [("application_form", 0, None), ("cccd", 0, None), ("cccd", 1, None),
+                 ("marital_status_confirmation", 1, None)],
     "diploma_copy": [("application_form", 0, None), ("cccd", 0, None), ("diploma", 0, None)],
     "land": [("application_form", 0, None), ("land_use_certificate", 0, None), ("cccd", 0, None),
              ("cccd", 1, None), ("marriage_certificate", 0, None)],

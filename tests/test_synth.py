@@ -61,6 +61,8 @@ FIELD_KEYS = {
     "diploma": {"full_name", "date_of_birth", "school", "graduation_year", "classification", "serial_number"},
     "application_form": {"applicant_name", "applicant_id_number", "phone", "request_date"},
     "other": set(),
+    "birth_notice": {"mother_name", "mother_id_number", "child_date_of_birth", "child_sex", "child_name"},
+    "marital_status_confirmation": {"full_name", "date_of_birth", "personal_id", "marital_status", "issue_date"},
     "official_document": {"document_number", "issue_date", "issuer", "subject", "signer_title", "signer_name"},
 }
 PROVINCE_CODES = {loc.code for loc in LOCALITIES} | set(OTHER_PROVINCE_CODES.values())

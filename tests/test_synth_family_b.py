@@ -179,7 +179,8 @@ def test_a_family_b_dossier_agrees_with_itself() -> None:
 
 def test_family_api_and_command_line(tmp_path: Path) -> None:
     assert synth.variants("b") == synth.VARIANTS_B and synth.variants() == synth.VARIANTS
-    assert set(synth.VARIANTS_B) >= SEVEN and all(n >= 2 for n in synth.VARIANTS_B.values())
+    # the seven have a held-out variant; a type added later (issue 17's papers) may have one layout in family b
+    assert set(synth.VARIANTS_B) >= SEVEN and all(synth.VARIANTS_B[t] >= 2 for t in SEVEN)
     assert synth.VARIANTS_B["application_form"] >= 3 and synth.FAMILIES == ("a", "b")
     with pytest.raises(ValueError):
         synth.make_page("cccd", seed=1, dpi=20, family="c")

@@ -97,6 +97,7 @@ class Settings:
     watch: WatchSettings = field(default_factory=WatchSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
     portal: PortalSettings = field(default_factory=PortalSettings)
+    procedures_file: Path | None = None  # a province's procedures merged over schemas/procedures.json
 
     @property
     def db_url(self) -> str:
@@ -158,6 +159,7 @@ def environment_class() -> Any:
         rescore_marks: bool = True
         secret_key: str | None = PydanticField(default=None, repr=False)
         max_upload_mb: Whole = 200
+        procedures_file: Path | None = None
         watch_stable_seconds: Seconds = 5.0
         watch_poll_seconds: Seconds = 5.0
         watch_delete: bool = False
@@ -289,12 +291,17 @@ def _arrange(e: Any) -> Settings:
             signing_p12=e.signing_p12, signing_password=e.signing_password, signing_trust=e.signing_trust
         ),
         portal=portal,
+        procedures_file=e.procedures_file,
     )
 
 
 def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Settings from HOSO_* environment variables, then explicit overrides (command-line options)."""
     settings = _arrange(read_environment(env))
+    if settings.procedures_file is not None:
+        from schemas.procedures import load_procedures
+
+        load_procedures(settings.procedures_file)  # validated at start: a bad file is a ConfigError naming it
     clean = {k: v for k, v in overrides.items() if v is not None}
     pipe_changes = {k: clean.pop(k) for k in list(clean) if k in ("lang", "max_pixels", "max_pages")}
     if pipe_changes:

@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 
 from ..vn import World
-from . import cccd, civil, diploma, forms, land, official, other, receipt
+from . import birth_notice, cccd, civil, diploma, forms, land, marital_status, official, other, receipt
 from .base import DocPlan
 
 Builder = Callable[[World, random.Random, int, bool, int], DocPlan]
@@ -20,6 +20,8 @@ REGISTRY: dict[str, tuple[Builder, int]] = {
     "application_form": (forms.build, forms.VARIANTS),
     "other": (other.build, other.VARIANTS),
     "official_document": (official.build, official.VARIANTS),
+    "birth_notice": (birth_notice.build, birth_notice.VARIANTS),
+    "marital_status_confirmation": (marital_status.build, marital_status.VARIANTS),
 }
 
 __all__ = ["REGISTRY", "Builder", "DocPlan", "receipt"]

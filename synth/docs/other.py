@@ -1,5 +1,5 @@
-"""Other papers found in dossiers (no fields): residence confirmation, hospital discharge, power of attorney,
-medical birth notice."""
+"""Other papers found in dossiers (no fields): residence confirmation, hospital discharge, power of attorney.
+(The medical birth notice that was variant 3 is a type of its own: synth/docs/birth_notice.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ..canvas import Canvas
 from ..vn import World, date_line, dmy, official_name, upper, ward_name
 from .base import DocPlan, header, layout, sign_block, tabbed, title, ward_committee
 
-VARIANTS = 4  # 0: Xác nhận thông tin về cư trú, 1: Giấy ra viện, 2: Giấy ủy quyền, 3: Giấy chứng sinh
+VARIANTS = 3  # 0: Xác nhận thông tin về cư trú, 1: Giấy ra viện, 2: Giấy ủy quyền
 
 DIAGNOSES = ("Viêm phổi", "Sốt xuất huyết Dengue", "Viêm ruột thừa cấp đã phẫu thuật", "Tăng huyết áp",
              "Viêm dạ dày cấp", "Gãy kín xương cẳng tay trái")
@@ -30,8 +30,8 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     admitted = day - timedelta(days=rng.randint(2, 12))
     diagnosis = rng.choice(DIAGNOSES)
     doctor = official_name(rng)
-    weight = rng.randint(26, 40) * 100
-    born_time = f"{rng.randint(0, 23):02d} giờ {rng.randint(0, 59):02d} phút"
+    # drawn still (they were the birth notice's), so that the seeds give the other papers as before
+    rng.randint(26, 40), rng.randint(0, 23), rng.randint(0, 59)
 
     def residence(cv: Canvas) -> None:
         lay = layout(cv, 13.0)
@@ -117,37 +117,7 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
         sign_block(cv, x + w * 0.72, y, size=size - 0.5, date_text=date_line(loc.short, day),
                    office=["BÊN ỦY QUYỀN"], note="(Ký, ghi rõ họ tên)", name=upper(p.name))
 
-    def birth_notice(cv: Canvas) -> None:
-        lay = layout(cv, 12.5)
-        x, w, size, lead = lay.left, lay.width, lay.size, lay.lead
-        mother, child = world.wife, world.child
-        y = header(cv, lay, issuer=(f"SỞ Y TẾ {upper(loc.card_province)}", upper(child.birth_loc.hospital)),
-                   number=f"Số: {number}/GCS")
-        y += lead
-        y = title(cv, lay, y, ["GIẤY CHỨNG SINH"], size=size + 4)
-        y += lead * 0.3
-        y = cv.field(x, y, w, "Họ và tên bố, mẹ hoặc người nuôi dưỡng:", upper(mother.name), size=size,
-                     leading=lead, value_style="bold")
-        y = cv.field(x, y, w, "Năm sinh:", str(mother.birth.year), size=size, leading=lead)
-        y = cv.field(x, y, w, "Số định danh cá nhân:", mother.id_number, size=size, leading=lead)
-        y = cv.field(x, y, w, "Nơi đăng ký thường trú:", mother.residence.full(), size=size, leading=lead)
-        y = cv.field(x, y, w, "Dân tộc:", mother.ethnicity, size=size, leading=lead)
-        y = cv.field(x, y, w, "Đã sinh con vào lúc:", f"{born_time}, ngày {dmy(child.birth)}", size=size,
-                     leading=lead)
-        y = cv.field(x, y, w, "Tại:", child.birth_loc.hospital, size=size, leading=lead)
-        y = cv.field(x, y, w, "Số con trong lần sinh này:", "01", size=size, leading=lead)
-        y = cv.field(x, y, w, "Giới tính của con:", child.sex, size=size, leading=lead)
-        y = cv.field(x, y, w, "Cân nặng:", f"{weight // 1000}.{weight % 1000:03d} gam", size=size, leading=lead)
-        y = cv.field(x, y, w, "Dự định đặt tên con:", upper(child.name), size=size, leading=lead)
-        y += lead * 0.5
-        born = child.birth + timedelta(days=1)
-        sign_block(cv, x + w * 0.22, y + lead, size=size - 0.5, date_text=None, office=["NGƯỜI ĐỠ ĐẺ"],
-                   note="(Ký, ghi rõ họ tên)", name=doctor)
-        sign_block(cv, x + w * 0.72, y, size=size - 0.5, date_text=date_line(loc.short, born),
-                   office=["THỦ TRƯỞNG CƠ SỞ Y TẾ"], name=signer,
-                   seal_ring=f"{upper(child.birth_loc.hospital)} *" if seal else None)
-
     rng_id = f"{rng.randint(1000, 99999)}"
     rng_code = f"{rng.randint(10000000, 99999999)}"
-    render = (residence, discharge, attorney, birth_notice)[variant]
+    render = (residence, discharge, attorney)[variant]
     return DocPlan("other", (), (render,))

@@ -5,7 +5,7 @@ per type, as in family a; each returns a ``PlanB`` that also names the label pri
 from __future__ import annotations
 
 from ..docs import Builder
-from . import cccd, civil, diploma, forms, land, other
+from . import birth_notice, cccd, civil, diploma, forms, land, marital_status, other
 from .parts import PlanB
 
 REGISTRY_B: dict[str, tuple[Builder, int]] = {
@@ -16,6 +16,8 @@ REGISTRY_B: dict[str, tuple[Builder, int]] = {
     "diploma": (diploma.build, diploma.VARIANTS),
     "application_form": (forms.build, forms.VARIANTS),
     "other": (other.build, other.VARIANTS),
+    "birth_notice": (birth_notice.build, birth_notice.VARIANTS),
+    "marital_status_confirmation": (marital_status.build, marital_status.VARIANTS),
 }
 
 __all__ = ["REGISTRY_B", "PlanB"]

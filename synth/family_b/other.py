@@ -1,7 +1,8 @@
 """Family b: other papers found in dossiers (no fields).
 
 0: "GIẤY ỦY QUYỀN" (power of attorney), the two parties in labelled blocks, signatures side by side;
-1: "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN" from the commune, pairs on a line and a ruled table.
+1: "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ" from the commune police, pairs on a line and the household as a ruled table.
+(The confirmation of marital status that was variant 1 before issue 17 is a type of its own: marital_status.py.)
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     agent = world.stranger(rng)
     office = commune_office(world, rng)
     day = world.today - timedelta(days=rng.randint(2, 60))
-    number = rng.randint(5, 700)
-    signer = official_name(rng)
+    rng.randint(5, 700), official_name(rng)  # drawn still, so that the seeds give the attorney as before
     matter = (
         "thay mặt tôi nộp hồ sơ, nhận kết quả giải quyết thủ tục hành chính tại Trung tâm Phục vụ hành "
         f"chính công {world.ward}"
@@ -95,50 +95,24 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
                 width=w * 0.42,
             )
 
-    def marital(cv: Canvas) -> None:
+    def residence(cv: Canvas) -> None:
         g = geometry(cv, 12.5)
         size, lead, x, w = g.size, g.lead, g.left, g.width
-        y = masthead(cv, g, office.lines, f"Số: {number}/XNTTHN", style=0)
-        y = heading(cv, g, y + lead * 0.5, ["GIẤY XÁC NHẬN", "TÌNH TRẠNG HÔN NHÂN"], size=size + 3)
-        y = cv.paragraph(
-            x,
-            y,
-            w,
-            f"Xét đề nghị của ông/bà {upper(p.name)} về việc cấp Giấy xác nhận tình trạng hôn nhân,",
-            size=size,
-            leading=lead,
-            indent=8,
-        )
-        cv.text(g.center, y, "XÁC NHẬN:", size=size, style="bold", align="center")
+        police = (f"CÔNG AN {upper(world.loc.short)}", f"CÔNG AN {upper(world.ward)}")
+        y = masthead(cv, g, police, f"Số: {rng_no}/XN-CA", style=1)
+        y = heading(cv, g, y + lead * 0.5, ["XÁC NHẬN", "THÔNG TIN VỀ CƯ TRÚ"], size=size + 3)
+        y = cv.paragraph(x, y, w, f"Theo đề nghị của công dân {upper(p.name)}, Công an {world.ward} xác nhận:",
+                         size=size, leading=lead, indent=8)  # fmt: skip
+        pairs(cv, x, y, w, [("Công dân:", upper(p.name)), ("Sinh ngày:", date_text(p.birth, 0))], size=size)
         y += lead
-        rows = [
-            ["Họ, chữ đệm, tên", upper(p.name)],
-            ["Ngày, tháng, năm sinh", date_text(p.birth, 0)],
-            ["Giới tính / Dân tộc", f"{p.sex} / {p.ethnicity}"],
-            ["Giấy tờ tùy thân", f"CCCD số {p.id_number}"],
-            ["Nơi cư trú", p.residence.full()],
-            ["Tình trạng hôn nhân", "Chưa đăng ký kết hôn với ai"],
+        y = cv.field(x, y, w, "Nơi thường trú:", p.residence.full(), size=size, leading=lead)
+        rows = [["Họ tên", "Ngày sinh", "Quan hệ"]] + [
+            [upper(m.name), date_text(m.birth, 0), rel]
+            for m, rel in ((world.applicant, "Chủ hộ"), (world.spouse, "Vợ/chồng"), (world.child, "Con"))
         ]
-        y = cv.table(x, y, [w * 0.34, w * 0.66], rows, size=size - 0.5) + lead
-        pairs(
-            cv,
-            x,
-            y,
-            w,
-            [("Mục đích sử dụng:", "Đăng ký kết hôn"), ("Có giá trị:", "06 tháng")],
-            size=size,
-            value_style="regular",
-        )
-        y += lead * 1.4
-        sign(
-            cv,
-            x + w * 0.68,
-            y,
-            size=size - 0.5,
-            when=f"{office.place}, {date_text(day, 4)}",
-            titles=office.titles,
-            name=signer,
-            ring=office.ring if seal else None,
-        )
+        y = cv.table(x, y + lead * 0.3, [w * 0.46, w * 0.26, w * 0.28], rows, size=size - 1.0, header_rows=1) + lead
+        sign(cv, x + w * 0.68, y, size=size - 0.5, when=f"{office.place}, {date_text(day, 4)}",
+             titles=["TRƯỞNG CÔNG AN"], name=official_name(rng), ring=None)  # fmt: skip
 
-    return Truth().plan("other", ((attorney, marital)[variant],))
+    rng_no = rng.randint(10, 999)
+    return Truth().plan("other", ((attorney, residence)[variant],))

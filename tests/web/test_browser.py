@@ -106,7 +106,7 @@ def uploaded(server: str, browser: object, dossier_pdf: Path) -> str:
     _sign_in(page, server, "counter")
     assert "Tiếp nhận hồ sơ mới" in page.inner_text("h1")
     page.fill("#citizen_name", "Phạm Khánh Nhung")
-    page.fill("#procedure", "Chứng thực bản sao từ bản chính")
+    page.select_option("#procedure", "certified_copy")
     page.set_input_files("#file-input", str(dossier_pdf))
     assert dossier_pdf.name in page.inner_text("#file-list")
     page.click("#submit")
@@ -118,6 +118,9 @@ def uploaded(server: str, browser: object, dossier_pdf: Path) -> str:
     assert "Đơn / Tờ khai" in summary and "Căn cước công dân" in summary
     assert "Họ tên người đề nghị" in summary
     assert "Đã xử lý 2/2 trang" in page.inner_text("#progress-text")
+    # the papers of the procedure: the identity card is the paper to certify, found on its page
+    page.wait_for_selector("#completeness .completeness.complete")
+    assert "Đủ thành phần hồ sơ" in page.inner_text("#completeness")
     page.screenshot(path=str(SCREENSHOTS / "counter.png"), full_page=True)
     assert blocked == []
     ctx.close()

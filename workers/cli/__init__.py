@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", dest="json_path", help="write the record to this file instead of stdout")
     p.add_argument("--code", help="the dossier code (default: a new one)")
     p.add_argument("--centre", help="the service centre receiving it (its staff alone see it in the web app)")
+    p.add_argument("--procedure", metavar="KEY", help="the procedure (schemas/procedures.json): its papers are checked")
     p.add_argument("--jobs", type=int, help="page processes (default: one per core)")
     p.add_argument("--lang", help="Tesseract language (default vie)")
     p.add_argument("--max-pages", type=int, help="refuse PDFs/TIFFs with more pages (default 500)")
@@ -111,12 +112,15 @@ def cmd_process(args: argparse.Namespace) -> int:
             ahead.send(settings.pipeline)
         from workers.progress import ProgressBar
         from workers.runners import embedded
+        from workers.usecases.procedures import resolve
 
+        procedure = resolve(settings, args.procedure) if args.procedure else None
         with ProgressBar(enabled=not args.no_progress) as bar:
             meta: dict[str, object] | None = {"centre": checked_centres([args.centre])[0]} if args.centre else None
             result = embedded.process(
-                settings, args.files, code=args.code, meta=meta, progress=bar.update, head_start=ahead
-            )
+                settings, args.files, code=args.code, meta=meta, progress=bar.update, head_start=ahead,
+                procedure=procedure,
+            )  # fmt: skip
     write_record(result.dossier, args.json_path)
     others = [d for d in result.dossiers if d.code != result.dossier.code]
     if others:  # the stack was split at its receipt sheets: one record per dossier

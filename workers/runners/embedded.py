@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from schemas.errors import INTERNAL_EXIT_CODE, HosoError, TransientError
+from schemas.procedures import Procedure
 from schemas.record import Dossier
 from workers.private import make_dir
 from workers.settings import Settings
@@ -358,6 +359,7 @@ def process(
     progress: Progress = _no_progress,
     channel: Channel = Channel.process,
     head_start: HeadStart | None = None,
+    procedure: Procedure | None = None,
 ) -> RunResult:
     """Take the inputs as one stack, in the order given, split at its receipt sheets; return the records.
     `head_start`: the first page already being read in another process (`workers.runners.head_start`)."""
@@ -370,7 +372,8 @@ def process(
     store = make_store(settings)
     try:
         progress("intake", 0, len(inputs))
-        received = receive(records, store, Submission(tuple(inputs), channel, code, dict(meta or {})))
+        submission = Submission(tuple(inputs), channel, code, dict(meta or {}), procedure=procedure)
+        received = receive(records, store, submission)
         t_intake = time.perf_counter() - t0
         with EmbeddedRunner(settings, records, store, head_start=head_start) as runner:
             report = runner.run([received.code], progress)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from pipeline.classify import TextClassifier, load_cached
 from pipeline.documents import build_documents
 from pipeline.extract.resolve import load_model
@@ -10,6 +12,9 @@ from workers.settings import Settings
 from workers.stores.records import Records
 from workers.usecases import classifier as classifiers
 from workers.usecases import labels
+from workers.usecases import procedures as procs
+
+log = logging.getLogger("hoso.dossier")
 
 
 def dossier_status(dossier: Dossier) -> DossierStatus:
@@ -44,6 +49,8 @@ def finish_dossier(
     dossier = records.dossier(code)
     if dossier.status == DossierStatus.reviewed:
         return dossier  # a reviewer's verdict stands
+    if dossier.procedure is None and settings is not None:
+        name_procedure(records, settings, dossier)
     if classifier is None:
         classifier = classifiers.current(settings) if settings is not None else load_cached()
     documents = build_documents(dossier.pages, classifier, labels.current_catalog(settings))
@@ -53,3 +60,30 @@ def finish_dossier(
     records.set_status(code, status)
     # Read back: reviewers' corrections (stored apart) are laid over the machine's documents just set.
     return records.dossier(code)
+
+
+def name_procedure(records: Records, settings: Settings, dossier: Dossier) -> None:
+    """A dossier that came without a procedure takes the one its receipt sheet names (the key its QR carries after
+    the code, else the name or code it prints), else the one its watch subfolder is named after."""
+    from pipeline.separators import printed_procedure
+
+    catalog = procs.catalog(settings)
+    found = None
+    for page in dossier.pages:
+        if not page.separator:
+            continue
+        if page.separator_procedure:
+            found = catalog.find(page.separator_procedure)
+            if found is None:
+                log.warning(
+                    "the receipt sheet names an unknown procedure",
+                    extra={"dossier": dossier.code, "stage": "dossier", "page": page.number},
+                )
+        key = printed_procedure(page.text, catalog) if found is None else None
+        found = found or (catalog.find(key) if key else None)
+        if found is not None:
+            break
+    if found is None and dossier.source is not None:
+        found = procs.of_folder(settings, dossier.source.folder)
+    if found is not None:
+        records.set_procedure(dossier.code, found)

@@ -33,6 +33,7 @@ from typing import Any
 
 from schemas.codes import checked_code
 from schemas.errors import DossierExists, HosoError, InputError, MissingFile, NotARegularFile, TooManyPages
+from schemas.procedures import Procedure
 from schemas.record import DossierStatus
 from schemas.settings import PipelineSettings
 from workers.stores.objects import ObjectStore, original_key, sha256_file
@@ -60,6 +61,7 @@ class Submission:
     code: str | None = None  # the dossier asked for; None: a new code (or the first receipt sheet's)
     meta: Mapping[str, Any] = field(default_factory=dict)
     names: tuple[str, ...] = ()  # the names to record (default: each file's own name)
+    procedure: Procedure | None = None  # the procedure the dossier is for (its papers are checked against it)
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ def receive(records: Records, store: ObjectStore, submission: Submission, *, new
         raise DossierExists(f"dossier {code} exists already")
     if not created and records.status(code) == DossierStatus.reviewed:
         return Received(code=code, files=0)  # a reviewer's verdict stands
+    if submission.procedure is not None:
+        records.set_procedure(code, submission.procedure)
     problems: list[HosoError] = []
     duplicates: list[Duplicate] = []
     paths = expand_inputs(submission.files)

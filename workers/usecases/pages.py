@@ -58,6 +58,7 @@ class PageRead:
     ocr: OcrResult
     jpeg: bytes
     timings: dict[str, float]
+    separator_procedure: str | None = None
 
     @classmethod
     def of(cls, image: raster.PageImage, result: PageResult, jpeg: bytes, timings: dict[str, float]) -> PageRead:
@@ -70,6 +71,7 @@ class PageRead:
             skew_deg=result.skew_deg,
             blank=result.blank,
             separator_code=result.separator_code,
+            separator_procedure=result.separator_procedure,
             ocr=result.ocr,
             jpeg=jpeg,
             timings=timings,
@@ -114,6 +116,7 @@ def record_of(task: PageTask, read: PageRead, image_key: str) -> Page:
         blank=read.blank,
         separator=read.separator_code is not None,
         separator_code=read.separator_code,
+        separator_procedure=read.separator_procedure,
         text=read.ocr.text,
         confidence=read.ocr.confidence,
         words=[

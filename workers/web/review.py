@@ -12,7 +12,7 @@ import logging
 
 from pipeline import corrections as C
 from schemas.doctypes import load_catalog
-from schemas.errors import BadCorrection, DossierBusy, StaleEdit
+from schemas.errors import BadCorrection, DossierBusy, DossierIncomplete, StaleEdit
 from schemas.record import Dossier, DossierStatus
 from workers.stores.records import CorrectionRow, Records
 from workers.usecases.dossier import finish_dossier
@@ -160,13 +160,27 @@ def _after_text_change(records: Records, runner: Runner, code: str, status: Doss
     runner.refresh(code)  # the searchable PDF and the OCR TSV carry the corrected words
 
 
-def mark_reviewed(records: Records, code: str, *, who: str, version: int | None = None) -> DossierStatus:
-    """Mark the dossier reviewed (with `version`: only if nobody changed it since, else StaleEdit)."""
+def mark_reviewed(
+    records: Records, code: str, *, who: str, version: int | None = None, reason: str | None = None
+) -> DossierStatus:
+    """Mark the dossier reviewed (with `version`: only if nobody changed it since, else StaleEdit). A dossier that
+    lacks a paper its procedure requires is refused (DossierIncomplete) unless `reason` says why; the reason is
+    kept in the correction log beside the papers missing."""
     status = records.status(code)
     if status == DossierStatus.reviewed:
         return status
     if status not in _FINISHED:
         raise DossierBusy(f"dossier {code} is {status.value}: it can be marked reviewed once processed")
+    done = records.dossier(code).completeness
+    reason = " ".join((reason or "").split())
+    if done is not None and not done.complete:
+        missing = "; ".join(done.missing)
+        if not reason:
+            raise DossierIncomplete(f"Hồ sơ {code} còn thiếu: {missing}. Ghi lý do (reason) để vẫn đánh dấu đã duyệt.")
+        records.record_correction(
+            code, target=C.STATUS, key=C.INCOMPLETE_REASON, who=who, old=missing, new=reason, version=version
+        )
+        version = None if version is None else version + 1  # the reason itself raised it
     records.record_correction(
         code, target=C.STATUS, who=who, old=status.value, new=DossierStatus.reviewed.value, version=version
     )

@@ -277,6 +277,8 @@ def audit_views(lang: str, rows: Sequence[CorrectionRow], record: Dossier) -> li
                 what = f"{what} · {t(lang, 'page')} {key[0]}, {unit}{key[1]}"
         elif r.target in (C.SPLIT, C.MERGE):
             what = f"{what} · {t(lang, 'page')} {r.key}"
+        elif r.target == C.STATUS and r.key == C.INCOMPLETE_REASON:
+            what = t(lang, "audit_incomplete", missing=old or "", reason=new or "")
         elif r.target == C.STATUS:
             old = t(lang, f"st_{old}") if old else ""
             new = t(lang, f"st_{new}") if new else ""

@@ -32,13 +32,12 @@ def new_key() -> str:
 
 
 def _facts(conn: Connection, code: str) -> tuple[str | None, str | None]:
-    """The dossier's procedure (its own column once the record has one, else the one its meta names) and centre."""
-    column = dossiers.c.get("procedure")
-    query = sa.select(dossiers.c.meta, dossiers.c.centre, *([column] if column is not None else []))
-    row = conn.execute(query.where(dossiers.c.code == code)).first()
+    """The dossier's procedure (its key; else what its meta names, e.g. a counter's free text) and centre."""
+    query = sa.select(dossiers.c.meta, dossiers.c.centre, dossiers.c.procedure).where(dossiers.c.code == code)
+    row = conn.execute(query).first()
     if row is None:
         return None, None
-    procedure = row[2] if column is not None else (row[0] or {}).get("procedure")
+    procedure = row[2] or (row[0] or {}).get("procedure")
     return (str(procedure) if procedure else None), row[1]
 
 

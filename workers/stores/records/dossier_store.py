@@ -10,8 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from pipeline.completeness import completeness
 from pipeline.documents import no_text_problems
 from schemas.errors import DossierNotFound
+from schemas.procedures import Procedure
 from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
 from workers.stores.records.base import RecordsBase
 from workers.stores.records.delivery_queue import record_change
@@ -74,6 +76,26 @@ class DossierStore(RecordsBase):
                 .where(dossiers.c.code == code)
                 .values(documents=[d.model_dump(mode="json") for d in documents], updated_at=time.time())
             )
+
+    def set_procedure(self, code: str, procedure: Procedure) -> None:
+        """Name the dossier's procedure; its definition as it applies now is kept with it (meta), so that the
+        dossier is judged by the list of papers it was received under."""
+        with self._tx() as conn:
+            meta = conn.execute(sa.select(dossiers.c.meta).where(dossiers.c.code == code)).scalar()
+            conn.execute(
+                dossiers.update()
+                .where(dossiers.c.code == code)
+                .values(
+                    procedure=procedure.key,
+                    meta={**(meta or {}), "procedure_definition": procedure.model_dump(mode="json")},
+                    updated_at=time.time(),
+                )
+            )
+
+    def procedure_of(self, code: str) -> Procedure | None:
+        """The dossier's procedure as it applied when it was named (None when the dossier names none)."""
+        definition = (self.dossier_meta(code) or {}).get("procedure_definition")
+        return Procedure.model_validate(definition) if definition else None
 
     def dossier_meta(self, code: str) -> dict[str, Any] | None:
         with self._tx() as conn:
@@ -237,16 +259,21 @@ class DossierStore(RecordsBase):
         ]
         record_pages = [Page.model_validate(r) for (r,) in page_rows]
         problems += no_text_problems(record_pages)
+        meta = row["meta"] or {}
         record = Dossier(
             code=row["code"],
             status=DossierStatus(row["status"]),
             pages=record_pages,
             documents=[Document.model_validate(d) for d in row["documents"] or []],
             problems=problems,
-            source=(row["meta"] or {}).get("source"),
+            source=meta.get("source"),
+            procedure=row["procedure"],
         )
         if fixes:
             from pipeline.corrections import apply_corrections  # the pipeline's extraction, only when needed
 
             record = apply_corrections(record, fixes)
+        if meta.get("procedure_definition"):
+            procedure = Procedure.model_validate(meta["procedure_definition"])
+            record = record.model_copy(update={"completeness": completeness(procedure, record.documents)})
         return record

@@ -21,6 +21,7 @@ dossiers = sa.Table(
     sa.Column("claimed_by", sa.String(100), nullable=True),  # the reviewer who has it open from the queue
     sa.Column("claimed_until", sa.Float, nullable=True),
     sa.Column("centre", sa.String(64), nullable=True, index=True),  # the service centre that received it
+    sa.Column("procedure", sa.String(64), nullable=True),  # the procedure's key (schemas/procedures.json)
 )
 
 originals = sa.Table(

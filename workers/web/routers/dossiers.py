@@ -23,7 +23,7 @@ from schemas.errors import DossierExists, DossierNotFound, NotAllowed, PageLimit
 from schemas.record import Dossier
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
-from workers.usecases import deletion, page_quota
+from workers.usecases import deletion, page_quota, procedures
 from workers.usecases.intake import Channel, new_code
 from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, User, Viewer
 from workers.web.models import Created, DossierStatusOut, DossierSummary, PageState
@@ -50,7 +50,9 @@ async def create_dossier(
     files: Annotated[list[UploadFile], File(description="the scans, in page order: PDF, TIFF, JPEG or PNG")],
     code: Annotated[str | None, Form(description="the dossier code; empty: a new one")] = None,
     citizen_name: Annotated[str | None, Form(max_length=200)] = None,
-    procedure: Annotated[str | None, Form(max_length=300)] = None,
+    procedure: Annotated[
+        str | None, Form(max_length=300, description="the procedure's key (schemas/procedures.json) or name")
+    ] = None,
     centre: Annotated[str | None, Form(max_length=64, description="the receiving centre; empty: the user's")] = None,
 ) -> Created:
     """The scans are checked by content and stored, and processing starts in the background; the dossier's
@@ -60,6 +62,7 @@ async def create_dossier(
     code = checked_code(code.strip()) if code and code.strip() else new_code()  # the one pattern (schemas/codes.py)
     if await run_in_threadpool(records.exists, code):
         raise DossierExists(f"dossier {code} exists already")
+    named = procedures.of_form(state.settings, procedure)  # a key or a name; an unknown key: 422 with the keys
     incoming = state.uploads_dir / f".incoming-{secrets.token_hex(8)}"
     paths = await save_uploads(files, incoming, max_bytes=state.max_upload_bytes)
     try:  # the page limit per user per hour
@@ -75,7 +78,7 @@ async def create_dossier(
     meta = {
         "channel": channel.value,
         "citizen_name": unicodedata.normalize("NFC", (citizen_name or "").strip()),
-        "procedure": unicodedata.normalize("NFC", (procedure or "").strip()),
+        "procedure": named.name_vi if named else unicodedata.normalize("NFC", (procedure or "").strip()),
         "received_by": user.name,
         "centre": centre,
         "pages": pages,
@@ -84,6 +87,8 @@ async def create_dossier(
     if not await run_in_threadpool(records.create_dossier, code, meta):
         shutil.rmtree(incoming, ignore_errors=True)
         raise DossierExists(f"dossier {code} exists already")
+    if named is not None:
+        await run_in_threadpool(records.set_procedure, code, named)
     dest = state.uploads_dir / code
     shutil.rmtree(dest, ignore_errors=True)
     incoming.rename(dest)

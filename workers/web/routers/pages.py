@@ -14,10 +14,14 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from pipeline.completeness import completeness
 from pipeline.corrections import apply_corrections
+from pipeline.documents import type_documents
 from schemas.errors import DossierNotFound, NotAllowed
 from schemas.record import Dossier
 from workers.stores.records import CorrectionRow, DossierRow
+from workers.usecases import classifier as classifiers
+from workers.usecases import labels, procedures
 from workers.usecases.sign_in import Verdict
 from workers.web import review, search, views
 from workers.web.auth import LANG_COOKIE, SESSION_COOKIE
@@ -177,7 +181,8 @@ def counter_page(request: Request, state: StateDep, user: Uploader) -> Response:
         (r, views.problem_views(lang, state.records.dossier(r.code, corrected=False).problems))
         for r in state.records.dossiers_to_complete(centres=user.centre_filter, limit=20)
     ]
-    return render(state, request, "counter.html", user, recent=recent, to_complete=to_complete)
+    choices = procedures.catalog(state.settings).procedures
+    return render(state, request, "counter.html", user, recent=recent, to_complete=to_complete, procedures=choices)
 
 
 def _dossier_parts(state: WebState, code: str) -> tuple[DossierRow, Dossier, Dossier, list[CorrectionRow]]:
@@ -187,6 +192,9 @@ def _dossier_parts(state: WebState, code: str) -> tuple[DossierRow, Dossier, Dos
     raw = state.records.dossier(code, corrected=False)
     fixes = state.records.corrections_of(code)
     record = apply_corrections(raw, fixes) if fixes else raw
+    procedure = state.records.procedure_of(code) if record.procedure else None
+    if procedure is not None:  # judged on the corrected documents (a type a reviewer fixed counts)
+        record = record.model_copy(update={"completeness": completeness(procedure, record.documents)})
     return rows[0], raw, record, fixes
 
 
@@ -199,7 +207,7 @@ def dossier_page(code: str, request: Request, state: StateDep, user: Viewer) -> 
     audit = views.audit_views(lang, fixes, record)
     # the PDF link only where there is a PDF: a dossier whose every file failed has no page image
     final = record.status.value in _FINAL and any(p.image_key for p in record.pages)
-    return render(state, request, "dossier.html", user, d=view, audit=audit, final=final)
+    return render(state, request, "dossier.html", user, d=view, audit=audit, final=final, c=record.completeness)
 
 
 @router.get("/dossiers/{code}/summary")
@@ -208,6 +216,24 @@ def dossier_summary(code: str, request: Request, state: StateDep, user: Viewer) 
     state.records.audit_read(who=user.name, code=code, what="record")
     view = views.dossier_view(page_lang(request, user), row, record, fixes)
     return render(state, request, "_summary.html", user, d=view)
+
+
+@router.get("/dossiers/{code}/completeness")
+def dossier_completeness(code: str, request: Request, state: StateDep, user: Viewer) -> Response:
+    """The papers the dossier's procedure requires, found (with their pages) or missing: from the documents once
+    the dossier is processed, before that from the pages read so far (typed, not yet read for fields)."""
+    procedure = state.records.procedure_of(code)
+    if procedure is None:
+        state.records.status(code)  # 404 for an unknown dossier
+        return render(state, request, "_completeness.html", user, c=None)
+    record = state.records.dossier(code)
+    provisional = record.status.value not in _FINAL
+    documents = record.documents
+    if provisional:
+        model = classifiers.current(state.settings)
+        documents = type_documents(record.pages, model, labels.current_catalog(state.settings))
+    result = completeness(procedure, documents)
+    return render(state, request, "_completeness.html", user, c=result, procedure=procedure, provisional=provisional)
 
 
 @router.get("/search")
@@ -296,6 +322,7 @@ def review_page(
         version=row.version,
         claimed_by=holder if holder != user.name else None,
         problems=views.problem_views(lang, record.problems),
+        c=record.completeness,
     )
 
 

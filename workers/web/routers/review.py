@@ -51,8 +51,16 @@ def mark_reviewed(
     version: Annotated[
         int | None, Query(ge=0, description="the dossier's version the reviewer saw: 409 StaleEdit if changed since")
     ] = None,
+    reason: Annotated[
+        str | None,
+        Query(
+            max_length=1000,
+            description="why a dossier lacking papers its procedure requires is reviewed anyway "
+            "(without it such a dossier is refused: 409 DossierIncomplete); kept in the correction log",
+        ),
+    ] = None,
 ) -> dict[str, str]:
-    status = review.mark_reviewed(records, code, who=user.name, version=version)
+    status = review.mark_reviewed(records, code, who=user.name, version=version, reason=reason)
     return {"code": code, "status": status.value}
 
 

@@ -62,7 +62,9 @@
     submit.textContent = H.t("uploading");
     try {
       const out = await H.api("POST", "/api/dossiers", data);
-      started(out.code, form.elements.citizen_name.value.trim(), form.elements.procedure.value.trim());
+      const proc = form.elements.procedure;
+      const procName = proc.value ? proc.options[proc.selectedIndex].text : "";
+      started(out.code, form.elements.citizen_name.value.trim(), procName, Boolean(proc.value));
     } catch (err) {
       errorBox.textContent = H.errorText(err);
       errorBox.hidden = false;
@@ -72,7 +74,7 @@
     }
   });
 
-  function started(code, name, procedure) {
+  function started(code, name, procedure, withPapers) {
     $("intake").hidden = true;
     $("result").hidden = false;
     $("code").textContent = code;
@@ -81,8 +83,20 @@
     $("open-dossier").href = "/dossiers/" + encodeURIComponent(code);
     if ($("open-review")) $("open-review").href = "/review/" + encodeURIComponent(code);
     $("summary").innerHTML = "";
+    $("completeness").innerHTML = "";
+    papers = withPapers ? { code: code, done: -1 } : null;
     addRecent(code, name, H.vnDate(now, true));
     watch(code, "");
+  }
+
+  // The papers the procedure requires, found or missing, again each time more pages are read.
+  let papers = null;
+  async function showPapers(st, final) {
+    if (!papers || papers.code !== st.code || (!final && st.pages_done === papers.done)) return;
+    papers.done = st.pages_done;
+    try {
+      $("completeness").innerHTML = await H.fragment("/dossiers/" + encodeURIComponent(st.code) + "/completeness");
+    } catch (err) { /* the next status answer tries again */ papers.done = -1; }
   }
 
   function addRecent(code, name, when) {
@@ -136,6 +150,7 @@
       return;
     }
     showStatus(st);
+    showPapers(st, FINAL.includes(st.status));
     if (FINAL.includes(st.status)) {
       $("summary").innerHTML = await H.fragment("/dossiers/" + encodeURIComponent(code) + "/summary");
       $("result").classList.add("done");
@@ -155,7 +170,7 @@
   });
   $("print").addEventListener("click", () => window.print());
   $("new-intake").addEventListener("click", () => {
-    form.reset(); files = []; showFiles();
+    form.reset(); files = []; showFiles(); papers = null; $("completeness").innerHTML = "";
     $("result").hidden = true; $("result").classList.remove("done"); $("intake").hidden = false;
     form.elements.citizen_name.focus();
   });

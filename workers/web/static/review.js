@@ -495,19 +495,27 @@
   });
 
   // --- the dossier -----------------------------------------------------------------------------------------
-  async function markReviewed() {
+  async function markReviewed(_event, reason) {
     if (!(await flushAll())) return toast(H.t("unsaved"), true);
     const flagged = unconfirmedLabels();
-    if (flagged.length && !window.confirm(H.t("unconfirmed", { fields: flagged.join("\n") }))) return;
+    if (!reason && flagged.length && !window.confirm(H.t("unconfirmed", { fields: flagged.join("\n") }))) return;
     try {
-      const v = head.dataset.version ? "?version=" + head.dataset.version : "";
-      await H.api("POST", "/api/dossiers/" + enc + "/review" + v);
+      const q = new URLSearchParams();
+      if (head.dataset.version) q.set("version", head.dataset.version);
+      if (reason) q.set("reason", reason);
+      await H.api("POST", "/api/dossiers/" + enc + "/review" + (q.toString() ? "?" + q : ""));
       const badge = $("status-badge");
       badge.className = "badge st-reviewed";
       badge.textContent = H.t("st_reviewed");
       toast(H.t("saved"));
       setTimeout(() => leave($("next-dossier").href), 400);
     } catch (err) {
+      if (err.kind === "DossierIncomplete" && !reason) {
+        // a paper the procedure requires is missing: reviewed anyway only with a reason, kept in the log
+        const given = window.prompt((err.message || H.t("err_DossierIncomplete")) + "\n\n" + H.t("incomplete_reason"));
+        if (given && given.trim()) return markReviewed(null, given.trim());
+        return toast(H.t("err_DossierIncomplete"), true);
+      }
       toast(H.errorText(err), true);
       if (err.kind === "StaleEdit") setTimeout(() => location.reload(), 2500); // changed by another: look again
     }
