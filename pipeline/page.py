@@ -66,13 +66,14 @@ def analyse_geometry(
         small, None, fx=_COARSE_DPI / _SKEW_DPI, fy=_COARSE_DPI / _SKEW_DPI, interpolation=cv2.INTER_AREA
     )
     coarse_mask = deskew.ink_mask(coarse)
-    axis = line_axis(coarse_mask, settings.max_skew_deg)
+    axis, guess = line_axis(coarse_mask, settings.max_skew_deg)
     mask = rotate_quarter(deskew.ink_mask(small), axis)
     coarse_mask = rotate_quarter(coarse_mask, axis)
     skew = deskew.estimate_skew(
         deskew.ink_points(mask, scale),
         deskew.ink_points(coarse_mask, scale * _COARSE_DPI / _SKEW_DPI),
         settings.max_skew_deg,
+        guess,
     )
     return False, axis, skew, mask, scale
 
