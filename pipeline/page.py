@@ -1,5 +1,5 @@
-"""One page through its stages: blank → quarter turn → skew → straighten → reading size → seals → background
-→ leaders → which way up → OCR → receipt sheet (QR)."""
+"""One page through its stages: phone photo flattened → blank → quarter turn → skew → straighten → reading
+size → seals → background → leaders → which way up → OCR → receipt sheet (QR)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from pipeline import deskew
+from pipeline import deskew, photo
 from pipeline.background import flatten
 from pipeline.blank import is_blank
 from pipeline.leaders import remove_leaders
@@ -40,6 +40,7 @@ class PageResult:
     image: np.ndarray  # the straightened page (RGB or gray), what word boxes refer to
     ocr: OcrResult
     seals: int = 0
+    photo: bool = False  # a phone photo of the sheet, its perspective and light undone first
     separator_code: str | None = None  # the dossier code when the page is a receipt sheet
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -81,10 +82,24 @@ def analyse_geometry(
 def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine) -> PageResult:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    # A photo of a sheet on a desk becomes the sheet, flat and evenly lit, before anything else looks at it.
+    sheet = photo.straighten(page.pixels)
+    if sheet is not None:
+        page = PageImage(pixels=sheet.pixels, dpi=sheet.dpi, dpi_stated=page.dpi_stated)
+    timings["photo"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     blank, axis, skew, mask, mask_scale = analyse_geometry(page.pixels, page.dpi, settings)
     timings["geometry"] = time.perf_counter() - t0
     if blank:
-        return PageResult(rotation=0, skew_deg=0.0, blank=True, image=page.pixels, ocr=EMPTY, timings=timings)
+        return PageResult(
+            rotation=0,
+            skew_deg=0.0,
+            blank=True,
+            image=page.pixels,
+            ocr=EMPTY,
+            photo=sheet is not None,
+            timings=timings,
+        )
 
     t = time.perf_counter()
     # The page is cleaned and read at the size Tesseract reads best (print_size): ordinary print reduced,
@@ -156,6 +171,7 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
         image=upright,
         ocr=result,
         seals=seals,
+        photo=sheet is not None,
         separator_code=code,
         timings=timings,
     )

@@ -63,6 +63,7 @@ class Page(_Frozen):
     rotation: int = PydField(description="counter-clockwise quarter turn found in the scan and undone: 0/90/180/270")
     skew_deg: float = PydField(description="small counter-clockwise angle of the content, degrees, undone")
     blank: bool = False
+    photo: bool = PydField(False, description="a phone photo of the sheet: its perspective and light were undone")
     separator: bool = PydField(False, description="a receipt sheet separating dossiers; in no document")
     separator_code: str | None = PydField(None, description="the dossier code read from the receipt sheet")
     text: str = ""

@@ -15,7 +15,7 @@ def _desk(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     base = np.asarray(_DESKS[int(rng.integers(0, len(_DESKS)))], dtype=np.float32)
     coarse = rng.uniform(0.85, 1.1, size=(4, 4)).astype(np.float32)
     tone = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
-    grain = rng.normal(1.0, 0.06, size=(max(2, h // 6), 1)).astype(np.float32)
+    grain: np.ndarray = rng.normal(1.0, 0.06, size=(max(2, h // 6), 1)).astype(np.float32)
     grain = cv2.resize(cv2.GaussianBlur(grain, (1, 0), 1.5), (w, h), interpolation=cv2.INTER_LINEAR)
     return base[None, None, :] * (tone * grain)[:, :, None]
 
@@ -27,7 +27,7 @@ def _light(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     ramp = (np.cos(a) * xx / w + np.sin(a) * yy / h) + 0.5
     light = rng.uniform(0.72, 0.85) + rng.uniform(0.15, 0.28) * np.clip(ramp, 0, 1)
     # the shadow of the phone or a hand: a large soft-edged blob from one edge
-    shadow = np.zeros((h // 8 + 1, w // 8 + 1), np.float32)
+    shadow: np.ndarray = np.zeros((h // 8 + 1, w // 8 + 1), np.float32)
     sh, sw = shadow.shape
     edge = int(rng.integers(0, 4))
     cx = {0: rng.uniform(0, sw), 1: rng.uniform(0, sw), 2: 0.0, 3: float(sw)}[edge]
@@ -48,9 +48,9 @@ def _thumb(rng: np.random.Generator, frame: np.ndarray, corners: np.ndarray, dpi
     r = dpi / 25.4
     axes = (int(rng.uniform(9, 12) * r), int(rng.uniform(14, 18) * r))
     angle = float(np.degrees(np.arctan2(q[1] - p[1], q[0] - p[0]))) + 90.0
-    mask = np.zeros(frame.shape[:2], np.float32)
+    mask: np.ndarray = np.zeros(frame.shape[:2], np.float32)
     cv2.ellipse(mask, (int(x), int(y)), axes, angle, 0, 360, 1.0, -1)
-    mask = cv2.GaussianBlur(mask, (0, 0), 2.0 * r)
+    mask = cv2.GaussianBlur(mask, (0, 0), 0.4 * r)
     skin = np.asarray((196, 150, 122), np.float32) * rng.uniform(0.85, 1.05)
     frame *= 1.0 - mask[:, :, None]
     frame += mask[:, :, None] * skin[None, None, :]
@@ -70,26 +70,28 @@ def photograph(img: Image.Image, rng: np.random.Generator, dpi: int, *, thumb: b
     hw, hh = pw * s / 2, ph * s / 2
     narrow = rng.uniform(0.0, 0.1)
     top, bottom = (narrow, 0.0) if rng.random() < 0.7 else (0.0, narrow)
-    dst = np.float32(
+    dst: np.ndarray = np.array(
         [
             [cx - hw * (1 - top), cy - hh],
             [cx + hw * (1 - top), cy - hh],
             [cx + hw * (1 - bottom), cy + hh],
             [cx - hw * (1 - bottom), cy + hh],
-        ]
+        ],
+        dtype=np.float32,
     )
-    dst += rng.uniform(-0.025, 0.025, size=(4, 2)).astype(np.float32) * np.float32([pw * s, ph * s])
+    dst += rng.uniform(-0.025, 0.025, size=(4, 2)).astype(np.float32) * np.array([pw * s, ph * s], dtype=np.float32)
     roll = np.radians(rng.uniform(-4.0, 4.0))
-    rot = np.float32([[np.cos(roll), -np.sin(roll)], [np.sin(roll), np.cos(roll)]])
-    dst = (dst - [cx, cy]) @ rot.T + [cx, cy]
-    src = np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]])
+    rot = np.array([[np.cos(roll), -np.sin(roll)], [np.sin(roll), np.cos(roll)]], dtype=np.float32)
+    centre = np.array([cx, cy], dtype=np.float32)
+    dst = (dst - centre) @ rot.T + centre
+    src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
     sheet = cv2.warpPerspective(page, m, (fw, fh), flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
     cover = cv2.warpPerspective(np.ones((ph, pw), np.float32), m, (fw, fh), flags=cv2.INTER_LINEAR)
     frame = _desk(rng, fh, fw) * (1.0 - cover[:, :, None]) + sheet * cover[:, :, None]
     if thumb:
         _thumb(rng, frame, dst, dpi)
-    tint = np.float32([1.0, rng.uniform(0.95, 1.0), rng.uniform(0.86, 0.96)])  # warm indoor light
+    tint = np.array([1.0, rng.uniform(0.95, 1.0), rng.uniform(0.86, 0.96)], dtype=np.float32)  # warm indoor light
     frame *= _light(rng, fh, fw)[:, :, None] * tint[None, None, :]
     frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.5, 1.1) * dpi / 200)
     frame += rng.normal(0.0, rng.uniform(1.5, 3.5), size=frame.shape[:2]).astype(np.float32)[:, :, None]

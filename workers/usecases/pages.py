@@ -56,6 +56,7 @@ class PageRead:
     blank: bool
     separator_code: str | None
     ocr: OcrResult
+    photo: bool
     jpeg: bytes
     timings: dict[str, float]
 
@@ -71,6 +72,7 @@ class PageRead:
             blank=result.blank,
             separator_code=result.separator_code,
             ocr=result.ocr,
+            photo=result.photo,
             jpeg=jpeg,
             timings=timings,
         )
@@ -112,6 +114,7 @@ def record_of(task: PageTask, read: PageRead, image_key: str) -> Page:
         rotation=read.rotation,
         skew_deg=read.skew_deg,
         blank=read.blank,
+        photo=read.photo,
         separator=read.separator_code is not None,
         separator_code=read.separator_code,
         text=read.ocr.text,
