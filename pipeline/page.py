@@ -39,7 +39,7 @@ class PageResult:
     blank: bool
     image: np.ndarray  # the straightened page (RGB or gray), what word boxes refer to
     ocr: OcrResult
-    seals: int = 0
+    seals: int = 0  # seals, stamps and pen strokes over the print lifted out before OCR
     photo: bool = False  # a phone photo of the sheet, its perspective and light undone first
     separator_code: str | None = None  # the dossier code when the page is a receipt sheet
     timings: dict[str, float] = field(default_factory=dict)
