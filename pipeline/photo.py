@@ -44,10 +44,13 @@ def _ring_is_paper(gray: np.ndarray) -> bool:
 
 
 def _order(quad: np.ndarray) -> np.ndarray:
-    """Four points as top-left, top-right, bottom-right, bottom-left."""
-    s = quad.sum(axis=1)
-    d = np.diff(quad, axis=1).ravel()
-    return np.array([quad[np.argmin(s)], quad[np.argmin(d)], quad[np.argmax(s)], quad[np.argmax(d)]], dtype=np.float32)
+    """Four points as top-left, top-right, bottom-right, bottom-left: around their centre clockwise (as the
+    image shows them), from the one nearest the image's top-left corner. A sheet lying at 45° has no clear
+    top-left corner, but the four stay distinct and in order."""
+    centre = quad.mean(axis=0)
+    around = quad[np.argsort(np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0]))]
+    first = int(np.argmin(around.sum(axis=1)))
+    return np.roll(around, -first, axis=0).astype(np.float32)
 
 
 def _sheet_quad(small: np.ndarray) -> np.ndarray | None:
