@@ -7,7 +7,8 @@ in every channel: in the lightness `max(R, G, B) + (max - min)` the ink goes to 
 under it stays black. Only stamp-like coloured marks are lifted out so, not all colour, so that titles
 printed in red (and a number written in blue on its own line) are still read:
 - a round mark 2.2-8 cm across (a seal), whatever its colour and whatever is under it;
-- any coloured mark with black print under it (a stamp or a pen stroke over the text).
+- any coloured mark with black print under it (a stamp or a pen stroke over the text), unless it is larger
+  than any stamp (a coloured frame printed around the page).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _WORK_DPI = 50
 _COLOURED = 30  # max - min of the channels at the working resolution: ink that is clearly not black or gray
 _FAINT = 25  # the same at full resolution, where a stamp's worn strokes are paler
 _OVER_PRINT = 0.03  # the fraction of a coloured mark's area that is black print under it, to call it a stamp
+_LARGEST_CM = 12.0  # wider or taller than any stamp or seal
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def find_seals(rgb: np.ndarray, dpi: int) -> list[SealRegion]:
             x, y, bw, bh, area = (int(v) for v in stats[i])
             if max(bw, bh) < 0.4 * px_per_cm:
                 continue  # a speck, or a coloured letter's fringe
+            if max(bw, bh) > _LARGEST_CM * px_per_cm:
+                continue  # a printed frame or border around the page (a diploma's), with its title
             blob = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8)
             # A printed emblem is round too, but solid colour; a seal is rings and letters.
             solid = float(ink[y : y + bh, x : x + bw][blob.astype(bool)].mean()) > 0.8

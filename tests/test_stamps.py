@@ -46,6 +46,15 @@ def test_red_title_and_emblem_alone_are_not_taken_for_stamps() -> None:
     assert seal.find_seals(np.asarray(page.image), 200) == []
 
 
+def test_red_frame_printed_around_a_diploma_is_not_taken_for_a_stamp() -> None:
+    # Family b's diploma prints a red frame around the page; with the red title inside it and black print
+    # here and there under the frame, it once counted as a stamp over print, and the title was lifted with it.
+    page = synth.make_page("diploma", seed=1, dpi=160, family="b")
+    boxes = [s.box for s in seal.find_seals(np.asarray(page.image), 160)]
+    largest_px = 12 / 2.54 * 160
+    assert boxes and all(x1 - x0 <= largest_px and y1 - y0 <= largest_px for x0, y0, x1, y1 in boxes)
+
+
 def test_blue_handwritten_number_alone_is_kept(pipeline_settings: PipelineSettings) -> None:
     # tt_37 has its number and date written in blue pen on the dotted lines, no print under them: they are
     # text (in the checked text), not stamps
