@@ -41,6 +41,7 @@ class PageResult:
     ocr: OcrResult
     seals: int = 0  # seals, stamps and pen strokes over the print lifted out before OCR
     photo: bool = False  # a phone photo of the sheet, its perspective and light undone first
+    sheet_dpi: int = 0  # a photo's: the resolution of the straightened sheet, taking it for A4 (else 0)
     separator_code: str | None = None  # the dossier code when the page is a receipt sheet
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -98,6 +99,7 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
             image=page.pixels,
             ocr=EMPTY,
             photo=sheet is not None,
+            sheet_dpi=page.dpi if sheet is not None else 0,
             timings=timings,
         )
 
@@ -172,6 +174,7 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
         ocr=result,
         seals=seals,
         photo=sheet is not None,
+        sheet_dpi=page.dpi if sheet is not None else 0,
         separator_code=code,
         timings=timings,
     )

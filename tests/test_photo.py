@@ -11,6 +11,8 @@ from pipeline.ocr import OcrEngine
 from pipeline.page import process_page
 from schemas.settings import PipelineSettings
 from tests.conftest import recall, shared
+from workers.stores.records import PageTask
+from workers.usecases.pages import page_record
 
 
 def test_generated_phone_photo_is_straightened_and_read(pipeline_settings: PipelineSettings, engine: OcrEngine) -> None:
@@ -26,6 +28,10 @@ def test_generated_phone_photo_is_straightened_and_read(pipeline_settings: Pipel
     assert abs(result.height / result.width - 297 / 210) < 0.05
     assert abs(result.skew_deg - 1.37) <= 0.5
     assert recall(page.lines, result.ocr.text) >= 0.95  # 99.5 % when written
+    # AND its record says so, with the sheet's resolution (about the generator's 200 dpi), not the file's
+    record = page_record(PageTask("PH", 1, "photo.jpg", "0" * 64, "jpeg", 1), image, result, "unused")
+    assert record.photo and not record.dpi_stated
+    assert 180 <= record.dpi <= 215
 
 
 @pytest.mark.parametrize(

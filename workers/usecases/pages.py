@@ -62,9 +62,11 @@ class PageRead:
 
     @classmethod
     def of(cls, image: raster.PageImage, result: PageResult, jpeg: bytes, timings: dict[str, float]) -> PageRead:
+        # A photo's file states no useful resolution (or 72): the record takes the straightened sheet's, so
+        # that the searchable PDF has the sheet's size.
         return cls(
-            dpi=image.dpi,
-            dpi_stated=image.dpi_stated,
+            dpi=result.sheet_dpi or image.dpi,
+            dpi_stated=image.dpi_stated and not result.photo,
             width=result.width,
             height=result.height,
             rotation=result.rotation,
