@@ -89,6 +89,20 @@ def ink_points(mask: np.ndarray, scale: float, seed: int = 0) -> InkPoints:
     )
 
 
+def jittered(points: InkPoints, seed: int = 1) -> InkPoints:
+    """The points each spread over its pixel at random. Without that, at angles whose tangent is a small
+    fraction (45°, 26.6°, 18.4°...) the pixel grid projects onto few bin positions and the profile looks
+    sharp whatever the text does: harmless near 0°, where the search stayed, not for every direction."""
+    rng = np.random.default_rng(seed)
+    return InkPoints(
+        x=points.x + rng.uniform(-0.5, 0.5, len(points.x)).astype(np.float32),
+        y=points.y + rng.uniform(-0.5, 0.5, len(points.y)).astype(np.float32),
+        height=points.height,
+        width=points.width,
+        scale=points.scale,
+    )
+
+
 def profile_score(points: InkPoints, angle_deg: float) -> float:
     """Sharpness of the line profile when the ink is turned back by `angle_deg`."""
     if len(points.x) == 0:
@@ -115,15 +129,32 @@ def search(points: InkPoints, lo: float, hi: float, step: float) -> tuple[float,
     return best, float(scores[i])
 
 
-def estimate_skew(points: InkPoints, coarse: InkPoints | None = None, max_deg: float = 10.0) -> float:
-    """The page's skew in degrees (counter-clockwise content angle)."""
+# Within this angle the search is the one that met the small-angle targets: a 0.5° grid over all of it.
+SMALL_DEG = 10.0
+
+
+def estimate_skew(
+    points: InkPoints, coarse: InkPoints | None = None, max_deg: float = SMALL_DEG, guess: float | None = None
+) -> float:
+    """The page's skew in degrees (counter-clockwise content angle). `guess`: a rough angle found by a
+    search over every direction (`orient.line_axis`); a small one is searched as before, a large one
+    around itself."""
     if len(points.x) < 50:
         return 0.0
     first = coarse if coarse is not None and len(coarse.x) >= 50 else points
-    guess, _ = search(first, -max_deg, max_deg, 0.5)
-    mid, _ = search(points, guess - 0.6, guess + 0.6, 0.1)
-    fine, _ = search(points, mid - 0.12, mid + 0.12, 0.02)
-    return float(np.clip(fine, -max_deg, max_deg))
+    if guess is None or abs(guess) < SMALL_DEG - 1:
+        small = min(max_deg, SMALL_DEG)
+        guess, _ = search(first, -small, small, 0.5)
+        limit = small
+    else:
+        guess, _ = search(jittered(first), guess - 2.0, guess + 2.0, 0.5)
+        # Lines found a little past 45° are the same page as a quarter turn the other way: keep them.
+        limit = max_deg + 2.5
+    # Past the small angles the pixel grid's own pattern (see ink_points) is nearer the true angle.
+    fine_points = points if abs(guess) < SMALL_DEG else jittered(points)
+    mid, _ = search(fine_points, guess - 0.6, guess + 0.6, 0.1)
+    fine, _ = search(fine_points, mid - 0.12, mid + 0.12, 0.02)
+    return float(np.clip(fine, -limit, limit))
 
 
 def rotate(pixels: np.ndarray, skew_deg: float, *, fill: int = 255) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from pipeline.deskew import InkPoints, ink_points, search
+from pipeline.deskew import InkPoints, ink_points, jittered, search
 from pipeline.extract.text import fold
 from pipeline.ocr import OcrWord
 
@@ -63,15 +63,23 @@ def _score(words: list[tuple[str, float]]) -> tuple[int, float]:
     return known, mean
 
 
-def line_axis(mask: np.ndarray, max_deg: float = 10.0) -> int:
-    """0 when the text lines run across the scan, 90 when they run down it (turned a quarter)."""
-    across = ink_points(mask, 1.0)
-    down = ink_points(np.ascontiguousarray(np.rot90(mask, -1)), 1.0)
-    if len(across.x) < 50:
-        return 0
-    _, s_across = search(across, -max_deg, max_deg, 1.0)
-    _, s_down = search(down, -max_deg, max_deg, 1.0)
-    return 90 if s_down > 1.15 * s_across else 0
+def line_axis(mask: np.ndarray, max_deg: float = 10.0) -> tuple[int, float]:
+    """0 when the text lines run across the scan, 90 when they run down it (turned a quarter); and the
+    rough angle of the lines once that quarter is undone (1° grid, ±`max_deg`).
+
+    Every direction of the lines within ±`max_deg` of either axis is tried on jittered points (the pixel
+    grid's own pattern would win at 45°). Lines at 45° are the same page either way: the quarter decided
+    here and the half turn decided later (`is_upside_down`) make the right total turn whichever is taken."""
+    points = jittered(ink_points(mask, 1.0))
+    if len(points.x) < 50:
+        return 0, 0.0
+    span = min(max_deg, 45.0)
+    across, s_across = search(points, -span, span, 1.0)
+    down, s_down = search(points, 90.0 - span, 90.0 + span, 1.0)
+    if s_down > 1.15 * s_across:
+        # Turning the scan a quarter clockwise takes 90° from the content's counter-clockwise angle.
+        return 90, down - 90.0
+    return 0, across
 
 
 def _line_bands(mask: np.ndarray) -> list[tuple[int, int, int]]:

@@ -1,5 +1,5 @@
-"""One page through its stages: blank → quarter turn → skew → straighten → reading size → seals → background
-→ leaders → which way up → OCR → receipt sheet (QR)."""
+"""One page through its stages: phone photo flattened → blank → quarter turn → skew → straighten → reading
+size → seals → background → leaders → which way up → OCR → receipt sheet (QR)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from pipeline import deskew
+from pipeline import deskew, photo
 from pipeline.background import flatten
 from pipeline.blank import is_blank
 from pipeline.leaders import remove_leaders
@@ -39,7 +39,9 @@ class PageResult:
     blank: bool
     image: np.ndarray  # the straightened page (RGB or gray), what word boxes refer to
     ocr: OcrResult
-    seals: int = 0
+    seals: int = 0  # seals, stamps and pen strokes over the print lifted out before OCR
+    photo: bool = False  # a phone photo of the sheet, its perspective and light undone first
+    sheet_dpi: int = 0  # a photo's: the resolution of the straightened sheet, taking it for A4 (else 0)
     separator_code: str | None = None  # the dossier code when the page is a receipt sheet
     separator_procedure: str | None = None  # the procedure key its QR carries after the code ("CODE|KEY")
     timings: dict[str, float] = field(default_factory=dict)
@@ -67,13 +69,14 @@ def analyse_geometry(
         small, None, fx=_COARSE_DPI / _SKEW_DPI, fy=_COARSE_DPI / _SKEW_DPI, interpolation=cv2.INTER_AREA
     )
     coarse_mask = deskew.ink_mask(coarse)
-    axis = line_axis(coarse_mask, settings.max_skew_deg)
+    axis, guess = line_axis(coarse_mask, settings.max_skew_deg)
     mask = rotate_quarter(deskew.ink_mask(small), axis)
     coarse_mask = rotate_quarter(coarse_mask, axis)
     skew = deskew.estimate_skew(
         deskew.ink_points(mask, scale),
         deskew.ink_points(coarse_mask, scale * _COARSE_DPI / _SKEW_DPI),
         settings.max_skew_deg,
+        guess,
     )
     return False, axis, skew, mask, scale
 
@@ -81,10 +84,25 @@ def analyse_geometry(
 def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine) -> PageResult:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    # A photo of a sheet on a desk becomes the sheet, flat and evenly lit, before anything else looks at it.
+    sheet = photo.straighten(page.pixels)
+    if sheet is not None:
+        page = PageImage(pixels=sheet.pixels, dpi=sheet.dpi, dpi_stated=page.dpi_stated)
+    timings["photo"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     blank, axis, skew, mask, mask_scale = analyse_geometry(page.pixels, page.dpi, settings)
     timings["geometry"] = time.perf_counter() - t0
     if blank:
-        return PageResult(rotation=0, skew_deg=0.0, blank=True, image=page.pixels, ocr=EMPTY, timings=timings)
+        return PageResult(
+            rotation=0,
+            skew_deg=0.0,
+            blank=True,
+            image=page.pixels,
+            ocr=EMPTY,
+            photo=sheet is not None,
+            sheet_dpi=page.dpi if sheet is not None else 0,
+            timings=timings,
+        )
 
     t = time.perf_counter()
     # The page is cleaned and read at the size Tesseract reads best (print_size): ordinary print reduced,
@@ -157,6 +175,8 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
         image=upright,
         ocr=result,
         seals=seals,
+        photo=sheet is not None,
+        sheet_dpi=page.dpi if sheet is not None else 0,
         separator_code=code,
         separator_procedure=qr_procedure(qr) if code else None,
         timings=timings,

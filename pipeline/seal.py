@@ -1,8 +1,14 @@
-"""Red seals: the round stamp pressed over the signature block and the text near it.
+"""Seals, stamps and coloured ink over the print: the round seal pressed over the signature block, the "ĐẾN"
+(received) and "HỎA TỐC" stamps, a note in blue pen across the text.
 
-Tesseract reads nothing under a seal when it binarises the luminance (red ink is as dark as text there).
-In the red channel a red seal is as light as paper, while black or blue text stays dark. Only seal-shaped
-red regions are switched to the red channel, so that titles printed in red are still read.
+Tesseract reads nothing under a stamp when it binarises the luminance (red or blue ink is as dark as text
+there). Coloured ink is bright in its own colour's channel and strongly coloured, while black print is dark
+in every channel: in the lightness `max(R, G, B) + (max - min)` the ink goes to paper white and the print
+under it stays black. Only stamp-like coloured marks are lifted out so, not all colour, so that titles
+printed in red (and a number written in blue on its own line) are still read:
+- a round mark 2.2-8 cm across (a seal), whatever its colour and whatever is under it;
+- any coloured mark with black print under it (a stamp or a pen stroke over the text), unless it is larger
+  than any stamp (a coloured frame printed around the page).
 """
 
 from __future__ import annotations
@@ -13,60 +19,116 @@ import cv2
 import numpy as np
 
 _WORK_DPI = 50
+_COLOURED = 30  # max - min of the channels at the working resolution: ink that is clearly not black or gray
+_FAINT = 25  # the same at full resolution, where a stamp's worn strokes are paler
+_OVER_PRINT = 0.03  # the fraction of a coloured mark's area that is black print under it, to call it a stamp
+_LARGEST_CM = 12.0  # wider or taller than any stamp or seal
 
 
 @dataclass(frozen=True)
 class SealRegion:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
+    round: bool = True  # a round seal; else a stamp or pen stroke over the print
+    hue: int = 0  # the ink's strongest channel: 0 red, 1 green, 2 blue (only that ink is lifted)
+
+
+@dataclass(frozen=True)
+class _Small:
+    """The page at the working resolution: where ink is coloured (by hue) and where it is black."""
+
+    scale: float
+    coloured: np.ndarray  # uint8 0/1
+    hue: np.ndarray  # uint8: the strongest channel
+    black: np.ndarray  # uint8 0/1
+
+
+def _channels(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The brightest and darkest channel of each pixel and which channel is strongest (0 red, 1 green, 2
+    blue), by OpenCV's per-pixel operations (numpy's reduction over three channels is ten times slower)."""
+    r, g, b = cv2.split(rgb)
+    hi = cv2.max(cv2.max(r, g), b)
+    lo = cv2.min(cv2.min(r, g), b)
+    hue = np.where(r == hi, 0, np.where(b == hi, 2, 1)).astype(np.uint8)
+    return hi, lo, hue
+
+
+def _small(rgb: np.ndarray, dpi: int) -> _Small:
+    # A whole number of pixels to one: OpenCV's averaging is twice as fast so.
+    step = max(1, round(dpi / _WORK_DPI))
+    h, w = (max(1, n // step) for n in rgb.shape[:2])
+    small = cv2.resize(rgb[: h * step, : w * step], (w, h), interpolation=cv2.INTER_AREA)
+    scale = 1.0 / step
+    hi, lo, hue = _channels(small)
+    chroma = cv2.subtract(hi, lo)
+    coloured = (chroma > _COLOURED).astype(np.uint8)
+    # Print reduced to 50 dpi is gray rather than black: dark and uncoloured is enough.
+    black = ((hi < 150) & (chroma < 40)).astype(np.uint8)
+    return _Small(scale, coloured, hue, black)
+
+
+def _is_round(blob: np.ndarray, bw: int, bh: int, px_per_cm: float) -> bool:
+    """A seal: 2.2-8 cm across, about as wide as high, its outline filling about pi/4 of its box (a block
+    of coloured title letters fills nearly all of it)."""
+    if not (2.2 * px_per_cm <= max(bw, bh) <= 8 * px_per_cm):
+        return False
+    if not (0.75 <= bw / max(bh, 1) <= 1.33):
+        return False
+    if blob.sum() < 0.08 * bw * bh:
+        return False
+    contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(np.vstack(contours))
+    return 0.65 <= cv2.contourArea(hull) / float(bw * bh) <= 0.88
 
 
 def find_seals(rgb: np.ndarray, dpi: int) -> list[SealRegion]:
-    """Round red stamps between 2.2 and 8 cm across."""
+    """Seals and stamps (see the module's docstring), in page pixels."""
     if rgb.ndim != 3:
         return []
-    scale = min(1.0, _WORK_DPI / max(dpi, 1))
-    h, w = rgb.shape[:2]
-    small = cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
-    r = small[..., 0].astype(np.int16)
-    g = small[..., 1].astype(np.int16)
-    b = small[..., 2].astype(np.int16)
-    red = ((r - np.maximum(g, b)) > 50).astype(np.uint8)
-    if red.sum() == 0:
+    work = _small(rgb, dpi)
+    if not work.coloured.any():
         return []
-    closed = cv2.morphologyEx(red, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    h, w = rgb.shape[:2]
+    scale = work.scale
     px_per_cm = dpi * scale / 2.54
     seals: list[SealRegion] = []
-    for i in range(1, n):
-        x, y, bw, bh, area = (int(v) for v in stats[i])
-        if not (2.2 * px_per_cm <= max(bw, bh) <= 8 * px_per_cm):
+    # Red and blue inks apart: a blue stamp pressed over a red title is lifted, the title kept.
+    for hue in (0, 2, 1):
+        ink = work.coloured & (work.hue == hue)
+        if not ink.any():
             continue
-        if not (0.75 <= bw / max(bh, 1) <= 1.33):
-            continue
-        if area < 0.08 * bw * bh:
-            continue
-        # Round: its outline fills about pi/4 of its box (a block of red title letters fills nearly all of it).
-        blob = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8)
-        contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        hull = cv2.convexHull(np.vstack(contours))
-        if not (0.65 <= cv2.contourArea(hull) / float(bw * bh) <= 0.88):
-            continue
-        pad = 2
-        seals.append(
-            SealRegion(
-                box=(
-                    max(0, int((x - pad) / scale)),
-                    max(0, int((y - pad) / scale)),
-                    min(w, int((x + bw + pad) / scale)),
-                    min(h, int((y + bh + pad) / scale)),
-                )
+        closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+        for i in range(1, n):
+            x, y, bw, bh, area = (int(v) for v in stats[i])
+            if max(bw, bh) < 0.4 * px_per_cm:
+                continue  # a speck, or a coloured letter's fringe
+            if max(bw, bh) > _LARGEST_CM * px_per_cm:
+                continue  # a printed frame or border around the page (a diploma's), with its title
+            blob = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8)
+            # A printed emblem is round too, but solid colour; a seal is rings and letters.
+            solid = float(ink[y : y + bh, x : x + bw][blob.astype(bool)].mean()) > 0.8
+            round_ = not solid and _is_round(blob, bw, bh, px_per_cm)
+            if not round_ and int((work.black[y : y + bh, x : x + bw] & blob).sum()) < _OVER_PRINT * area:
+                continue
+            pad = 2
+            box = (
+                max(0, int((x - pad) / scale)),
+                max(0, int((y - pad) / scale)),
+                min(w, int((x + bw + pad) / scale)),
+                min(h, int((y + bh + pad) / scale)),
             )
-        )
+            seals.append(SealRegion(box=box, round=round_, hue=hue))
     return seals
 
 
+def lightness(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """Gray in which coloured ink is paper-white and black print stays black: max + (max - min)."""
+    return cv2.add(hi, cv2.subtract(hi, lo))
+
+
 def gray_for_ocr(pixels: np.ndarray, dpi: int, *, remove_seals: bool = True) -> tuple[np.ndarray, int]:
-    """The page in gray for OCR, with red seals lifted out; and how many seals were found."""
+    """The page in gray for OCR, with seals, stamps and coloured ink over the print lifted out; and how many
+    were found."""
     if pixels.ndim == 2:
         return pixels, 0
     gray = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
@@ -75,5 +137,11 @@ def gray_for_ocr(pixels: np.ndarray, dpi: int, *, remove_seals: bool = True) -> 
     seals = find_seals(pixels, dpi)
     for seal in seals:
         x0, y0, x1, y1 = seal.box
-        gray[y0:y1, x0:x1] = pixels[y0:y1, x0:x1, 0]
+        region = pixels[y0:y1, x0:x1]
+        # Only that stamp's ink: the print in its box, and ink of another colour (a red title under a blue
+        # stamp), keep their ordinary gray.
+        hi, lo, hue = _channels(np.ascontiguousarray(region))
+        ink = ((cv2.subtract(hi, lo) > _FAINT) & (hue == seal.hue)).astype(np.uint8)
+        lift = cv2.dilate(ink, np.ones((3, 3), np.uint8)).astype(bool)
+        gray[y0:y1, x0:x1][lift] = lightness(hi, lo)[lift]
     return gray, len(seals)

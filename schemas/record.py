@@ -64,11 +64,14 @@ class Page(_Frozen):
     sha256: str = PydField(description="SHA-256 of the original file holding this page")
     width: int = PydField(description="width of the straightened page image, pixels")
     height: int
-    dpi: int = PydField(description="resolution stated by the file, 300 when it states none")
+    dpi: int = PydField(
+        description="resolution stated by the file, 300 when it states none; a photo's: its sheet's, taken for A4"
+    )
     dpi_stated: bool = True
     rotation: int = PydField(description="counter-clockwise quarter turn found in the scan and undone: 0/90/180/270")
     skew_deg: float = PydField(description="small counter-clockwise angle of the content, degrees, undone")
     blank: bool = False
+    photo: bool = PydField(False, description="a phone photo of the sheet: its perspective and light were undone")
     separator: bool = PydField(False, description="a receipt sheet separating dossiers; in no document")
     separator_code: str | None = PydField(None, description="the dossier code read from the receipt sheet")
     separator_procedure: str | None = PydField(None, description="the procedure key the receipt's QR carries")

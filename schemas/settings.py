@@ -17,7 +17,7 @@ class PipelineSettings:
     # A page is blank when its ink covers less than this fraction of the page.
     blank_ink_ratio: float = 0.0015
     # Largest skew searched, degrees.
-    max_skew_deg: float = 10.0
+    max_skew_deg: float = 45.0
     # Suppress red seals and stamps before OCR so the text under them is read.
     remove_seals: bool = True
     # Rescore the marks of Vietnamese words from the LSTM's per-character alternatives (pipeline/marks.py).

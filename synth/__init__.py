@@ -19,12 +19,14 @@ from .generate import (
 )
 from .io import dossier_truth, write_images, write_pdf, write_tiff, write_truth
 from .model import GeneratedDocument, GeneratedDossier, GeneratedPage, TruthField
+from .stamps import STAMPS
 
 __all__ = [
     "DOC_TYPES",
     "FAMILIES",
     "FONTS",
     "PAGE_TYPES",
+    "STAMPS",
     "VARIANTS",
     "VARIANTS_B",
     "GeneratedDocument",

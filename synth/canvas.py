@@ -65,6 +65,14 @@ class Canvas:
         self.lowest = 0.0  # the lowest baseline drawn (mm), to check that nothing runs off the page
         self._overlays: list[_Overlay] = []
 
+    @classmethod
+    def over(cls, img: Image.Image, *, dpi: int, fam: FontFamily, rng: random.Random) -> Canvas:
+        """A canvas on a page already printed (and scanned): for stamps pressed on it afterwards."""
+        cv = cls(dpi=dpi, fam=fam, rng=rng, size_mm=(img.width * 25.4 / dpi, img.height * 25.4 / dpi))
+        cv.img = img.convert("RGB")
+        cv.draw = ImageDraw.Draw(cv.img)
+        return cv
+
     # --- units and fonts ---------------------------------------------------------------------------------
 
     def px(self, mm: float) -> int:
@@ -422,6 +430,35 @@ class Canvas:
                                        width=max(1, self.px(0.5)))
         alpha = np.asarray(mask, dtype=np.float32) / 255.0 * 0.85
         self._overlays.append(_Overlay(alpha, color, self.px(x) - 2, self.px(y) - 2))
+
+    def rubber_stamp(self, cx: float, cy: float, rows: Sequence[tuple[str, float]], *, color: Color,
+                     angle: float = 0.0, frame: int = 1) -> None:
+        """A rectangular rubber stamp centred at (cx, cy): rows of bold text (text, size in pt), centred, in
+        ``frame`` ruled frames (0: none), turned ``angle`` degrees counter-clockwise, in worn stamp ink."""
+        rng = self.rng
+        fonts = [truetype(self.fam.bold, max(6, round(size * self.dpi / 72.0))) for _, size in rows]
+        widths = [f.getlength(nfc(text)) for (text, _), f in zip(rows, fonts, strict=True)]
+        heights = [f.size * 1.25 for f in fonts]
+        pad = self.pxf(2.0)
+        w, h = int(max(widths) + 2 * pad) + 1, int(sum(heights) + 2 * pad) + 1
+        mask = Image.new("L", (w + 8, h + 8), 0)
+        d = ImageDraw.Draw(mask)
+        for k in range(frame):
+            inset = 4 + k * self.pxf(0.9)
+            d.rectangle((inset, inset, w + 8 - inset, h + 8 - inset), outline=255, width=max(1, self.px(0.45)))
+        y = 4 + pad
+        for (text, _), f, rh in zip(rows, fonts, heights, strict=True):
+            d.text(((w + 8) / 2, y + rh / 2), nfc(text), font=f, fill=255, anchor="mm")
+            y += rh
+        mask = mask.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+        mask = mask.filter(ImageFilter.GaussianBlur(max(0.4, self.pxf(0.07))))
+        nrng = np.random.default_rng(rng.getrandbits(32))
+        blotch = Image.fromarray((nrng.uniform(0.55, 1.0, (5, 5)) * 255).astype(np.uint8)).resize(
+            mask.size, Image.Resampling.BICUBIC)
+        alpha = (np.asarray(mask, dtype=np.float32) / 255.0 * np.asarray(blotch, dtype=np.float32) / 255.0
+                 * nrng.uniform(0.8, 1.0, (mask.height, mask.width)).astype(np.float32) * rng.uniform(0.8, 0.95))
+        self._overlays.append(_Overlay(np.clip(alpha, 0.0, 1.0), color, int(self.pxf(cx) - mask.width / 2),
+                                       int(self.pxf(cy) - mask.height / 2)))
 
     def finish(self) -> Image.Image:
         """The page with the ink layers multiplied over it."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from .canvas import Canvas
 from .docs import REGISTRY, Builder
@@ -15,7 +17,10 @@ from .docs.base import DocPlan
 from .family_b import REGISTRY_B
 from .fonts import FONTS, family
 from .model import GeneratedDocument, GeneratedDossier, GeneratedPage
-from .scan import DEFECTS, ROTATIONS, apply_defects, apply_geometry, blank_page
+from .photo import photograph
+from .scan import DEFECTS, ROTATIONS, apply_defects, apply_geometry, bilevel, blank_page
+from .stamps import add_stamps
+from .stamps import check as check_stamps
 from .vn import World, make_world
 
 DOC_TYPES: list[str] = ["cccd", "birth_certificate", "marriage_certificate", "land_use_certificate", "diploma",
@@ -105,18 +110,46 @@ def _plan(doc_type: str, seed: int, *, variant: int, seal: bool, world: World | 
     return builder(world, data, variant, seal, role)
 
 
+@dataclass(frozen=True)
+class Capture:
+    """How the printed page was captured, beyond the scan defects: all off by default (and then the page is the
+    same, pixel for pixel, as without these options).
+
+    ``stamps`` (``synth.STAMPS``) are pressed over the text before the page is scanned; on a ``bilevel`` scan
+    they are laid over it in colour afterwards, as some offices publish their papers. ``photo``: a phone
+    photo of the sheet on a desk (``thumb``: with the thumb holding it) instead of a flatbed scan."""
+
+    stamps: tuple[str, ...] = ()
+    bilevel: bool = False
+    photo: bool = False
+    thumb: bool = False
+
+
 def _render(plan: DocPlan, page_no: int, *, seed: int, dpi: int, font: str, skew_deg: float, rotation: int,
-            defects: str, doc_index: int) -> GeneratedPage:
+            defects: str, doc_index: int, capture: Capture | None = None) -> GeneratedPage:
+    capture = capture or Capture()
     cv = Canvas(dpi=dpi, fam=family(font), rng=random.Random(sub_seed(seed, "page", page_no)))
     plan.pages[page_no](cv)
     img = cv.finish()
+
+    def stamped(image: Image.Image) -> Image.Image:
+        return add_stamps(image, capture.stamps, dpi=dpi, fam=family(font),
+                          rng=random.Random(sub_seed(seed, "stamps", page_no)))
+
+    if not capture.bilevel:
+        img = stamped(img)
     img = apply_geometry(img, skew_deg, rotation)
     img = apply_defects(img, defects, np.random.default_rng(sub_seed(seed, "defects", page_no)), dpi)
+    if capture.bilevel:
+        img = stamped(bilevel(img))
+    if capture.photo:
+        img = photograph(img, np.random.default_rng(sub_seed(seed, "photo", page_no)), dpi, thumb=capture.thumb)
     receipt_sheet = plan.doc_type == "receipt"
     return GeneratedPage(image=img, dpi=dpi, skew_deg=float(skew_deg), rotation=int(rotation),
                          lines=tuple(cv.lines), doc_type=plan.doc_type,
                          doc_index=-1 if receipt_sheet else doc_index, blank=False, separator=receipt_sheet,
-                         qr_text=plan.qr_text if receipt_sheet else None)
+                         qr_text=plan.qr_text if receipt_sheet else None, photo=capture.photo,
+                         stamps=capture.stamps)
 
 
 def make_document(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float = 0.0, rotation: int = 0,
@@ -136,9 +169,10 @@ def make_document(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float =
 
 def make_page(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float = 0.0, rotation: int = 0,
               seal: bool = True, defects: str = "scan", variant: int | None = None, font: str | None = None,
-              page: int = 0, family: str = "a") -> GeneratedPage:
+              page: int = 0, family: str = "a", stamps: Sequence[str] = (), bilevel: bool = False,
+              photo: bool = False, thumb: bool = False) -> GeneratedPage:
     """One page (``page``, default the first) of a document of ``doc_type``; also "receipt" and "blank"
-    (the same in both layout families)."""
+    (the same in both layout families). ``stamps``, ``bilevel``, ``photo``, ``thumb``: see ``Capture``."""
     _counts(family)  # raises for an unknown family
     if doc_type == "receipt":
         code = _receipt.dossier_code(random.Random(sub_seed(seed, "code")))
@@ -151,8 +185,10 @@ def make_page(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float = 0.0
     plan = _plan(doc_type, seed, variant=v, seal=seal, family=family)
     if not 0 <= page < len(plan.pages):
         raise ValueError(f"this {doc_type} has {len(plan.pages)} pages; page {page} does not exist")
+    capture = Capture(tuple(stamps), bilevel, photo, thumb)
+    check_stamps(capture.stamps)
     return _render(plan, page, seed=seed, dpi=dpi, font=f, skew_deg=skew_deg, rotation=rotation, defects=defects,
-                   doc_index=0)
+                   doc_index=0, capture=capture)
 
 
 def make_receipt_sheet(code: str, *, seed: int, dpi: int = 300, skew_deg: float = 0.0, rotation: int = 0,

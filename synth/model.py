@@ -39,6 +39,8 @@ class GeneratedPage:
     blank: bool
     separator: bool
     qr_text: str | None
+    photo: bool = False  # a phone photo of the sheet on a desk, not a scan
+    stamps: tuple[str, ...] = ()  # stamps pressed over the text (synth.STAMPS)
 
     @property
     def words(self) -> list[str]:

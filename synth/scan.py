@@ -110,3 +110,10 @@ def blank_page(rng: np.random.Generator, dpi: int, bleed: Image.Image | None) ->
         base = np.clip(255.0 - (255.0 - ghost) * strength, 0, 255).astype(np.uint8)
     img = Image.fromarray(base, "L").convert("RGB")
     return apply_defects(img, "scan", rng, dpi)
+
+
+def bilevel(img: Image.Image) -> Image.Image:
+    """A bilevel (1-bit) scan as office scanners make them: black where the page is darker than Otsu's split."""
+    gray = np.asarray(img.convert("L"))
+    _thr, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return Image.fromarray(bw, "L").convert("RGB")

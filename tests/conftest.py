@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,22 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data absent: {path} (see README.md, 'Tests and their data')")
     return path
+
+
+def recall(truth_lines: tuple[str, ...], text: str) -> float:
+    """Fraction of the truth's words (dotted leaders left out) found in `text`, each found once."""
+    want = [w.strip(".,:;()") for line in truth_lines for w in line.split()]
+    want = [w for w in want if w and not set(w) <= set("._…")]
+    got: dict[str, int] = {}
+    for w in unicodedata.normalize("NFC", text).split():
+        w = w.strip(".,:;()")
+        got[w] = got.get(w, 0) + 1
+    hit = 0
+    for w in want:
+        if got.get(w, 0) > 0:
+            got[w] -= 1
+            hit += 1
+    return hit / max(len(want), 1)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

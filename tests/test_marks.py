@@ -112,7 +112,7 @@ def test_the_record_keeps_both_readings() -> None:
     plain = OcrWord(text="năm", conf=97.0, box=(50, 10, 90, 30), line=3)
     read = PageRead(
         dpi=200, dpi_stated=True, width=100, height=50, rotation=0, skew_deg=0.0, blank=False, separator_code=None,
-        ocr=OcrResult(text="số năm", confidence=83.5, words=(word, plain)), jpeg=b"", timings={},
+        ocr=OcrResult(text="số năm", confidence=83.5, words=(word, plain)), photo=False, jpeg=b"", timings={},
     )  # fmt: skip
     task = PageTask(code="D1", number=1, file_name="a.pdf", sha256="0" * 64, kind="pdf", source_page=1)
     page = record_of(task, read, "k")

@@ -56,15 +56,18 @@ class PageRead:
     blank: bool
     separator_code: str | None
     ocr: OcrResult
+    photo: bool
     jpeg: bytes
     timings: dict[str, float]
     separator_procedure: str | None = None
 
     @classmethod
     def of(cls, image: raster.PageImage, result: PageResult, jpeg: bytes, timings: dict[str, float]) -> PageRead:
+        # A photo's file states no useful resolution (or 72): the record takes the straightened sheet's, so
+        # that the searchable PDF has the sheet's size.
         return cls(
-            dpi=image.dpi,
-            dpi_stated=image.dpi_stated,
+            dpi=result.sheet_dpi or image.dpi,
+            dpi_stated=image.dpi_stated and not result.photo,
             width=result.width,
             height=result.height,
             rotation=result.rotation,
@@ -73,6 +76,7 @@ class PageRead:
             separator_code=result.separator_code,
             separator_procedure=result.separator_procedure,
             ocr=result.ocr,
+            photo=result.photo,
             jpeg=jpeg,
             timings=timings,
         )
@@ -114,6 +118,7 @@ def record_of(task: PageTask, read: PageRead, image_key: str) -> Page:
         rotation=read.rotation,
         skew_deg=read.skew_deg,
         blank=read.blank,
+        photo=read.photo,
         separator=read.separator_code is not None,
         separator_code=read.separator_code,
         separator_procedure=read.separator_procedure,
