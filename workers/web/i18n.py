@@ -18,6 +18,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav_review": "Duyệt hồ sơ",
         "nav_search": "Tra cứu",
         "nav_users": "Người dùng",
+        "nav_dossiers": "Danh sách hồ sơ",
+        "any": "— Tất cả —",
+        "received_from": "Tiếp nhận từ ngày",
+        "received_until": "đến ngày",
+        "received_by": "Người tiếp nhận",
+        "filter": "Lọc",
+        "clear_filters": "Bỏ lọc",
+        "prev_page": "Trang trước",
+        "next_page": "Trang sau",
         "users_title": "Tài khoản cán bộ",
         "role": "Vai trò",
         "tokens": "Mã API",
@@ -248,6 +257,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav_review": "Review",
         "nav_search": "Search",
         "nav_users": "Users",
+        "nav_dossiers": "Dossiers",
+        "any": "— Any —",
+        "received_from": "Received from",
+        "received_until": "until",
+        "received_by": "Received by",
+        "filter": "Filter",
+        "clear_filters": "Clear",
+        "prev_page": "Previous page",
+        "next_page": "Next page",
         "users_title": "Staff accounts",
         "role": "Role",
         "tokens": "API tokens",
@@ -519,6 +537,15 @@ def local_zone() -> tzinfo:
         return ZoneInfo("Asia/Ho_Chi_Minh")
     except Exception:  # no tz database on the machine: Vietnam keeps UTC+7 all year
         return timezone(timedelta(hours=7))
+
+
+def day_start(day: str) -> float | None:
+    """The epoch of 00:00 in Vietnam of `day` (yyyy-mm-dd, as a date input sends it); None for '' or a bad date."""
+    try:
+        d = datetime.strptime(day, "%Y-%m-%d")
+    except ValueError:
+        return None
+    return d.replace(tzinfo=local_zone()).timestamp()
 
 
 def fmt_time(epoch: float) -> str:

@@ -15,7 +15,16 @@ from workers.stores.records.intake_journal import IntakeJournal
 from workers.stores.records.page_queue import PageQueue
 from workers.stores.records.problem_list import ProblemList
 from workers.stores.records.review_claims import ReviewClaims
-from workers.stores.records.rows import CorrectionRow, DossierRow, FileRow, IntakeRow, PageTask, TokenRow, UserRow
+from workers.stores.records.rows import (
+    CorrectionRow,
+    DossierFilter,
+    DossierRow,
+    FileRow,
+    IntakeRow,
+    PageTask,
+    TokenRow,
+    UserRow,
+)
 from workers.stores.records.search_text import SearchText
 from workers.stores.records.sign_ins import FailureRow, LoginAuditRow, ReadRow, SignIns
 from workers.stores.records.tables import (
@@ -42,6 +51,7 @@ __all__ = [
     "Delivery",
     "DeliveryRow",
     "DossierContents",
+    "DossierFilter",
     "DossierRow",
     "FailureRow",
     "FileRow",

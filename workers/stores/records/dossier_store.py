@@ -17,7 +17,7 @@ from schemas.procedures import Procedure
 from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
 from workers.stores.records.base import RecordsBase
 from workers.stores.records.delivery_queue import record_change
-from workers.stores.records.rows import DossierRow, FileRow, _correction_row, _dossier_row
+from workers.stores.records.rows import DossierFilter, DossierRow, FileRow, _correction_row, _dossier_row
 from workers.stores.records.tables import corrections, dossiers, files, originals, pages
 
 
@@ -209,6 +209,35 @@ class DossierStore(RecordsBase):
             query = query.where(dossiers.c.code.in_(list(codes)))
         with self._tx() as conn:
             return [_dossier_row(r) for r in conn.execute(query).mappings()]
+
+    def dossier_page(self, where: DossierFilter, *, offset: int = 0, limit: int = 50) -> tuple[list[DossierRow], int]:
+        """One page of the dossiers `where` selects, newest first, and how many it selects in all."""
+        conditions: list[Any] = []
+        c = dossiers.c
+        if where.statuses is not None:
+            conditions.append(c.status.in_(list(where.statuses)))
+        if where.received_from is not None:
+            conditions.append(c.created_at >= where.received_from)
+        if where.received_until is not None:
+            conditions.append(c.created_at < where.received_until)
+        if where.procedure is not None:
+            conditions.append(c.procedure == where.procedure)
+        if where.received_by is not None:
+            conditions.append(c.meta["received_by"].as_string() == where.received_by)
+        if where.doc_type is not None:
+            # the documents' JSON as stored: '"type": "cccd"' (SQLite, as written) or '"type":"cccd"'
+            text = sa.cast(c.documents, sa.Text)
+            t = where.doc_type.replace("\\", "").replace('"', "").replace("%", "").replace("_", "\\_")
+            conditions.append(
+                sa.or_(text.like(f'%"type": "{t}"%', escape="\\"), text.like(f'%"type":"{t}"%', escape="\\"))
+            )
+        if where.centres is not None:
+            conditions.append(c.centre.in_(list(where.centres)))
+        query = sa.select(dossiers).where(*conditions).order_by(c.created_at.desc()).offset(offset).limit(limit)
+        count = sa.select(sa.func.count()).select_from(dossiers).where(*conditions)
+        with self._tx() as conn:
+            rows = [_dossier_row(r) for r in conn.execute(query).mappings()]
+            return rows, int(conn.execute(count).scalar() or 0)
 
     # --- the record ----------------------------------------------------------------------------------------------
 

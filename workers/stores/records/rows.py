@@ -69,6 +69,19 @@ class DossierRow:
 
 
 @dataclass(frozen=True)
+class DossierFilter:
+    """Which dossiers a list shows: every criterion given must hold (None: any)."""
+
+    statuses: tuple[str, ...] | None = None
+    received_from: float | None = None  # epoch seconds, inclusive
+    received_until: float | None = None  # epoch seconds, exclusive
+    procedure: str | None = None  # the procedure's key
+    received_by: str | None = None  # the user who received it
+    doc_type: str | None = None  # holds a document of this type
+    centres: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class IntakeRow:
     """A file the watch folder took, and how far its intake went."""
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from pipeline.pdf import PdfPage, write_searchable_pdf
@@ -22,10 +22,11 @@ from schemas.codes import checked_centres, checked_code
 from schemas.errors import DossierExists, DossierNotFound, NotAllowed, PageLimitReached
 from schemas.record import Dossier
 from workers.stores.objects import ObjectStore
-from workers.stores.records import Records
+from workers.stores.records import DossierFilter, Records
 from workers.usecases import deletion, page_quota, procedures
 from workers.usecases.intake import Channel, new_code
 from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, User, Viewer
+from workers.web.i18n import day_start
 from workers.web.models import Created, DossierStatusOut, DossierSummary, PageState
 from workers.web.uploads import save_uploads
 from workers.web.views import row_confidence
@@ -99,14 +100,49 @@ async def create_dossier(
     return Created(code=code)
 
 
-@router.get("", response_model=list[DossierSummary], summary="List dossiers, newest first")
+class ListQuery:
+    """The filters of a dossier list (the API's and the page's): status, days received, procedure, clerk, type."""
+
+    def __init__(
+        self,
+        status: Annotated[list[str] | None, Query(description="only these statuses")] = None,
+        since: Annotated[str, Query(max_length=10, description="received on or after this day (yyyy-mm-dd)")] = "",
+        until: Annotated[str, Query(max_length=10, description="received on or before this day (yyyy-mm-dd)")] = "",
+        procedure: Annotated[str, Query(max_length=64, description="the procedure's key")] = "",
+        received_by: Annotated[str, Query(max_length=100, description="the user who received it")] = "",
+        type: Annotated[str, Query(max_length=64, description="holds a document of this type")] = "",
+    ) -> None:
+        self.status = [s for s in status or [] if s]
+        self.since, self.until = since, until
+        self.procedure, self.received_by, self.type = procedure.strip(), received_by.strip(), type.strip()
+
+    def where(self, user: User) -> DossierFilter:
+        end = day_start(self.until)
+        return DossierFilter(
+            statuses=tuple(self.status) or None,
+            received_from=day_start(self.since),
+            received_until=None if end is None else end + 86400,
+            procedure=self.procedure or None,
+            received_by=self.received_by or None,
+            doc_type=self.type or None,
+            centres=user.centre_filter,
+        )
+
+
+ListFilters = Annotated[ListQuery, Depends()]
+
+
+@router.get("", response_model=list[DossierSummary], summary="List dossiers, newest first (filters, paging)")
 def list_dossiers(
     records: RecordsDep,
     user: Viewer,
-    status: Annotated[list[str] | None, Query(description="only these statuses")] = None,
+    filters: ListFilters,
+    response: Response,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[DossierSummary]:
-    rows = records.dossier_rows(statuses=status, centres=user.centre_filter, limit=limit)
+    rows, total = records.dossier_page(filters.where(user), offset=offset, limit=limit)
+    response.headers["X-Total-Count"] = str(total)  # all the filters select, for paging
     return [DossierSummary.of(r, row_confidence(r)) for r in rows]
 
 

@@ -8,7 +8,7 @@ import math
 import threading
 import time
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -18,7 +18,7 @@ from pipeline.completeness import completeness
 from pipeline.corrections import apply_corrections
 from pipeline.documents import type_documents
 from schemas.errors import DossierNotFound, NotAllowed
-from schemas.record import Dossier
+from schemas.record import Dossier, DossierStatus
 from workers.stores.records import CorrectionRow, DossierRow
 from workers.usecases import classifier as classifiers
 from workers.usecases import labels, procedures
@@ -27,6 +27,7 @@ from workers.web import review, search, views
 from workers.web.auth import LANG_COOKIE, SESSION_COOKIE
 from workers.web.deps import OptionalUser, Reviewer, StateDep, Uploader, User, Viewer, page_lang
 from workers.web.i18n import LANGS, doc_type_choices, fmt_day, fmt_time, t
+from workers.web.routers.dossiers import ListFilters
 from workers.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
@@ -183,6 +184,35 @@ def counter_page(request: Request, state: StateDep, user: Uploader) -> Response:
     ]
     choices = procedures.catalog(state.settings).procedures
     return render(state, request, "counter.html", user, recent=recent, to_complete=to_complete, procedures=choices)
+
+
+_PER_PAGE = 50
+
+
+@router.get("/dossiers")
+def dossier_list(
+    request: Request,
+    state: StateDep,
+    user: Viewer,
+    filters: ListFilters,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """Every dossier the user may see, newest first, 50 a page: by status, days received, procedure, clerk, type."""
+    rows, total = state.records.dossier_page(filters.where(user), offset=(page - 1) * _PER_PAGE, limit=_PER_PAGE)
+    lang = page_lang(request, user)
+    pages = max(1, math.ceil(total / _PER_PAGE))
+    asked = {k: v for k, v in request.query_params.multi_items() if k != "page" and v}
+    link = lambda n: "/dossiers?" + urlencode([*asked.items(), ("page", str(n))])  # noqa: E731
+    names = {
+        d.key: d.name_vi if lang == "vi" else (d.name_en or d.name_vi)
+        for d in procedures.catalog(state.settings).procedures
+    }
+    return render(
+        state, request, "dossiers.html", user, rows=rows, total=total, page=page, pages=pages, f=filters,
+        prev_link=link(page - 1) if page > 1 else None, next_link=link(page + 1) if page < pages else None,
+        procedures=names, types=doc_type_choices(lang), clerks=[u.name for u in state.records.users_list()],
+        statuses=[s.value for s in DossierStatus], confidence=views.row_confidence,
+    )  # fmt: skip
 
 
 def _dossier_parts(state: WebState, code: str) -> tuple[DossierRow, Dossier, Dossier, list[CorrectionRow]]:
