@@ -229,6 +229,17 @@ class DeliveryNotFailed(RequestError):
     advice = "A pending change is on its way and a delivered one was acknowledged: only a failed one is sent again."
 
 
+class DuplicateUpload(RequestError):
+    """Files sent for a new dossier that dossiers already hold: nothing is created until the clerk says so."""
+
+    http_status = 409
+    advice = "Open the dossier that has the file; to receive it again anyway, send it without check_duplicates."
+
+    def __init__(self, message: str, *, duplicates: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.duplicates = duplicates
+
+
 class UploadTooLarge(InputError):
     http_status = 413
     advice = "Send fewer or smaller files at once, or raise the limit (HOSO_MAX_UPLOAD_MB)."

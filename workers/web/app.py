@@ -21,6 +21,7 @@ from starlette.types import Scope
 from schemas.errors import (
     INTERNAL_HTTP_STATUS,
     INTERNAL_MESSAGE,
+    DuplicateUpload,
     HosoError,
     NotAuthenticated,
     RequestError,
@@ -196,6 +197,8 @@ async def _error_handler(request: Request, exc: Exception) -> Response:
     body: dict[str, Any] = {"error": exc.kind, "message": exc.message, "advice": exc.advice, "file": exc.file}
     if isinstance(exc, StaleEdit):
         body |= {"version": exc.version, "current": exc.current}
+    if isinstance(exc, DuplicateUpload):
+        body |= {"duplicates": exc.duplicates}
     headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
     return JSONResponse(body, status_code=exc.http_status, headers=headers)
 

@@ -11,6 +11,7 @@ import shutil
 import time
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
@@ -19,9 +20,9 @@ from fastapi.concurrency import run_in_threadpool
 
 from pipeline.pdf import PdfPage, write_searchable_pdf
 from schemas.codes import checked_centres, checked_code
-from schemas.errors import DossierExists, DossierNotFound, NotAllowed, PageLimitReached
+from schemas.errors import DossierExists, DossierNotFound, DuplicateUpload, NotAllowed, PageLimitReached
 from schemas.record import Dossier
-from workers.stores.objects import ObjectStore
+from workers.stores.objects import ObjectStore, sha256_file
 from workers.stores.records import DossierFilter, Records
 from workers.usecases import deletion, page_quota, procedures
 from workers.usecases.intake import Channel, new_code
@@ -55,6 +56,9 @@ async def create_dossier(
         str | None, Form(max_length=300, description="the procedure's key (schemas/procedures.json) or name")
     ] = None,
     centre: Annotated[str | None, Form(max_length=64, description="the receiving centre; empty: the user's")] = None,
+    check_duplicates: Annotated[
+        bool, Form(description="refuse (409 DuplicateUpload) files other dossiers hold: the counter page asks first")
+    ] = False,
 ) -> Created:
     """The scans are checked by content and stored, and processing starts in the background; the dossier's
     progress is at `GET /api/dossiers/{code}/status`."""
@@ -66,6 +70,12 @@ async def create_dossier(
     named = procedures.of_form(state.settings, procedure)  # a key or a name; an unknown key: 422 with the keys
     incoming = state.uploads_dir / f".incoming-{secrets.token_hex(8)}"
     paths = await save_uploads(files, incoming, max_bytes=state.max_upload_bytes)
+    if check_duplicates:
+        try:
+            await run_in_threadpool(_refuse_duplicates, records, user, paths)
+        except DuplicateUpload:
+            shutil.rmtree(incoming, ignore_errors=True)
+            raise
     try:  # the page limit per user per hour
         limit = state.settings.web.max_pages_per_hour
         pages = await run_in_threadpool(
@@ -242,6 +252,34 @@ def get_pdf(code: str, state: StateDep, user: Viewer) -> Response:
     data = searchable_pdf(state.store, state.records.dossier(code))
     state.records.audit_read(who=user.name, code=code, what="pdf")
     return Response(data, media_type="application/pdf", headers={"Content-Disposition": pdf_disposition(code)})
+
+
+def _refuse_duplicates(records: Records, user: User, paths: list[Path]) -> None:
+    """`DuplicateUpload` naming each file that dossiers the user can see already hold (the same scan sent twice)."""
+    found: list[dict[str, object]] = []
+    for path in paths:
+        holders = records.dossiers_with_file(sha256_file(path))
+        seen = [r.code for r in records.dossier_rows(codes=holders, limit=20) if user.sees(r.centre)] if holders else []
+        if seen:
+            found.append({"file": path.name, "dossiers": seen})
+    if found:
+        names = ", ".join(str(d["file"]) for d in found)
+        raise DuplicateUpload(f"already received: {names}", duplicates=found)
+
+
+@router.get("/{code}/qr.svg", response_class=Response, summary="The dossier's code as a QR code (the slip's)")
+def qr_code(code: str, records: RecordsDep, _user: Viewer) -> Response:
+    """The code (and the procedure's key, `CODE|KEY`, as receipt sheets carry it): printed on the citizen's slip,
+    which can then lead the dossier's pages through a scanner."""
+    import zxingcpp
+
+    rows = records.dossier_rows(codes=[code], limit=1)
+    if not rows:
+        raise DossierNotFound(f"no dossier with code {code!r}")
+    procedure = records.procedure_of(code)
+    text = f"{code}|{procedure.key}" if procedure else code
+    svg = zxingcpp.write_barcode_to_svg(zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode), scale=4)
+    return Response(svg, media_type="image/svg+xml")
 
 
 def receiving_centre(user: User, asked: str | None) -> str | None:

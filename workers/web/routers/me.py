@@ -15,6 +15,13 @@ def me(user: CurrentUser) -> Me:
     return Me(name=user.name, role=user.role, lang=user.lang)
 
 
+@router.get("/csrf", summary="The session's CSRF token (pages; '' for a token)")
+def csrf(user: CurrentUser) -> dict[str, str]:
+    """A page that outlived its session, signed in again in another tab, takes the new session's token here
+    before it sends (the counter keeps a clerk's form and files across a sign-in)."""
+    return {"csrf": user.csrf}
+
+
 @router.put("/lang", response_model=Me, summary="Choose the pages' language (vi or en)")
 def set_lang(body: LangIn, user: CurrentUser, records: RecordsDep) -> Me:
     records.update_user(user.name, lang=body.lang)
