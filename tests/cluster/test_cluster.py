@@ -212,3 +212,18 @@ def test_storage_stopped_during_a_run_is_waited_out_and_nothing_is_lost(
     for n in (1, 2):
         assert store.exists(f"dossiers/{code}/pages/{n:04d}.jpg")
         assert store.exists(f"dossiers/{code}/ocr/{n:04d}.tsv")
+
+
+def test_a_dossier_submitted_with_its_procedure_is_checked_against_its_papers(
+    worker: Worker, cluster_env: dict[str, str], small_dossier: list[Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "record.json"
+    proc = hoso(cluster_env, "submit", str(small_dossier[0]), "--procedure", "birth_registration", "--centre", "xa-b",
+                "--wait", "--json", str(out), "--no-progress", "--timeout", "180")  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr + worker.tail()
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["procedure"] == "birth_registration"
+    names = [c["name"] for c in record["completeness"]["components"] if c["missing"]]
+    assert "Giấy chứng sinh" in names  # the small dossier holds no birth notice
+    unknown = hoso(cluster_env, "submit", str(small_dossier[0]), "--procedure", "no_such_thing")
+    assert unknown.returncode == 2 and "birth_registration" in unknown.stderr

@@ -37,6 +37,8 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     s = sub.add_parser("submit", help="submit files as one dossier to the cluster (needs HOSO_BROKER_URL)")
     s.add_argument("files", nargs="+", type=Path, help="PDF, TIFF, JPEG or PNG files, or folders of them")
     s.add_argument("--code", help="the dossier code (default: a new one)")
+    s.add_argument("--procedure", metavar="KEY", help="the procedure (schemas/procedures.json): its papers are checked")
+    s.add_argument("--centre", help="the service centre receiving it (its staff alone see it in the web app)")
     s.add_argument("--wait", action="store_true", help="show progress and write the record when it is done")
     s.add_argument("--json", dest="json_path", help="write the record to this file instead of stdout")
     s.add_argument("--timeout", type=float, help="with --wait: give up after this many seconds (exit 75)")
@@ -89,7 +91,12 @@ def cmd_submit(args: argparse.Namespace) -> int:
     records = Records(settings.db_url)
     try:
         store = make_store(settings)
-        submitted = submit(records, store, args.files, code=args.code)
+        from schemas.codes import checked_centres
+        from workers.usecases.procedures import resolve
+
+        procedure = resolve(settings, args.procedure) if args.procedure else None
+        meta: dict[str, object] | None = {"centre": checked_centres([args.centre])[0]} if args.centre else None
+        submitted = submit(records, store, args.files, code=args.code, meta=meta, procedure=procedure)
         _send_intake(settings, submitted.code)
         if not args.wait:
             if args.json_path:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.errors import HosoError, TransientError
+from schemas.procedures import Procedure
 from schemas.record import Dossier, DossierStatus
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
@@ -48,10 +49,12 @@ def submit(
     code: str | None = None,
     meta: dict[str, object] | None = None,
     channel: Channel = Channel.submit,
+    procedure: Procedure | None = None,
 ) -> Submitted:
     """Store the originals and record the dossier and its files, in the order given (`intake.receive`).
     Send no message: the intake actor takes it in (and splits it at its receipt sheets)."""
-    received = receive(records, store, Submission(tuple(inputs), channel, code, dict(meta or {})))
+    submission = Submission(tuple(inputs), channel, code, dict(meta or {}), procedure=procedure)
+    received = receive(records, store, submission)
     return Submitted(code=received.code, files=received.files, problems=list(received.problems))
 
 
