@@ -62,6 +62,10 @@ class Submission:
     meta: Mapping[str, Any] = field(default_factory=dict)
     names: tuple[str, ...] = ()  # the names to record (default: each file's own name)
     procedure: Procedure | None = None  # the procedure the dossier is for (its papers are checked against it)
+    # files added to an existing dossier after its own (the clerk's "add files"), not in their place: receiving
+    # the same submission again (a retry) would add them twice, so only an explicit addition sets it
+    append: bool = False
+    replaces: str | None = None  # with `append`: the refused file (by name) the new files replace
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,12 @@ def receive(records: Records, store: ObjectStore, submission: Submission, *, new
     problems: list[HosoError] = []
     duplicates: list[Duplicate] = []
     paths = expand_inputs(submission.files)
-    for position, (path, refused) in enumerate(paths, start=1):
+    start = 1
+    if submission.append and not created:
+        if submission.replaces is not None:
+            records.remove_refused_file(code, submission.replaces)
+        start = 1 + max((f.position for f in records.files(code)), default=0)
+    for position, (path, refused) in enumerate(paths, start=start):
         name = submission.names[position - 1] if len(submission.names) >= position else path.name
         name = unicodedata.normalize("NFC", name)  # a Mac's or a phone's NFD file name is found by its NFC spelling
         err: HosoError | None = refused

@@ -19,6 +19,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav_search": "Tra cứu",
         "nav_users": "Người dùng",
         "nav_dossiers": "Danh sách hồ sơ",
+        "add_files": "Bổ sung tệp",
+        "add_files_hint": "Giấy tờ công dân nộp thêm, hoặc bản quét đọc được thay cho tệp bị từ chối: "
+        "hồ sơ sẽ được đọc lại.",
+        "replace_file": "Thay tệp {name}",
         "too_large": "Tổng dung lượng {size} MB vượt giới hạn {limit} MB mỗi lần gửi ({files}). "
         "Hãy gửi làm nhiều lần, hoặc quét ở độ phân giải thấp hơn.",
         "upload_pct": "Đang gửi {pct}% ({sent}/{total} MB)",
@@ -270,6 +274,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav_search": "Search",
         "nav_users": "Users",
         "nav_dossiers": "Dossiers",
+        "add_files": "Add files",
+        "add_files_hint": "Papers the citizen brings later, or a readable scan for a refused file: "
+        "the dossier is read again.",
+        "replace_file": "Replace {name}",
         "too_large": "{size} MB in all is over the limit of {limit} MB a sending ({files}). "
         "Send them in several goes, or scan at a lower resolution.",
         "upload_pct": "Sending {pct}% ({sent}/{total} MB)",

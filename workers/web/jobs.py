@@ -85,10 +85,14 @@ class Runner:
         *,
         channel: Channel = Channel.api,
         meta: Mapping[str, Any] | None = None,
+        append: bool = False,
+        replaces: str | None = None,
     ) -> None:
-        """Receive the uploaded files into the dossier (the upload removed once stored), then run it."""
+        """Receive the uploaded files into the dossier (the upload removed once stored), then run it. With
+        `append`, files added after the dossier's own (`replaces`: the refused file they stand in for)."""
         try:
-            received = receive(self.records, self.store, Submission(tuple(paths), channel, code, dict(meta or {})))
+            submission = Submission(tuple(paths), channel, code, dict(meta or {}), append=append, replaces=replaces)
+            received = receive(self.records, self.store, submission)
         finally:
             if upload_dir is not None:
                 shutil.rmtree(upload_dir, ignore_errors=True)

@@ -104,6 +104,7 @@ class ProblemView:
     file: str
     reason: str
     advice: str
+    page: int | None = None  # a failed page; None: the whole file was refused (it can be replaced)
 
 
 def problem_views(lang: str, problems: Sequence[FileProblem]) -> list[ProblemView]:
@@ -115,7 +116,7 @@ def problem_views(lang: str, problems: Sequence[FileProblem]) -> list[ProblemVie
         else:
             advice_key = f"advice_{p.error}" if has_message(lang, f"advice_{p.error}") else "advice_default"
             advice = t(lang, advice_key)
-        out.append(ProblemView(file=p.file, reason=t(lang, reason_key, page=p.page or ""), advice=advice))
+        out.append(ProblemView(file=p.file, reason=t(lang, reason_key, page=p.page or ""), advice=advice, page=p.page))
     return out
 
 

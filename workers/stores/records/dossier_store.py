@@ -131,6 +131,17 @@ class DossierStore(RecordsBase):
         with self._tx() as conn:
             return conn.execute(sa.select(originals.c.sha256).where(originals.c.sha256 == sha256)).first() is not None
 
+    def remove_refused_file(self, code: str, name: str) -> bool:
+        """Forget a file that was refused (it has no pages), replaced by the clerk with a good one; False when the
+        dossier has no refused file of that name."""
+        with self._tx() as conn:
+            gone = conn.execute(
+                files.delete().where(
+                    files.c.dossier_code == code, files.c.name == name, files.c.error_kind.is_not(None)
+                )
+            )
+            return bool(gone.rowcount)
+
     def add_file(
         self,
         code: str,

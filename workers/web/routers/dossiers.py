@@ -20,8 +20,15 @@ from fastapi.concurrency import run_in_threadpool
 
 from pipeline.pdf import PdfPage, write_searchable_pdf
 from schemas.codes import checked_centres, checked_code
-from schemas.errors import DossierExists, DossierNotFound, DuplicateUpload, NotAllowed, PageLimitReached
-from schemas.record import Dossier
+from schemas.errors import (
+    DossierBusy,
+    DossierExists,
+    DossierNotFound,
+    DuplicateUpload,
+    NotAllowed,
+    PageLimitReached,
+)
+from schemas.record import Dossier, DossierStatus
 from workers.stores.objects import ObjectStore, sha256_file
 from workers.stores.records import DossierFilter, Records
 from workers.usecases import deletion, page_quota, procedures
@@ -265,6 +272,38 @@ def _refuse_duplicates(records: Records, user: User, paths: list[Path]) -> None:
     if found:
         names = ", ".join(str(d["file"]) for d in found)
         raise DuplicateUpload(f"already received: {names}", duplicates=found)
+
+
+@router.post("/{code}/files", status_code=202, response_model=Created, summary="Add files to a dossier")
+async def add_files(
+    code: str,
+    state: StateDep,
+    user: Uploader,
+    files: Annotated[list[UploadFile], File(description="PDF, TIFF, JPEG or PNG scans")],
+    replace: Annotated[str | None, Form(max_length=255, description="the refused file these replace")] = None,
+) -> Created:
+    """Papers brought later, or a readable scan for one that was refused: stored and read after the dossier's own
+    files; the dossier is read again (its documents and completeness) and a replaced file's problem goes."""
+    records = state.records
+    status = await run_in_threadpool(records.status, code)
+    if status in (DossierStatus.received, DossierStatus.processing):
+        raise DossierBusy(f"dossier {code} is {status.value}: add files once it is processed")
+    if status == DossierStatus.reviewed:
+        raise DossierBusy(f"dossier {code} is reviewed: a reviewer's verdict stands (ask a reviewer to reopen it)")
+    incoming = state.uploads_dir / f".incoming-{secrets.token_hex(8)}"
+    paths = await save_uploads(files, incoming, max_bytes=state.max_upload_bytes)
+    limit = state.settings.web.max_pages_per_hour
+    try:
+        await run_in_threadpool(page_quota.check_upload, records, state.settings.pipeline, user.name, paths, limit)
+    except PageLimitReached:
+        shutil.rmtree(incoming, ignore_errors=True)
+        raise
+    name = (replace or "").strip() or None
+    await run_in_threadpool(
+        lambda: state.runner.submit(code, paths, incoming, channel=Channel.counter, append=True, replaces=name)
+    )
+    log.info("files added", extra={"dossier": code, "stage": "web", "count": len(paths), "who": user.name})
+    return Created(code=code)
 
 
 @router.get("/{code}/qr.svg", response_class=Response, summary="The dossier's code as a QR code (the slip's)")
