@@ -364,3 +364,21 @@ def test_an_admin_adds_a_user_in_the_app_and_sees_the_token_once(server: str, br
     page.screenshot(path=str(SCREENSHOTS / "users.png"))
     assert blocked == []
     ctx.close()
+
+
+def test_the_review_queue_follows_a_dossier_arriving_without_a_reload(
+    server: str, browser: object, app: FastAPI
+) -> None:
+    from schemas.record import DossierStatus
+
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    blocked = _csp_violations(page)
+    _sign_in(page, server, "reviewer")
+    page.goto(f"{server}/review")
+    records = app.state.web.records
+    assert records.create_dossier("HS-20261202-QUEUE1", {"citizen_name": "Đỗ Thị Hoa"})
+    records.set_status("HS-20261202-QUEUE1", DossierStatus.needs_review)
+    page.wait_for_selector("#queue-card a[href='/review/HS-20261202-QUEUE1']", timeout=25_000)
+    assert blocked == []
+    ctx.close()
