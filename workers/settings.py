@@ -98,6 +98,7 @@ class Settings:
     export: ExportSettings = field(default_factory=ExportSettings)
     portal: PortalSettings = field(default_factory=PortalSettings)
     procedures_file: Path | None = None  # a province's procedures merged over schemas/procedures.json
+    audit_days: int = 365  # sign-in and read audits, delivered status changes: kept this long (0: for ever)
 
     @property
     def db_url(self) -> str:
@@ -160,6 +161,7 @@ def environment_class() -> Any:
         secret_key: str | None = PydanticField(default=None, repr=False)
         max_upload_mb: Whole = 200
         procedures_file: Path | None = None
+        audit_days: Whole = 365
         watch_stable_seconds: Seconds = 5.0
         watch_poll_seconds: Seconds = 5.0
         watch_delete: bool = False
@@ -292,6 +294,7 @@ def _arrange(e: Any) -> Settings:
         ),
         portal=portal,
         procedures_file=e.procedures_file,
+        audit_days=e.audit_days,
     )
 
 

@@ -20,6 +20,10 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     rev = dsub.add_parser("revision", help="print the record database's schema revision")
     common(rev)
     rev.set_defaults(handler=cmd_db_revision)
+    pr = dsub.add_parser("prune", help="delete sign-in and read audits and delivered status changes past retention")
+    pr.add_argument("--days", type=int, help="keep this many days (default HOSO_AUDIT_DAYS, 365)")
+    common(pr)
+    pr.set_defaults(handler=cmd_db_prune)
 
 
 def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -73,4 +77,23 @@ def cmd_db_revision(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print(f"{current or 'none'} (newest: {HEAD})")
+    return 0
+
+
+def cmd_db_prune(args: argparse.Namespace) -> int:
+    from workers.cli import settings_from_args
+    from workers.stores.records import Records
+    from workers.usecases.retention import prune
+
+    settings = settings_from_args(args)
+    days = settings.audit_days if args.days is None else args.days
+    records = Records(settings.db_url)
+    try:
+        gone = prune(records, days)
+    finally:
+        records.close()
+    if gone is None:
+        print("nothing pruned: audits are kept for ever (HOSO_AUDIT_DAYS=0)")
+    else:
+        print(f"pruned past {days} days: " + ", ".join(f"{n} {what}" for what, n in gone.items()))
     return 0

@@ -32,6 +32,7 @@ from workers.settings import Settings
 from workers.stores.objects import make_store
 from workers.stores.records import Records
 from workers.usecases.outbox import delivering
+from workers.usecases.retention import prune
 from workers.usecases.sign_in import SignInGate
 from workers.web import search
 from workers.web.auth import Sessions, secret_key
@@ -80,6 +81,7 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if resume:
             _resume(state)
+        prune(records, settings.audit_days)  # the audits past their retention
         try:
             with delivering(records, settings.portal):  # status changes to the portal, on a thread
                 yield

@@ -14,6 +14,7 @@ from workers.stores.records.dossier_store import DossierStore
 from workers.stores.records.intake_journal import IntakeJournal
 from workers.stores.records.page_queue import PageQueue
 from workers.stores.records.problem_list import ProblemList
+from workers.stores.records.retention import Retention
 from workers.stores.records.review_claims import ReviewClaims
 from workers.stores.records.rows import (
     CorrectionRow,
@@ -92,5 +93,6 @@ class Records(
     IntakeJournal,
     Deletions,
     Outbox,
+    Retention,
 ):
     """The record database: one engine, each concern's methods from its own module."""
