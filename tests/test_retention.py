@@ -44,3 +44,5 @@ def test_hoso_db_prune_says_what_it_deleted(tmp_path: Path, capsys: pytest.Captu
     assert main(["db", "prune", "--days", "30", "--data-dir", str(tmp_path / "d")]) == 0
     assert "pruned past 30 days: 0 sign_ins, 0 reads, 0 deliveries" in capsys.readouterr().out
     assert from_env({"HOSO_AUDIT_DAYS": "90"}).audit_days == 90
+    assert from_env({"HOSO_DELETE_GRACE_DAYS": "7"}).delete_grace_days == 7
+    assert from_env({}).delete_grace_days == 0  # deleted for good at once unless a trash is asked for

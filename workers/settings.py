@@ -99,6 +99,7 @@ class Settings:
     portal: PortalSettings = field(default_factory=PortalSettings)
     procedures_file: Path | None = None  # a province's procedures merged over schemas/procedures.json
     audit_days: int = 365  # sign-in and read audits, delivered status changes: kept this long (0: for ever)
+    delete_grace_days: int = 0  # a dossier deleted in the app stays in the trash this long (0: removed at once)
 
     @property
     def db_url(self) -> str:
@@ -162,6 +163,7 @@ def environment_class() -> Any:
         max_upload_mb: Whole = 200
         procedures_file: Path | None = None
         audit_days: Whole = 365
+        delete_grace_days: Whole = 0
         watch_stable_seconds: Seconds = 5.0
         watch_poll_seconds: Seconds = 5.0
         watch_delete: bool = False
@@ -295,6 +297,7 @@ def _arrange(e: Any) -> Settings:
         portal=portal,
         procedures_file=e.procedures_file,
         audit_days=e.audit_days,
+        delete_grace_days=e.delete_grace_days,
     )
 
 

@@ -20,7 +20,9 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     rev = dsub.add_parser("revision", help="print the record database's schema revision")
     common(rev)
     rev.set_defaults(handler=cmd_db_revision)
-    pr = dsub.add_parser("prune", help="delete sign-in and read audits and delivered status changes past retention")
+    pr = dsub.add_parser(
+        "prune", help="delete audits past their retention, and dossiers whose days in the trash are over"
+    )
     pr.add_argument("--days", type=int, help="keep this many days (default HOSO_AUDIT_DAYS, 365)")
     common(pr)
     pr.set_defaults(handler=cmd_db_prune)
@@ -82,7 +84,9 @@ def cmd_db_revision(args: argparse.Namespace) -> int:
 
 def cmd_db_prune(args: argparse.Namespace) -> int:
     from workers.cli import settings_from_args
+    from workers.stores.objects import make_store
     from workers.stores.records import Records
+    from workers.usecases.deletion import purge_trash
     from workers.usecases.retention import prune
 
     settings = settings_from_args(args)
@@ -90,8 +94,11 @@ def cmd_db_prune(args: argparse.Namespace) -> int:
     records = Records(settings.db_url)
     try:
         gone = prune(records, days)
+        purged = purge_trash(records, make_store(settings), settings.delete_grace_days)
     finally:
         records.close()
+    if purged:
+        print(f"removed for good from the trash: {' '.join(d.code for d in purged)}")
     if gone is None:
         print("nothing pruned: audits are kept for ever (HOSO_AUDIT_DAYS=0)")
     else:

@@ -5,11 +5,16 @@ Removed from object storage (local folder or S3, and S3's local cache): everythi
 holds. Objects go first, rows last: a deletion cut short is repeated with the same code and finishes, as the
 rows that name the objects are still there. The records keep the audit of the deletion (who, when, the code,
 counts; never a name) and the audit of its corrections without their values.
+
+Deleted in the app with `HOSO_DELETE_GRACE_DAYS` set, a dossier goes first to the trash: hidden from every list
+and route, restorable by an admin, and removed for good as above once its days are over (`purge_trash`, at
+every `hoso serve` start and by `hoso db prune`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from schemas.errors import DossierBusy
@@ -61,3 +66,30 @@ def delete_dossier(records: Records, store: ObjectStore, code: str, *, who: str)
         originals_removed=len(contents.own_originals),
         originals_kept=len(contents.shared_originals),
     )
+
+
+def delete_in_app(records: Records, store: ObjectStore, code: str, *, who: str, grace_days: int) -> bool:
+    """An admin's deletion from the app: to the trash for `grace_days` (True), or for good at once (0: False)."""
+    if grace_days <= 0:
+        delete_dossier(records, store, code, who=who)
+        return False
+    if not records.exists(code):
+        from schemas.errors import DossierNotFound
+
+        raise DossierNotFound(f"no dossier with code {code!r}")
+    records.trash(code, who=who)
+    log.warning("dossier put in the trash", extra={"dossier": code, "stage": "deletion", "who": who})
+    return True
+
+
+def purge_trash(records: Records, store: ObjectStore, grace_days: int, *, now: float | None = None) -> list[Deletion]:
+    """Remove for good the dossiers in the trash longer than `grace_days`; those removed (a busy one waits)."""
+    before = (time.time() if now is None else now) - max(0, grace_days) * 86400.0
+    done: list[Deletion] = []
+    for row in records.dossier_rows(trashed=True, limit=10_000):
+        if row.deleted_at is not None and row.deleted_at <= before:
+            try:
+                done.append(delete_dossier(records, store, row.code, who=f"trash:{row.deleted_by or ''}"))
+            except DossierBusy:
+                continue  # its pages are being read: the next purge takes it
+    return done

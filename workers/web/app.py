@@ -31,6 +31,7 @@ from schemas.record import DossierStatus
 from workers.settings import Settings
 from workers.stores.objects import make_store
 from workers.stores.records import Records
+from workers.usecases.deletion import purge_trash
 from workers.usecases.outbox import delivering
 from workers.usecases.retention import prune
 from workers.usecases.sign_in import SignInGate
@@ -40,7 +41,7 @@ from workers.web.deps import page_lang
 from workers.web.headers import SecurityHeaders
 from workers.web.i18n import t, t_or
 from workers.web.jobs import Runner
-from workers.web.routers import dossiers, export, me, outbox, pages, review, users
+from workers.web.routers import dossiers, export, me, outbox, pages, review, trash, users
 from workers.web.routers import search as search_api
 from workers.web.state import PACKAGE_DIR, WebState
 from workers.web.uploads import BodyLimit
@@ -82,6 +83,7 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
         if resume:
             _resume(state)
         prune(records, settings.audit_days)  # the audits past their retention
+        purge_trash(records, state.store, settings.delete_grace_days)  # dossiers whose days in the trash are over
         try:
             with delivering(records, settings.portal):  # status changes to the portal, on a thread
                 yield
@@ -101,7 +103,7 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=state.max_upload_bytes + (1 << 20))  # + the form's other fields
     app.add_middleware(SecurityHeaders, hsts=settings.web.hsts)
     app.mount("/static", _Static(directory=PACKAGE_DIR / "static"), name="static")
-    routers = (dossiers, export, review, search_api, me, users, outbox, pages)
+    routers = (dossiers, export, review, search_api, me, users, outbox, trash, pages)
     for router in (r.router for r in routers):
         app.include_router(router)
     app.add_api_route("/docs", lambda: _api_docs(app), methods=["GET"], include_in_schema=False)

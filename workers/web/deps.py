@@ -102,9 +102,10 @@ def current_user(request: Request, state: StateDep) -> User:
         raise NotAuthenticated("sign in, or send an API token")
     request.state.user = user  # for the error pages
     code = request.path_params.get("code")
-    if code is not None and user.centres:  # every route that names a dossier: only the user's centres'
-        rows = state.records.dossier_rows(codes=[code], limit=1)
-        if rows and not user.sees(rows[0].centre):
+    if code is not None:  # every route that names a dossier: not one in the trash, only the user's centres'
+        trashed = state.records.dossier_rows(codes=[code], limit=1, trashed=True)
+        rows = trashed or (state.records.dossier_rows(codes=[code], limit=1) if user.centres else [])
+        if trashed or (rows and not user.sees(rows[0].centre)):
             raise DossierNotFound(f"no dossier with code {code!r}")  # not 403: other centres' codes are not told
     return user
 

@@ -131,6 +131,27 @@ class DossierStore(RecordsBase):
         with self._tx() as conn:
             return conn.execute(sa.select(originals.c.sha256).where(originals.c.sha256 == sha256)).first() is not None
 
+    def trash(self, code: str, *, who: str, at: float | None = None) -> None:
+        """Put the dossier in the trash: hidden from every list and route, kept until it is purged or restored."""
+        when = time.time() if at is None else at
+        with self._tx() as conn:
+            conn.execute(dossiers.update().where(dossiers.c.code == code).values(deleted_at=when, deleted_by=who))
+
+    def restore(self, code: str) -> bool:
+        """Take the dossier out of the trash; False when it was not in it."""
+        with self._tx() as conn:
+            done = conn.execute(
+                dossiers.update()
+                .where(dossiers.c.code == code, dossiers.c.deleted_at.is_not(None))
+                .values(deleted_at=None, deleted_by=None)
+            )
+            return bool(done.rowcount)
+
+    def in_trash(self, code: str) -> bool:
+        with self._tx() as conn:
+            at = conn.execute(sa.select(dossiers.c.deleted_at).where(dossiers.c.code == code)).scalar()
+        return at is not None
+
     def remove_refused_file(self, code: str, name: str) -> bool:
         """Forget a file that was refused (it has no pages), replaced by the clerk with a good one; False when the
         dossier has no refused file of that name."""
@@ -207,9 +228,12 @@ class DossierStore(RecordsBase):
         received_since: float | None = None,
         centres: Sequence[str] | None = None,
         limit: int = 200,
+        trashed: bool = False,
     ) -> list[DossierRow]:
-        """Dossiers without their pages, newest first; with `centres`, only those the centres received."""
+        """Dossiers without their pages, newest first; with `centres`, only those the centres received. Those in
+        the trash are left out (with `trashed`: only those)."""
         query = sa.select(dossiers).order_by(dossiers.c.created_at.desc()).limit(limit)
+        query = query.where(dossiers.c.deleted_at.is_not(None) if trashed else dossiers.c.deleted_at.is_(None))
         if centres is not None:
             query = query.where(dossiers.c.centre.in_(list(centres)))
         if received_since is not None:
@@ -223,8 +247,8 @@ class DossierStore(RecordsBase):
 
     def dossier_page(self, where: DossierFilter, *, offset: int = 0, limit: int = 50) -> tuple[list[DossierRow], int]:
         """One page of the dossiers `where` selects, newest first, and how many it selects in all."""
-        conditions: list[Any] = []
         c = dossiers.c
+        conditions: list[Any] = [c.deleted_at.is_(None)]
         if where.statuses is not None:
             conditions.append(c.status.in_(list(where.statuses)))
         if where.received_from is not None:

@@ -66,6 +66,8 @@ class DossierRow:
     claimed_by: str | None = None  # the reviewer who took it from the queue, while `claimed_until` is ahead
     claimed_until: float | None = None
     centre: str | None = None  # the service centre that received it (None: received outside any centre)
+    deleted_at: float | None = None  # in the trash since (hidden from every list; removed for good later)
+    deleted_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,8 @@ def _dossier_row(r: Any) -> DossierRow:
         claimed_by=r.get("claimed_by"),
         claimed_until=r.get("claimed_until"),
         centre=r.get("centre"),
+        deleted_at=r.get("deleted_at"),
+        deleted_by=r.get("deleted_by"),
     )
 
 

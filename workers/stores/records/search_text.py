@@ -47,6 +47,7 @@ class SearchText(RecordsBase):
             .order_by(dossiers.c.created_at.desc())
             .limit(limit)
         )
+        query = query.where(dossiers.c.deleted_at.is_(None))
         if centres is not None:
             query = query.where(dossiers.c.centre.in_(list(centres)))
         for term in folded_terms:

@@ -22,6 +22,8 @@ dossiers = sa.Table(
     sa.Column("claimed_until", sa.Float, nullable=True),
     sa.Column("centre", sa.String(64), nullable=True, index=True),  # the service centre that received it
     sa.Column("procedure", sa.String(64), nullable=True),  # the procedure's key (schemas/procedures.json)
+    sa.Column("deleted_at", sa.Float, nullable=True),  # in the trash since (an admin deleted it in the app)
+    sa.Column("deleted_by", sa.String(100), nullable=True),
 )
 
 originals = sa.Table(

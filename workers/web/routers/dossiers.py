@@ -348,5 +348,7 @@ def content_disposition(name: str, kind: str = "inline") -> str:
 
 @router.delete("/{code}", status_code=204, response_class=Response, summary="Delete a dossier (admin)")
 def delete_dossier(code: str, state: StateDep, user: Admin) -> Response:
-    deletion.delete_dossier(state.records, state.store, code, who=user.name)  # objects, rows; the audit kept
+    """For good at once (objects, rows; the audit kept), or to the trash for HOSO_DELETE_GRACE_DAYS."""
+    grace = state.settings.delete_grace_days
+    deletion.delete_in_app(state.records, state.store, code, who=user.name, grace_days=grace)
     return Response(status_code=204)
