@@ -384,16 +384,17 @@ def candidates(
             )
             out.append(cand)
             if f.kind in _WRAPPING_KINDS and cand.whole:
-                wrapped = _continued(f, cand, layout)
+                wrapped = _continued(f, cand, layout, headings)
                 if wrapped is not None:
                     out.append(wrapped)
     return out
 
 
-def _continued(f: FieldSpec, cand: Candidate, layout: Layout) -> Candidate | None:
-    """The value carried on to the line below (an address wrapped on a card): that line has no label."""
+def _continued(f: FieldSpec, cand: Candidate, layout: Layout, headings: dict[int, str]) -> Candidate | None:
+    """The value carried on to the line below (an address wrapped on a card): that line has no label, and is
+    not the heading of the next section (the mother's address is followed by "Thông tin về người cha")."""
     nxt = layout.below(cand.seg)
-    if nxt is None:
+    if nxt is None or nxt in headings:
         return None
     seg = layout.segs[nxt]
     if ":" in seg.text or len(seg.text) > 60:
