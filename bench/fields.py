@@ -35,6 +35,11 @@ SEEDS = {"train": 31_000, "calib": 32_000, "dev": 34_000, "test": 33_000}
 TRAIN_FONTS = ("liberation-serif", "liberation-sans", "dejavu-serif", "dejavu-sans")
 HELD_OUT_FONTS = ("noto-serif", "noto-sans", "dejavu-serif-condensed")
 DEFAULT_DOSSIERS = {"train": 30, "calib": 20, "dev": 20, "test": 24}
+# Fields the scorer does not learn from: the addresses of forms, land-use and birth certificates (issue 15).
+# Learning from their pairs (every text slot is an address candidate) lowered the other fields' out-of-fold
+# figures by 5-9 points on family a (fold train 91.0 -> 85.1 %, calib 96.6 -> 87.9 %); they are scored by
+# the cues learned from the card's address (`place_of_residence`), which read them as well.
+NOT_LEARNED = frozenset({"applicant_address", "holder_address", "parcel_address", "mother_address", "father_address"})
 
 
 def split_params(split: str) -> dict[str, object]:
@@ -155,6 +160,8 @@ def _pairs_of(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
     for spec, pages, truth in _documents(paths):
         scored, _ = pairs(spec, pages)
         for f, cand, x in scored:
+            if f.key in NOT_LEARNED:
+                continue
             y = float(truth.get(f.key) == cand.value)
             blind = x.copy()
             blind[rule_cues] = 0.0

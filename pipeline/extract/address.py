@@ -161,6 +161,8 @@ def _is_type_word(prefix: str, what: str) -> bool:
 
 
 def _match_name(prefix: str, name: str, level: Level, names: set[str], *, fuzzy: bool) -> Match | None:
+    if not prefix and any(_is_type_word(name, what) for what in _TYPE_WORDS):
+        return None  # "…, thành phố" cut at the line's end: a type word alone names no unit ("Thanh Hóa" is near)
     if name.isdigit() and prefix:  # "Phường 5", "P.5", "Quận 1": named with their type
         name = f"{'Quận' if fold(prefix).startswith('q') else 'Phường'} {int(name)}"
     k = key(name)

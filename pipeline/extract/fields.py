@@ -25,7 +25,7 @@ from pipeline.extract import values as V
 from pipeline.extract.mrz import read_mrz
 from pipeline.extract.names import fix_family_name
 from pipeline.extract.official import extract_official
-from pipeline.extract.places import fix_province
+from pipeline.extract.places import fix_province, province_of
 from pipeline.extract.text import fold, squash_spaces
 from pipeline.extract.validate import check_cccd, run_validators
 from schemas.doctypes import DocTypeSpec, FieldSpec
@@ -339,6 +339,36 @@ def _value_after(
     return None
 
 
+def _address_carried_on(
+    seg: Segment,
+    end: int,
+    parsed: V.Parsed,
+    segs: Sequence[Segment],
+    label_segs: set[int],
+    headings: dict[int, str],
+    f: FieldSpec,
+) -> tuple[Segment, V.Parsed] | None:
+    """An address that ends its line without its province ("…, phường Hải Châu, thành phố" / "Đà Nẵng"): the
+    line just under it, when that line is no label and no heading, and with it the address ends in a province."""
+    if sum(c.isalnum() for c in seg.text[end:]) > 1 or province_of(parsed.value.rsplit(",", 1)[-1].strip()):
+        return None
+    height = seg.box[3] - seg.box[1]
+    under = [
+        n
+        for n in segs[seg.index + 1 : seg.index + 4]
+        if n.page == seg.page
+        and seg.box[0] - 2 * height <= n.box[0] <= (seg.box[0] + seg.box[2]) / 2
+        and -0.3 * height <= n.box[1] - seg.box[3] <= 1.5 * height
+    ]
+    nxt = under[0] if under else None
+    if nxt is None or nxt.index in label_segs or nxt.index in headings or ":" in nxt.text or len(nxt.text) > 60:
+        return None
+    joined = _parse(f.kind, f"{parsed.value} {nxt.text}", f)
+    if joined is None or province_of(joined.value.rsplit(",", 1)[-1].strip()) is None:
+        return None
+    return nxt, joined
+
+
 def _unlabelled(f: FieldSpec, segs: Sequence[Segment], label_segs: set[int]) -> Candidate | None:
     """A value printed alone on its line, without its label (the red serial under a land-use certificate's
     title page): the first line that is nothing but a value of the field's kind."""
@@ -511,6 +541,14 @@ def read_labelled(spec: DocTypeSpec, pages: Sequence[Page], segs: Sequence[Segme
                 continue
             seg, start, end, parsed = got
             conf_ocr, box = words_conf_box(seg, start, end)
+            if f.kind == "address":
+                wrapped = _address_carried_on(seg, end, parsed, segs, label_starts | set(by_seg), headings, f)
+                if wrapped is not None:
+                    nxt, parsed = wrapped
+                    conf_next, box_next = words_conf_box(nxt, 0, len(nxt.text))
+                    conf_ocr = min(conf_ocr, conf_next)
+                    if box is not None and box_next is not None:
+                        box = [min(box[0], box_next[0]), box[1], max(box[2], box_next[2]), box_next[3]]
             confidence = (h.score / 100.0) * parsed.quality * _ocr_factor(conf_ocr)
             if f.kind == "name":
                 fixed, changed = fix_family_name(parsed.value)

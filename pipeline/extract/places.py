@@ -19,6 +19,9 @@ from pipeline.extract.admin_map import RENAMED_PROVINCES, admin_map, key, marked
 from pipeline.extract.text import fold
 
 _PREFIX = re.compile(r"^((?:tp|thanh pho|tinh|t)\.\s*|(?:tp|thanh pho|tinh)\s+)", re.IGNORECASE)
+# The word for a unit without its name: the line was cut after it ("…, phường Gia Định, thành phố" / "Hồ Chí
+# Minh"), and "thành phố" is as near to "Thanh Hóa" as an OCR slip.
+_UNIT_WORD = re.compile(r"^(?:thanh pho|thanh|tinh|tp|t\.?p|thi xa|quan|huyen|phuong|xa)\W*$", re.IGNORECASE)
 
 
 @cache
@@ -36,13 +39,29 @@ def _provinces() -> tuple[dict[str, str], set[str]]:
     return by_key, marked
 
 
+@cache
+def _short_names() -> dict[str, str]:
+    """The provinces of three letters or fewer ("Huế", "HN"), met only as they are: too short to respell towards."""
+    m = admin_map()
+    return {k: units[0].short for level in m.provinces.values() for k, units in level.by_key.items() if len(k) <= 3}
+
+
 def province_of(part: str) -> str | None:
     """The province a name stands for: the one with the same letters without marks, else the one clearly
-    nearest (OCR letter slips). None when no province is clearly meant."""
+    nearest (OCR letter slips). None when no province is clearly meant. A type word before the name ("tỉnh",
+    "thành phố", "TP.") is no part of it, and a type word alone ("thành phố", the line cut after it) is none."""
     by_key, _ = _provinces()
+    folded = fold(part)
+    if _UNIT_WORD.match(folded):
+        return None
+    m = _PREFIX.match(folded)
+    if m and m.end() < len(part):
+        part = part[m.end() :]
     k = key(part)
     if k in by_key:
         return by_key[k]
+    if k in _short_names():
+        return _short_names()[k]
     if len(k) < 3:
         return None
     scored = sorted(((fuzz.ratio(k, p), name) for p, name in by_key.items()), reverse=True)
@@ -60,7 +79,7 @@ def fix_province(address: str) -> tuple[str, bool]:
     m = _PREFIX.match(fold(part))
     prefix = part[: m.end()] if m and m.end() < len(part) else ""
     name = part[len(prefix) :]
-    if len(fold(name).strip()) < 3:
+    if len(fold(name).strip()) < 3 or _UNIT_WORD.match(fold(part)):
         return address, False
     _, valid = _provinces()
     if marked_key(name) in valid or marked_key(part) in valid:

@@ -265,7 +265,13 @@ def _section(layout: Layout, i: int, box: Sequence[int] | None, headings: dict[i
         other = layout.segs[j]
         if other.page != seg.page:
             break
-        if j not in headings or min(x1, other.box[2]) - max(x0, other.box[0]) <= 0:
+        if j not in headings:
+            continue
+        if min(x1, other.box[2]) - max(x0, other.box[0]) <= 0:
+            # a short heading over a block, left of its values ("Mẹ" above "Họ tên: …"), a few lines up
+            block = len(other.words) <= 4 and other.box[0] <= x0 and other.column in (seg.column, "full")
+            if block and seg.box[1] - other.box[3] <= 6 * layout.line_height:
+                return headings[j]
             continue
         if other.box[2] - other.box[0] <= 1.5 * max(1, x1 - x0) or len(other.words) < 3:
             return headings[j]
@@ -384,16 +390,17 @@ def candidates(
             )
             out.append(cand)
             if f.kind in _WRAPPING_KINDS and cand.whole:
-                wrapped = _continued(f, cand, layout)
+                wrapped = _continued(f, cand, layout, headings)
                 if wrapped is not None:
                     out.append(wrapped)
     return out
 
 
-def _continued(f: FieldSpec, cand: Candidate, layout: Layout) -> Candidate | None:
-    """The value carried on to the line below (an address wrapped on a card): that line has no label."""
+def _continued(f: FieldSpec, cand: Candidate, layout: Layout, headings: dict[int, str]) -> Candidate | None:
+    """The value carried on to the line below (an address wrapped on a card): that line has no label, and is
+    not the heading of the next section (the mother's address is followed by "Thông tin về người cha")."""
     nxt = layout.below(cand.seg)
-    if nxt is None:
+    if nxt is None or nxt in headings:
         return None
     seg = layout.segs[nxt]
     if ":" in seg.text or len(seg.text) > 60:

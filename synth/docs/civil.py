@@ -32,6 +32,8 @@ def build_birth(world: World, rng: random.Random, variant: int, seal: bool, role
     fields.digits("personal_id", child.id_number)
     fields.name("mother_name", mother.name)
     fields.name("father_name", father.name)
+    fields.add("mother_address", mother.residence.full())
+    fields.add("father_address", father.residence.full())
     fields.add("registration_number", reg_no)
     fields.date("registration_date", reg_date)
 

@@ -75,6 +75,7 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     fields.name("applicant_name", p.name)
     fields.digits("applicant_id_number", p.id_number)
     fields.digits("phone", p.phone)
+    fields.add("applicant_address", p.residence.full())
     fields.date("request_date", day)
 
     def top(cv: Canvas, lay: Layout, heading: str) -> float:

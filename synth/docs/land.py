@@ -70,6 +70,8 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     fields.add("land_use_purpose", purpose)
     fields.serial("serial_number", serial)
     fields.date("issue_date", issue)
+    fields.add("holder_address", holder.residence.full())
+    fields.add("parcel_address", address)
 
     new = variant == 2
 

@@ -89,6 +89,8 @@ def build_birth(world: World, rng: random.Random, variant: int, seal: bool, role
     truth.digits("personal_id", child.id_number, id_label)
     truth.name("mother_name", mother.name, mother_label)
     truth.name("father_name", father.name, father_label)
+    for key, p, who in (("mother_address", mother, "mẹ"), ("father_address", father, "cha")):
+        truth.add(key, p.residence.full(), ("Cư trú tại:", "Nơi cư trú", f"Năm sinh, nơi cư trú của {who}")[variant])
     truth.add("registration_number", reg_no, no_label)
     truth.date("registration_date", reg_date, day_label)
     mother_head = pick(rng, ("Thông tin về người mẹ", "PHẦN KHAI VỀ MẸ", "Mẹ"))

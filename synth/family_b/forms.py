@@ -95,6 +95,8 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     truth.name("applicant_name", p.name, name_label)
     truth.digits("applicant_id_number", p.id_number, id_label)
     truth.digits("phone", p.phone, phone_label)
+    address_label = ("4. Nơi ở hiện tại:", "cư trú tại" if name_label == "Tôi là" else "Hiện cư trú tại:", "Nơi cư trú")
+    truth.add("applicant_address", p.residence.full(), address_label[variant])
     truth.date("request_date", day, "")
     first_person_paragraph = name_label == "Tôi là"
     signature_title = pick(rng, ("NGƯỜI YÊU CẦU", "NGƯỜI LÀM ĐƠN", "NGƯỜI KHAI", upper(role_word)))

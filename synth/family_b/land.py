@@ -90,6 +90,8 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     truth.add("land_use_purpose", purpose, purpose_label)
     truth.add("serial_number", serial, serial_label)
     truth.date("issue_date", issue, "")
+    truth.add("holder_address", holder.residence.full(), "Thường trú tại:")
+    truth.add("parcel_address", address, "Địa chỉ" if new else "Địa chỉ thửa đất:")
 
     def holders(cv: Canvas, x: float, y: float, w: float, size: float, lead: float) -> float:
         who = [holder] + ([partner] if partner else [])
