@@ -14,6 +14,7 @@ Either way the pages' progress is in the record database, where the pages poll i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import shutil
@@ -92,7 +93,8 @@ class Runner:
         `append`, files added after the dossier's own (`replaces`: the refused file they stand in for)."""
         try:
             submission = Submission(tuple(paths), channel, code, dict(meta or {}), append=append, replaces=replaces)
-            received = receive(self.records, self.store, submission)
+            with self._lock if append else contextlib.nullcontext():  # two additions at once: one after the other
+                received = receive(self.records, self.store, submission)
         finally:
             if upload_dir is not None:
                 shutil.rmtree(upload_dir, ignore_errors=True)

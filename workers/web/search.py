@@ -22,7 +22,7 @@ from schemas.record import AddressUnits, Dossier
 from workers.stores.records import DossierRow, Records
 
 _MAX_TERMS = 8
-_CANDIDATES = 500  # dossiers ranked for one query (the filter's newest matches)
+_CANDIDATES = 200  # dossiers ranked for one query (the filter's newest matches)
 _SNIPPET = 60  # characters of context each side of the match
 
 
@@ -85,22 +85,24 @@ def _contains_word(text: str, word: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
 
 
-def score(text: str, query: str) -> int:
+def score(text: str, query: str, folded: str | None = None) -> int:
     """How closely `text` (NFC) holds `query` as typed, case aside: 8 for the whole phrase with its diacritics,
-    4 for the phrase without them, plus one for each word found whole with its diacritics."""
+    4 for the phrase without them, plus one for each word found whole with its diacritics. `folded`: `fold(text)`,
+    when the caller has it (the search table keeps it)."""
     text = text.lower()
     phrase = " ".join(nfc(query).lower().split())
     if not phrase:
         return 0
-    points = 8 if phrase in text else 4 if fold(phrase) in fold(text) else 0
+    folded = fold(text) if folded is None else folded
+    points = 8 if phrase in text else 4 if fold(phrase) in folded else 0
     return points + sum(1 for w in phrase.split() if _contains_word(text, w))
 
 
-def snippet(text: str, query: str) -> tuple[tuple[str, bool], ...]:
+def snippet(text: str, query: str, folded: str | None = None) -> tuple[tuple[str, bool], ...]:
     """The text around the first place the query matched (the phrase, else its first word found; with or
     without diacritics: `fold` keeps one character for one), the matched words marked."""
     phrase = " ".join(nfc(query).lower().split())
-    folded, fphrase = fold(text), fold(phrase)
+    folded, fphrase = (fold(text) if folded is None or len(folded) != len(text) else folded), fold(phrase)
     at, length = text.lower().find(phrase), len(phrase)
     if at < 0:
         at = folded.find(fphrase)
@@ -134,9 +136,10 @@ def find(records: Records, query: str, *, limit: int = 50, centres: Sequence[str
         return []
     refresh(records)
     found = records.search(words, limit=max(limit, _CANDIDATES), centres=centres)
-    hits = [Hit(row, score(text, query), snippet(text, query)) for row, text in found]
-    hits.sort(key=lambda h: (-h.score, -h.row.created_at))  # stable: newest first among equals
-    return hits[:limit]
+    scored = [(score(text, query, folded if len(folded) == len(text) else None), row, text, folded)
+              for row, text, folded in found]  # fmt: skip
+    scored.sort(key=lambda s: (-s[0], -s[1].created_at))  # stable: newest first among equals
+    return [Hit(row, points, snippet(text, query, folded)) for points, row, text, folded in scored[:limit]]
 
 
 def search(records: Records, query: str, *, limit: int = 50, centres: Sequence[str] | None = None) -> list[DossierRow]:

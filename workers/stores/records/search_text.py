@@ -38,11 +38,13 @@ class SearchText(RecordsBase):
 
     def search(
         self, folded_terms: Sequence[str], *, limit: int = 50, centres: Sequence[str] | None = None
-    ) -> list[tuple[DossierRow, str]]:
+    ) -> list[tuple[DossierRow, str, str]]:
         """Dossiers whose folded text holds every term (already folded), newest first, each with its search text
-        (with diacritics). LIKE: the same SQL on SQLite and PostgreSQL."""
+        as printed and folded. LIKE: the same SQL on SQLite and PostgreSQL."""
         query = (
-            sa.select(dossiers, dossier_search.c.text.label("search_text"))
+            sa.select(
+                dossiers, dossier_search.c.text.label("search_text"), dossier_search.c.folded.label("search_folded")
+            )
             .join(dossier_search, dossier_search.c.dossier_code == dossiers.c.code)
             .order_by(dossiers.c.created_at.desc())
             .limit(limit)
@@ -54,4 +56,5 @@ class SearchText(RecordsBase):
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(dossier_search.c.folded.like(f"%{escaped}%", escape="\\"))
         with self._tx() as conn:
-            return [(_dossier_row(r), r["search_text"] or "") for r in conn.execute(query).mappings()]
+            rows = conn.execute(query).mappings()
+            return [(_dossier_row(r), r["search_text"] or "", r["search_folded"] or "") for r in rows]
