@@ -103,9 +103,8 @@ def current_user(request: Request, state: StateDep) -> User:
     request.state.user = user  # for the error pages
     code = request.path_params.get("code")
     if code is not None:  # every route that names a dossier: not one in the trash, only the user's centres'
-        trashed = state.records.dossier_rows(codes=[code], limit=1, trashed=True)
-        rows = trashed or (state.records.dossier_rows(codes=[code], limit=1) if user.centres else [])
-        if trashed or (rows and not user.sees(rows[0].centre)):
+        gate = state.records.dossier_gate(code)  # one small query: (centre, in the trash), None for no dossier
+        if gate is not None and (gate[1] or not user.sees(gate[0])):
             raise DossierNotFound(f"no dossier with code {code!r}")  # not 403: other centres' codes are not told
     return user
 

@@ -147,10 +147,13 @@ class DossierStore(RecordsBase):
             )
             return bool(done.rowcount)
 
-    def in_trash(self, code: str) -> bool:
+    def dossier_gate(self, code: str) -> tuple[str | None, bool] | None:
+        """What decides who may open the dossier: its centre, and whether it is in the trash; None: no dossier."""
         with self._tx() as conn:
-            at = conn.execute(sa.select(dossiers.c.deleted_at).where(dossiers.c.code == code)).scalar()
-        return at is not None
+            row = conn.execute(
+                sa.select(dossiers.c.centre, dossiers.c.deleted_at).where(dossiers.c.code == code)
+            ).first()
+        return None if row is None else (row[0], row[1] is not None)
 
     def remove_refused_file(self, code: str, name: str) -> bool:
         """Forget a file that was refused (it has no pages), replaced by the clerk with a good one; False when the
