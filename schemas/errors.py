@@ -187,6 +187,13 @@ class DossierBusy(RequestError):
     advice = "Wait until the dossier's pages are processed, then try again."
 
 
+class NoPagesToExport(RequestError):
+    """A dossier whose every file was refused: nothing to put in a PDF."""
+
+    http_status = 409
+    advice = "Add a readable scan to the dossier (POST /api/dossiers/{code}/files, or 'Bổ sung tệp'), then export."
+
+
 class StaleEdit(RequestError):
     """A write made from an older version of the dossier than the stored one: another reviewer wrote first."""
 

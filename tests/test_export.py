@@ -16,7 +16,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from schemas.errors import DossierBusy, SigningCertificateError
+from schemas.errors import DossierBusy, NoPagesToExport, SigningCertificateError
 from schemas.record import Dossier, DossierStatus
 from tests.certs import CENTRE_CN, Pki, make_pki
 from workers.cli import main
@@ -173,6 +173,13 @@ def test_a_dossier_still_being_processed_is_not_exported(processed: Settings) ->
     busy = _record(processed).model_copy(update={"status": DossierStatus.processing})
     with pytest.raises(DossierBusy, match="still being processed"):
         export_dossier(processed, LocalStore(processed.objects_dir), busy, io.BytesIO())
+
+
+def test_a_dossier_whose_every_file_was_refused_says_so_rather_than_not_found(processed: Settings) -> None:
+    record = _record(processed)
+    empty = record.model_copy(update={"status": DossierStatus.failed, "pages": [], "documents": []})
+    with pytest.raises(NoPagesToExport, match="every file was refused"):
+        export_dossier(processed, LocalStore(processed.objects_dir), empty, io.BytesIO())
 
 
 def test_unknown_dossier_exits_3(processed: Settings, tmp_path: Path) -> None:

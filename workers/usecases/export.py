@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 from pipeline.pdf import PdfPage
 from pipeline.pdfa import PdfaInfo, PdfaResources, pdfa_document
 from schemas.doctypes import load_catalog
-from schemas.errors import DossierBusy, DossierNotFound, ExportResourceMissing
+from schemas.errors import DossierBusy, ExportResourceMissing, NoPagesToExport
 from schemas.record import Dossier, DossierStatus
 from workers.settings import Settings
 from workers.stores.objects import ObjectStore
@@ -136,7 +136,7 @@ def write_export(
         raise DossierBusy(f"dossier {dossier.code} is still being processed: it cannot be exported yet")
     pages = {p.number: p for p in dossier.pages}
     if not any(p.image_key for p in dossier.pages):
-        raise DossierNotFound(f"dossier {dossier.code} has no processed page yet")
+        raise NoPagesToExport(f"dossier {dossier.code} has no readable page: every file was refused")
     files: list[ExportedFile] = []
     entries: list[dict[str, object]] = []
     skipped: list[dict[str, object]] = []
