@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 
 from schemas.errors import DossierBusy
+from schemas.record import DossierStatus
 from workers.stores.objects import ObjectStore, original_key
 from workers.stores.records import Records
 
@@ -73,10 +74,9 @@ def delete_in_app(records: Records, store: ObjectStore, code: str, *, who: str, 
     if grace_days <= 0:
         delete_dossier(records, store, code, who=who)
         return False
-    if not records.exists(code):
-        from schemas.errors import DossierNotFound
-
-        raise DossierNotFound(f"no dossier with code {code!r}")
+    status = records.status(code)  # DossierNotFound when there is none
+    if status in (DossierStatus.received, DossierStatus.processing):  # as delete_dossier: not while being read
+        raise DossierBusy(f"dossier {code} is being processed: it cannot be deleted now")
     records.trash(code, who=who)
     log.warning("dossier put in the trash", extra={"dossier": code, "stage": "deletion", "who": who})
     return True

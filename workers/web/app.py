@@ -82,8 +82,11 @@ def create_app(settings: Settings, *, resume: bool = True) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if resume:
             _resume(state)
-        prune(records, settings.audit_days)  # the audits past their retention
-        purge_trash(records, state.store, settings.delete_grace_days)  # dossiers whose days in the trash are over
+        try:  # housekeeping: a failure is logged and retried at the next start, never a server that will not start
+            prune(records, settings.audit_days)  # the audits past their retention
+            purge_trash(records, state.store, settings.delete_grace_days)  # dossiers whose trash days are over
+        except HosoError as exc:
+            log.error("housekeeping at start failed: %s", exc.kind, extra={"stage": "web", "error": exc.kind})
         try:
             with delivering(records, settings.portal):  # status changes to the portal, on a thread
                 yield

@@ -80,7 +80,7 @@ async def create_dossier(
     if check_duplicates:
         try:
             await run_in_threadpool(_refuse_duplicates, records, user, paths)
-        except DuplicateUpload:
+        except BaseException:  # refused, or the check failed: the upload is not left behind
             shutil.rmtree(incoming, ignore_errors=True)
             raise
     try:  # the page limit per user per hour

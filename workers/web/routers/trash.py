@@ -31,7 +31,7 @@ class Trashed(_Body):
 
 def _trashed(state: StateDep, user: Admin) -> list[Trashed]:
     grace = state.settings.delete_grace_days * 86400.0
-    rows = state.records.dossier_rows(trashed=True, limit=1000)
+    rows = state.records.dossier_rows(trashed=True, centres=user.centre_filter, limit=1000)
     return [
         Trashed(
             code=r.code,
