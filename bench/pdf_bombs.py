@@ -6,6 +6,10 @@ The files (built once, byte by byte, in bench/out/pdf_bombs/):
     flate-45000   a 2 MB PDF whose Flate image (zeros) declares 45000 x 45000 gray pixels on an A4 page
     ccitt-100000  a PDF of a few hundred bytes whose CCITT G4 image declares 100000 x 100000 pixels
     smask-20000   a 100 x 100 image whose soft mask (no page object names it) declares 20000 x 20000 pixels
+    form-indirect-45000   the flate image drawn by a Form XObject, its /Width and /Height indirect objects
+    inherited-45000       the flate image in resources the page inherits from its /Pages node, /Height indirect
+    inline-30000  an inline Flate image (BI ... ID ... EI) of 30000 x 30000 in a Flate content stream (pdfium
+                  decodes inline images while it parses the page)
 Each is given to `hoso process FILE --json` on a fresh data dir, timed by /usr/bin/time (maximum resident set
 of the process and its page processes). Target (issue 13): refused with the pixel limit's error (exit 2, the
 page's problem in the record) at <= 300 MB peak.
@@ -25,7 +29,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.pdfmake import g4_strip, write_image_pdf
+from tests.pdfmake import g4_strip, pdf_stream, write_image_pdf, write_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "pdf_bombs"
@@ -53,7 +57,35 @@ def build() -> dict[str, Path]:
     if not smask.exists():
         write_image_pdf(smask, zlib.compress(b"\x80" * 10_000), width=100, height=100, filter="FlateDecode",
                         page_pt=A4, smask=(20_000, 20_000, _zeros_flate(20_000, 20_000)))  # fmt: skip
-    return {"flate-45000": flate, "ccitt-100000": ccitt, "smask-20000": smask}
+    indirect = _indirect_bombs()
+    return {"flate-45000": flate, "ccitt-100000": ccitt, "smask-20000": smask, **indirect}
+
+
+def _indirect_bombs() -> dict[str, Path]:
+    """Bombs a scan of the file's bytes for a direct /Width misses: reached by references, or inline."""
+    catalog, pages = b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    draw = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    paths = {name: OUT / f"{name}.pdf" for name in ("form-indirect-45000", "inherited-45000", "inline-30000")}
+    if all(p.exists() for p in paths.values()):
+        return paths
+    zeros = _zeros_flate(45_000, 45_000)
+    image = "/Type /XObject /Subtype /Image /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode"
+    write_pdf(paths["form-indirect-45000"], [catalog, pages,
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm0 4 0 R >> >> "
+              b"/Contents 5 0 R >>",
+              pdf_stream("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /Im0 6 0 R >> >>",
+                         draw),
+              pdf_stream("", b"/Fm0 Do"), pdf_stream(f"{image} /Width 7 0 R /Height 8 0 R", zeros), b"45000",
+              b"45000"])  # fmt: skip
+    write_pdf(paths["inherited-45000"], [catalog,
+              b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /XObject << /Im0 4 0 R >> >> >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R >>",
+              pdf_stream(f"{image} /Width 45000 /Height 6 0 R", zeros), pdf_stream("", draw), b"45000"])  # fmt: skip
+    inline = b"q 595 0 0 842 0 0 cm BI /W 30000 /H 30000 /CS /G /BPC 8 /F /Fl ID " + _zeros_flate(30_000, 30_000)
+    write_pdf(paths["inline-30000"], [catalog, pages,
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+              pdf_stream("/Filter /FlateDecode", zlib.compress(inline + b"\nEI Q", 9))])  # fmt: skip
+    return paths
 
 
 def measure(name: str, pdf: Path) -> bool:
@@ -71,7 +103,7 @@ def measure(name: str, pdf: Path) -> bool:
     refused = proc.returncode == 2 and bool(pixel_limit)
     ok = refused and peak_kb / 1024 <= TARGET_MB
     size = pdf.stat().st_size
-    print(f"{name:14s} {size / 1024:8.0f} KB  exit {proc.returncode}  peak {peak_kb / 1024:6.0f} MB  "
+    print(f"{name:20s} {size / 1024:8.0f} KB  exit {proc.returncode}  peak {peak_kb / 1024:6.0f} MB  "
           f"{'refused (pixel limit)' if refused else 'NOT refused'}  {'PASS' if ok else 'FAIL'}")  # fmt: skip
     return ok
 

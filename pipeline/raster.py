@@ -6,8 +6,6 @@ The file type is decided by content, never by extension. Every refusal is a spec
 from __future__ import annotations
 
 import math
-import mmap
-import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from pipeline.pdf_limits import check_pdf_images
 from schemas.errors import (
     EmptyFile,
     NotADocument,
@@ -85,7 +84,7 @@ def inspect(path: Path, settings: PipelineSettings, *, name: str | None = None) 
         raise NotADocument("not a PDF, TIFF, JPEG or PNG (its content says otherwise)", file=label)
     if kind == "pdf":
         pages = _pdf_page_count(path, label)
-        _check_declared_images(path, label, settings)
+        check_pdf_images(path, label, settings)  # every image in the file, before anything decodes one
     else:
         pages = _image_frame_count(path, label, settings)
     if pages == 0:
@@ -172,36 +171,6 @@ def _open_pdf(path: Path, label: str) -> Iterator[pdfium.PdfDocument]:
         yield doc
     finally:
         doc.close()
-
-
-# An image XObject's dictionary: streams are never inside object streams, so each one is in the file as text.
-_IMAGE_SUBTYPE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
-_WIDTH = re.compile(rb"/Width\s+(\d{1,12})(?![\d.\s]*R)")  # a direct number, not a reference (7 0 R)
-_HEIGHT = re.compile(rb"/Height\s+(\d{1,12})(?![\d.\s]*R)")
-_DICT_REACH = 4096  # bytes looked at either side of /Subtype /Image for the rest of its dictionary
-
-
-def _check_declared_images(path: Path, label: str, settings: PipelineSettings) -> None:
-    """Every image stream in the file (those a page shows, and those no page object names: soft masks,
-    patterns, annotations) within the pixel limit, by the /Width and /Height its dictionary declares, read
-    from the file's bytes, before anything is decoded."""
-    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        for m in _IMAGE_SUBTYPE.finditer(data):
-            start = data.rfind(b"obj", max(0, m.start() - _DICT_REACH), m.start())
-            end = data.find(b"stream", m.end(), m.end() + _DICT_REACH)
-            if start < 0 or end < 0:
-                continue  # not an object's dictionary (a string, a comment): pdfium's own check stands
-            head = bytes(data[start:end])
-            w, h = _WIDTH.search(head), _HEIGHT.search(head)
-            if w is None or h is None:
-                continue
-            width, height = int(w.group(1)), int(h.group(1))
-            if width * height > settings.max_pixels:
-                raise TooManyPixels(
-                    f"an image in the file declares {width}x{height} = {width * height / 1e6:.0f} Mpx, over the "
-                    f"limit of {settings.max_pixels / 1e6:.0f} Mpx",
-                    file=label,
-                )
 
 
 def _pdf_page(doc: pdfium.PdfDocument, index: int, label: str) -> pdfium.PdfPage:

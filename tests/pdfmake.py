@@ -86,3 +86,24 @@ def write_image_pdf(
     if path is not None:
         path.write_bytes(out.getvalue())
     return out.getvalue()
+
+
+def write_pdf(path: Path, objects: list[bytes]) -> None:
+    """A PDF of the given objects (object 1 the catalogue), numbered in order, with its cross-reference table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(f"{i} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    path.write_bytes(out.getvalue())
+
+
+def pdf_stream(entries: str, data: bytes) -> bytes:
+    """A stream object's text: its dictionary's `entries` and /Length, then `data`."""
+    return f"<< {entries} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"

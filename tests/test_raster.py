@@ -26,7 +26,7 @@ from schemas.errors import (
 )
 from schemas.settings import PipelineSettings
 from tests.conftest import shared
-from tests.pdfmake import g4_strip, write_ccitt_pdf, write_image_pdf
+from tests.pdfmake import g4_strip, pdf_stream, write_ccitt_pdf, write_image_pdf, write_pdf
 
 A4 = (595.0, 842.0)
 
@@ -297,8 +297,79 @@ def test_a_pdf_whose_page_tree_loops_is_a_damaged_file_not_a_crash(
     kids = b"/Kids [3 0 R] /Count 1"
     assert kids in body
     path.write_bytes(body.replace(kids, b"/Kids [2 0 R 3 0 R] /Count 2"))  # offsets moved: pdfium finds them
-    info = raster.inspect(path, pipeline_settings)
-    # WHEN its second page is read THEN the error is bad input (exit 2), not a bug
+    # WHEN it is checked at intake THEN the error is bad input (exit 2), not a bug: qpdf cannot list its pages,
+    # so its images cannot all be checked before they are decoded
     with pytest.raises(TruncatedFile) as err:
-        raster.load_page(path, info.kind, 1, pipeline_settings)
+        raster.inspect(path, pipeline_settings)
+    assert "/Pages" in str(err.value)
+    # and (had it got past) its second page read by pdfium is the same error
+    with pytest.raises(TruncatedFile) as err:
+        raster.load_page(path, "pdf", 1, pipeline_settings)
     assert "page tree" in str(err.value)
+
+
+_DRAW = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+_CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+
+
+def _big_image(entries: str = "/Width 15000 /Height 15000") -> bytes:
+    data = zlib.compress(b"\x00" * 1_000_000)  # the data does not matter: the declared size is the bomb
+    return pdf_stream(f"/Type /XObject /Subtype /Image {entries} /ColorSpace /DeviceGray /BitsPerComponent 8 "
+                      "/Filter /FlateDecode", data)  # fmt: skip
+
+
+def _bombs(tmp_path: Path) -> dict[str, Path]:
+    """Images declared 15000 x 15000 (225 Mpx) that a scan of the file's bytes for a direct /Width misses."""
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>"  # noqa: E501
+    pages = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    inline = b"q 595 0 0 842 0 0 cm BI /W 15000 /H 15000 /CS /G /BPC 8 /F /Fl ID " + zlib.compress(b"\0" * 100_000)
+    cases = {
+        "indirect-size": [_CATALOG, pages, page, _big_image("/Width 6 0 R /Height 7 0 R"), pdf_stream("", _DRAW),
+                          b"15000", b"15000"],
+        "inside-a-form": [_CATALOG, pages,
+                          b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm0 4 0 R >> >> /Contents 5 0 R >>",  # noqa: E501
+                          pdf_stream("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /Im0 6 0 R >> >>", _DRAW),  # noqa: E501
+                          pdf_stream("", b"/Fm0 Do"), _big_image("/Width 7 0 R /Height 15000"), b"15000"],
+        "inherited-resources": [_CATALOG,
+                                b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /XObject << /Im0 4 0 R >> >> >>",
+                                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R >>",
+                                _big_image("/Width 15000 /Height 6 0 R"), pdf_stream("", _DRAW), b"15000"],
+        "escaped-name": [_CATALOG, pages, page,
+                         _big_image("/Width 15000 /Height 15000").replace(b"/Subtype /Image", b"/Subtype /Im#61ge"),
+                         pdf_stream("", _DRAW)],
+        "inline-image": [_CATALOG, pages, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+                         pdf_stream("/Filter /FlateDecode", zlib.compress(inline + b"\nEI Q"))],
+    }  # fmt: skip
+    paths = {}
+    for name, objects in cases.items():
+        paths[name] = tmp_path / f"{name}.pdf"
+        write_pdf(paths[name], objects)
+    return paths
+
+
+def test_images_sized_through_references_forms_inherited_resources_or_inline_are_refused_at_intake(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN small PDFs whose 225 Mpx image is reached indirectly (sizes in other objects, drawn by a form, from
+    # the /Pages node's resources, named with an escape) or inline in a compressed content stream
+    for name, path in _bombs(tmp_path).items():
+        # WHEN the file is checked at intake THEN it is refused by the pixel limit, naming the declared size
+        with pytest.raises(TooManyPixels) as err:
+            raster.inspect(path, pipeline_settings)
+        assert "15000x15000" in str(err.value), name
+        assert ("inline image" in str(err.value)) == (name == "inline-image"), name
+
+
+def test_a_jpeg_whose_frame_is_larger_than_its_dictionary_says_is_refused(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN an image whose dictionary says 100 x 100 but whose JPEG data's frame is 12000 x 12000 (the decoder
+    # believes the frame)
+    buf = io.BytesIO()
+    Image.new("L", (12_000, 12_000), 255).save(buf, "JPEG", quality=10)
+    path = tmp_path / "jpeg-frame.pdf"
+    write_image_pdf(path, buf.getvalue(), width=100, height=100, filter="DCTDecode", page_pt=A4)
+    # WHEN it is checked THEN it is refused by the pixel limit with the frame's size
+    with pytest.raises(TooManyPixels) as err:
+        raster.inspect(path, pipeline_settings)
+    assert "12000x12000" in str(err.value)

@@ -16,7 +16,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "cluster": ("dramatiq", "redis", "psycopg", "minio", "prometheus_client"),
     "train": ("sklearn", "qrcode"),
     "bench": ("pytesseract", "pdf2image", "psutil", "vietnam_provinces"),
-    "export": ("pikepdf", "pyhanko", "pyhanko_certvalidator"),
+    "export": ("pyhanko", "pyhanko_certvalidator"),  # pikepdf: a runtime dependency (PDF intake checks)
 }
 # command -> the extra it needs
 COMMANDS: dict[str, str] = {
