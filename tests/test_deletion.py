@@ -5,6 +5,7 @@ the deletion and of its corrections."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,26 +139,59 @@ def test_hoso_delete_removes_the_dossier(settings: Settings, records: Records, c
     assert main(["delete", GONE, "--data-dir", str(settings.data_dir)]) != 0  # gone: not found
 
 
-def test_deleted_dossier_leaves_no_object_on_s3(tmp_path: Path, records: Records) -> None:
+@pytest.fixture
+def moto_port() -> Iterator[int]:
     pytest.importorskip("minio")
     from tests.cluster.servers import MotoS3, ServerMissing
-    from workers.stores.s3 import S3Store
 
     try:
         server = MotoS3().start()
     except ServerMissing as exc:
         pytest.skip(str(exc))
     try:
-        s3 = S3Settings(endpoint=f"127.0.0.1:{server.port}", access_key="testing", secret_key="testing-secret")
-        store = S3Store(s3, cache_dir=tmp_path / "cache")
-        two_dossiers(records, store)
-        store.local_path(original_key(sha(OWN)))  # a cached copy, as the rasteriser leaves it
-
-        delete_dossier(records, store, GONE, who="admin")
-
-        keys = [o.object_name or "" for o in store.client.list_objects(s3.bucket, recursive=True)]
-        assert keys and not [k for k in keys if GONE in k or sha(OWN) in k]
-        assert original_key(sha(SHARED)) in keys
-        assert not [p for p in (tmp_path / "cache").rglob("*") if sha(OWN) in str(p) or GONE in str(p)]
+        yield server.port
     finally:
         server.stop()
+
+
+def test_another_workers_cached_copies_go_once_their_dossier_is_deleted(tmp_path: Path, records: Records,
+                                                                        moto_port: int) -> None:  # fmt: skip
+    from workers.stores.s3 import S3Store
+
+    s3 = S3Settings(endpoint=f"127.0.0.1:{moto_port}", access_key="testing", secret_key="testing-secret")
+    here, there = S3Store(s3, cache_dir=tmp_path / "cache-a"), S3Store(s3, cache_dir=tmp_path / "cache-b")
+    two_dossiers(records, here)
+    # GIVEN another machine's worker that read the dossier's own original and a page image (cached copies)
+    own, shared = original_key(sha(OWN)), original_key(sha(SHARED))
+    cached = [there.local_path(own), there.local_path(shared), there.local_path(page_image_key(GONE, 1))]
+    assert all(p.is_file() for p in cached)
+    # WHEN this machine deletes the dossier
+    delete_dossier(records, here, GONE, who="admin")
+    # THEN the other machine's cached copy is not read again: the bucket is asked, the copy dropped
+    with pytest.raises(FileNotFoundError):
+        there.local_path(own)
+    assert not cached[0].exists() and there.local_path(shared) == cached[1]  # the shared original stays
+    # and a sweep (a later one: past the grace time) drops copies of what is gone without anyone reading them
+    there2 = S3Store(s3, cache_dir=tmp_path / "cache-c")
+    copy = there2.local_path(shared)
+    here.put_bytes(own, OWN)
+    gone = there2.local_path(own)
+    here.delete(own)
+    assert there2.sweep(now=time.time() + 3600) == 1 and not gone.exists() and copy.exists()
+    assert there.sweep(now=time.time() + 3600) == 1 and not cached[2].exists()  # the page image: fetched anew
+
+
+def test_deleted_dossier_leaves_no_object_on_s3(tmp_path: Path, records: Records, moto_port: int) -> None:
+    from workers.stores.s3 import S3Store
+
+    s3 = S3Settings(endpoint=f"127.0.0.1:{moto_port}", access_key="testing", secret_key="testing-secret")
+    store = S3Store(s3, cache_dir=tmp_path / "cache")
+    two_dossiers(records, store)
+    store.local_path(original_key(sha(OWN)))  # a cached copy, as the rasteriser leaves it
+
+    delete_dossier(records, store, GONE, who="admin")
+
+    keys = [o.object_name or "" for o in store.client.list_objects(s3.bucket, recursive=True)]
+    assert keys and not [k for k in keys if GONE in k or sha(OWN) in k]
+    assert original_key(sha(SHARED)) in keys
+    assert not [p for p in (tmp_path / "cache").rglob("*") if sha(OWN) in str(p) or GONE in str(p)]

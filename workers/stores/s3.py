@@ -4,8 +4,12 @@
 acknowledged it) and putting the same key again is harmless (S3 puts replace the whole object at once).
 Reads that need a file (`local_path`, the rasteriser reads originals from disk) go through a local cache:
 a download into a temporary file in the cache folder, then an atomic rename, so that worker processes
-sharing the folder never see half a file. Originals are content-addressed (`originals/<sha256>`) and are
-cached for good; other keys are fetched again on each `local_path`, as they may be rewritten.
+sharing the folder never see half a file. Originals are content-addressed (`originals/<sha256>`): a cached
+copy is used again, once the bucket says the object is still there (a HEAD: the dossier holding it may have
+been deleted by another machine, whose deletion only empties its own cache); other keys are fetched again
+on each `local_path`, as they may be rewritten. Every `_SWEEP_S` a process sweeps the cache: copies of
+objects the bucket no longer has, originals unused for `_CACHE_TTL_S`, and other keys' copies (only ever
+read by the call that fetched them) past the grace time are removed.
 
 Failures are translated here: a server that does not answer, or answers 5xx, is `StorageUnavailable`
 (transient: the actors retry with backoff); rejected credentials are `ConfigError`; a missing object is
@@ -43,6 +47,8 @@ _IMMUTABLE_PREFIX = "originals/"
 _CHUNK = 1 << 20
 # Leave cached originals alone for this long after their last use: another process may be opening one.
 _CACHE_GRACE_S = 600.0
+_CACHE_TTL_S = 86_400.0  # a cached original unused for a day is dropped
+_SWEEP_S = 600.0  # how often a process sweeps the cache (at its first read, then at most this often)
 
 
 def _http_client(secure: bool) -> urllib3.PoolManager:
@@ -71,6 +77,7 @@ class S3Store:
         self.cache_dir = cache_dir
         self.cache_max_bytes = cache_max_bytes
         self._bucket_ready = False
+        self._swept_at = float("-inf")
 
     # --- error translation ---------------------------------------------------------------------------------
 
@@ -162,7 +169,11 @@ class S3Store:
     def local_path(self, key: str) -> Path:
         _check_key(key)
         dest = self.cache_dir / key
+        self._sweep_now_and_then()
         if key.startswith(_IMMUTABLE_PREFIX) and dest.is_file():
+            if not self.exists(key):  # deleted (with its dossier) since it was cached, maybe on another machine
+                dest.unlink(missing_ok=True)
+                raise FileNotFoundError(f"no object {key} in bucket {self.bucket}")
             os.utime(dest)  # marks it used, for the pruning below
             return dest
         try:
@@ -212,6 +223,36 @@ class S3Store:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def _sweep_now_and_then(self) -> None:
+        now = time.monotonic()
+        if now - self._swept_at >= _SWEEP_S:
+            self._swept_at = now
+            self.sweep()
+
+    def sweep(self, *, now: float | None = None) -> int:
+        """Remove the cached copies that may no longer be kept (see the module's doc); how many."""
+        now = time.time() if now is None else now
+        try:
+            entries = [(p.stat(), p) for p in self.cache_dir.rglob("*") if p.is_file()]
+        except OSError:
+            return 0
+        removed = 0
+        for st, p in entries:
+            key = p.relative_to(self.cache_dir).as_posix()
+            idle = now - st.st_mtime
+            if idle < _CACHE_GRACE_S:
+                continue  # another process may be opening it (or writing it: a .part- file)
+            drop = not key.startswith(_IMMUTABLE_PREFIX) or p.name.startswith(".part-") or idle >= _CACHE_TTL_S
+            try:
+                if drop or not self.exists(key):
+                    p.unlink(missing_ok=True)
+                    removed += 1
+            except (StorageUnavailable, ValueError):
+                continue  # the bucket away: kept until the next sweep
+        if removed:
+            log.info("cache swept", extra={"stage": "storage", "count": removed})
+        return removed
 
     def _prune(self, keep: Path) -> None:
         """Drop the least recently used cached objects beyond the size limit (not the ones just used)."""
