@@ -29,7 +29,7 @@ from workers.runners import embedded as embedded_module
 from workers.settings import Settings, WatchSettings
 from workers.stores.records import PageTask, Records
 from workers.usecases.pages import PageOutcome, PageWorker
-from workers.watch import Found, Stability, Watcher, ignored_name, scan_folder
+from workers.watch import Found, Stability, Watcher, ignored_name, on_network_fs, scan_folder, window
 
 
 def _settings(tmp_path: Path, *, jobs: int = 1, **watch: object) -> Settings:
@@ -103,6 +103,47 @@ def test_a_file_is_complete_only_after_its_size_and_mtime_held_still() -> None:
     now[0] += 0.2
     assert stable.update({"a.pdf": grown}) == [grown]
     assert stable.update({}) == [] and stable.tracked == []
+
+
+_MOUNTS = """\
+22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
+30 22 0:40 / /srv/scans rw,relatime shared:9 - cifs //nas/scans rw,vers=3.1.1
+31 22 0:41 / /mnt/nfs rw,relatime shared:10 - nfs4 nas:/export rw
+32 31 8:2 / /mnt/nfs/local\\040disk rw shared:11 - ext4 /dev/sdb1 rw
+33 22 0:42 / /home/u/remote rw,nosuid shared:12 - fuse.sshfs u@host:/scans rw
+34 22 0:43 / /mnt/wsl rw - 9p drvfs rw
+35 22 0:44 / /srv/scans2 rw - smb3 //nas/b rw
+36 22 0:45 / /tmp rw - tmpfs tmpfs rw
+"""
+
+
+@pytest.mark.parametrize(("path", "fstype"), [
+    ("/srv/scans/land", "cifs"), ("/srv/scans", "cifs"), ("/srv/scans2/x", "smb3"), ("/srv/scansX", None),
+    ("/mnt/nfs/a/b", "nfs4"), ("/mnt/nfs/local disk/a", None), ("/home/u/remote", "fuse.sshfs"),
+    ("/mnt/wsl/c", "9p"), ("/tmp/watch", None), ("/var/scans", None),
+])  # fmt: skip
+def test_a_watch_folder_on_a_network_share_is_told_from_the_mount_table(path: str, fstype: str | None) -> None:
+    # GIVEN a mount table with SMB, NFS, sshfs and 9p shares, a local disk mounted inside a share, and local mounts
+    # WHEN the folder's file system is looked up THEN a share is named by its type, a local one is not
+    assert on_network_fs(Path(path), _MOUNTS) == fstype
+
+
+def test_on_a_network_share_a_file_waits_the_longer_window_and_no_local_writer_is_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opts = WatchSettings(stable_seconds=5.0, network_stable_seconds=30.0)
+    assert window(opts, "cifs") == 30.0 and window(opts, None) == 5.0
+    # GIVEN a watcher whose folder the mount table puts on an NFS share
+    import workers.watch as watch_module
+
+    monkeypatch.setattr(watch_module, "on_network_fs", lambda path: "nfs4")
+    settings = Settings(data_dir=tmp_path / "data", jobs=1, watch=opts)
+    watcher = Watcher(tmp_path, settings)
+    assert watcher.stability.seconds == 30.0
+    # WHEN a file is stable THEN /proc is not asked (a share's writer is on another machine)
+    monkeypatch.setattr(watch_module, "open_for_writing", lambda paths: pytest.fail("/proc looked into"))
+    f = Found(rel="a.pdf", path=tmp_path / "a.pdf", size=10, mtime_ns=1, ino=7)
+    assert watcher._not_being_written([f]) == [f]
 
 
 @pytest.mark.parametrize("inotify", [True, False], ids=["inotify", "polling"])

@@ -49,6 +49,9 @@ class WatchSettings:
     """`hoso watch`: when a file counts as complete, how often the folder is scanned, what leaves it."""
 
     stable_seconds: float = 5.0  # unchanged size and mtime this long: the scanner has finished the file
+    # the same on a network share (NFS, SMB, sshfs, 9p): its writer is on another machine, so no local process
+    # holds the file open and no event says it is closed; a client's write cache flushes in bursts
+    network_stable_seconds: float = 30.0
     poll_seconds: float = 5.0  # full rescan of the folder (network shares give no inotify events)
     delete: bool = False  # delete a file once recorded instead of moving it to DIR/done/
     inotify: bool = True  # also listen for events where the file system gives them
@@ -165,6 +168,7 @@ def environment_class() -> Any:
         audit_days: Whole = 365
         delete_grace_days: Whole = 0
         watch_stable_seconds: Seconds = 5.0
+        watch_network_stable_seconds: Seconds = 30.0
         watch_poll_seconds: Seconds = 5.0
         watch_delete: bool = False
         watch_inotify: bool = True
@@ -284,6 +288,7 @@ def _arrange(e: Any) -> Settings:
         ),
         watch=WatchSettings(
             stable_seconds=e.watch_stable_seconds,
+            network_stable_seconds=e.watch_network_stable_seconds,
             poll_seconds=e.watch_poll_seconds,
             delete=e.watch_delete,
             inotify=e.watch_inotify,

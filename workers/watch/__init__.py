@@ -55,7 +55,7 @@ from pathlib import Path
 from schemas.errors import HosoError, PagesNotRead, WatchFolderBusy, WatchFolderMissing
 from workers.private import make_dir
 from workers.runners import Runner, finished, make_runner
-from workers.settings import Settings
+from workers.settings import Settings, WatchSettings
 from workers.stores.objects import ObjectStore, make_store
 from workers.stores.records import IntakeRow, Records
 from workers.usecases.outbox import delivering
@@ -67,6 +67,7 @@ from workers.watch.folder import (
     Stability,
     file_events,
     ignored_name,
+    on_network_fs,
     open_for_writing,
     scan_folder,
     stat_file,
@@ -75,7 +76,7 @@ from workers.watch.journal import Incomplete, Journal
 from workers.watch.settle import FileSummary, Settler, log_summary
 
 __all__ = ["DONE", "FAILED", "FileSummary", "Found", "Stability", "WatchReport", "Watcher", "ignored_name",
-           "scan_folder"]  # fmt: skip
+           "on_network_fs", "scan_folder", "window"]  # fmt: skip
 
 log = logging.getLogger("hoso.watch")
 
@@ -106,6 +107,12 @@ class _InFlight:
     started: float
 
 
+def window(opts: WatchSettings, network_fs: str | None) -> float:
+    """How long a file must stay unchanged to be taken: longer on a network share, where no local writer
+    can be seen holding it open."""
+    return max(opts.stable_seconds, opts.network_stable_seconds) if network_fs else opts.stable_seconds
+
+
 class Watcher:
     """Takes the files of one watch folder. One watcher per folder (a lock file says so)."""
 
@@ -116,7 +123,9 @@ class Watcher:
         self.settings = settings
         self.opts = settings.watch
         self.clock = clock
-        self.stability = Stability(self.opts.stable_seconds, clock)
+        # On a network share the size-and-time wait is all there is, so it is longer (see `window`)
+        self.network_fs = on_network_fs(self.root)
+        self.stability = Stability(window(self.opts, self.network_fs), clock)
         self.report = WatchReport()
         self._wake = threading.Event()
         self._retry_at: dict[str, float] = {}  # rel -> when to try again after a transient failure
@@ -153,8 +162,12 @@ class Watcher:
             log.info(
                 "watching %s (%s, complete after %.1f s unchanged, rescan every %.1f s, pages read by %s)",
                 self.root,
-                "inotify and polling" if inotify else "polling",
-                self.opts.stable_seconds,
+                f"a {self.network_fs} share: polling"
+                if self.network_fs
+                else "inotify and polling"
+                if inotify
+                else "polling",
+                self.stability.seconds,
                 self.opts.poll_seconds,
                 "the cluster's workers" if self.settings.broker_url else "this machine",
                 extra={"stage": "watch"},
@@ -237,7 +250,7 @@ class Watcher:
 
     def _not_being_written(self, stable: list[Found]) -> list[Found]:
         """The files no process has open for writing; the others watched again from scratch."""
-        if not stable:
+        if not stable or self.network_fs:  # a share's writer is on another machine: not in this /proc
             return stable
         writing = open_for_writing(f.path for f in stable)
         for f in stable:

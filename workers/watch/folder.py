@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import stat
 import threading
 import time
@@ -135,6 +136,47 @@ def open_for_writing(paths: Iterable[Path]) -> set[Path]:
             if flags & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR):
                 busy.add(wanted[target])
     return busy
+
+
+# File systems whose writers may be on another machine: no local process to see in /proc, no inotify event
+NETWORK_FSTYPES = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "ceph",
+                             "glusterfs", "fuse.glusterfs", "afs", "fuse.rclone", "davfs", "fuse.davfs2"})  # fmt: skip
+
+
+def _unescape_mount(field: str) -> str:
+    """A mountinfo path field: spaces, tabs, newlines and backslashes written as octal escapes (\\040)."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def mount_fstype(path: Path, mountinfo: str) -> str | None:
+    """The file system type of the mount `path` (absolute, resolved) is on, from a `/proc/self/mountinfo`
+    text (the longest mount point that holds it; the last mounted there wins); None when none is found."""
+    best: tuple[int, str] | None = None
+    target = PurePosixPath(path)
+    for line in mountinfo.splitlines():
+        fields = line.split()
+        if " - " not in line or len(fields) < 5:
+            continue
+        point = PurePosixPath(_unescape_mount(fields[4]))
+        after = line.split(" - ", 1)[1].split()
+        if not after or not (target == point or point in target.parents):
+            continue
+        depth = len(point.parts)
+        if best is None or depth >= best[0]:
+            best = (depth, after[0])
+    return best[1] if best else None
+
+
+def on_network_fs(path: Path, mountinfo: str | None = None) -> str | None:
+    """The network file system type `path` is on (nfs, cifs, smb3, fuse.sshfs, 9p…), or None for a local one
+    (or where there is no /proc/self/mountinfo to tell)."""
+    if mountinfo is None:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    fstype = mount_fstype(path, mountinfo)
+    return fstype if fstype in NETWORK_FSTYPES else None
 
 
 class Stability:
