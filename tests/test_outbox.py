@@ -329,13 +329,26 @@ def test_a_deliverer_that_lost_its_lease_cannot_undo_or_redo_the_delivery(record
 def test_a_portal_url_without_a_secret_is_refused_and_no_url_delivers_nothing(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="HOSO_PORTAL_SECRET"):
         from_env({"HOSO_PORTAL_URL": "https://dvc.example.vn/hoso"})
-    with pytest.raises(ConfigError, match="not an http"):
+    with pytest.raises(ConfigError, match="not a valid http"):
         from_env({"HOSO_PORTAL_URL": "ftp://dvc.example.vn/", "HOSO_PORTAL_SECRET": "s"})
     settings = from_env({"HOSO_PORTAL_URL": "https://dvc.example.vn/hoso", "HOSO_PORTAL_SECRET": "khoa-9f3a"})
     assert settings.portal.url == "https://dvc.example.vn/hoso" and "khoa-9f3a" not in repr(settings)
     assert from_env({}).portal.url is None
     with pytest.raises(ConfigError):
         Deliverer(Records(f"sqlite:///{tmp_path / 'h.db'}"), PortalSettings())
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    ("https://", "names no host"), ("https:///hoso", "names no host"), ("https://dvc.example.vn:99999/", "Port"),
+    ("https://dvc.example.vn:abc/", "Port"), ("https://dvc example.vn/", "space"), ("dvc.example.vn/hoso", "http"),
+    ("https://admin:pw@dvc.example.vn/", "user or password"), ("https://[::1/", "IPv6"),
+])  # fmt: skip
+def test_a_malformed_portal_url_is_refused_at_start_saying_why(url: str, why: str) -> None:
+    # GIVEN a portal address that is an http(s) prefix or close to one but no address a request can go to
+    # WHEN the settings are read (every command's start) THEN a configuration error names the variable and why
+    with pytest.raises(ConfigError, match="HOSO_PORTAL_URL") as err:
+        from_env({"HOSO_PORTAL_URL": url, "HOSO_PORTAL_SECRET": "s"})
+    assert why in str(err.value)
 
 
 def test_hoso_outbox_list_resend_and_deliver(

@@ -240,6 +240,29 @@ def _explain(exc: Any, fields: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _check_portal_url(url: str) -> None:
+    """HOSO_PORTAL_URL is an http(s) address with a host (and a valid port), told at start rather than at the
+    first status change sent."""
+    from urllib.parse import urlsplit
+
+    bad = f"HOSO_PORTAL_URL={url!r} is not a valid http:// or https:// address"
+    if any(c.isspace() for c in url):
+        raise ConfigError(f"{bad}: it holds a space or a line break")
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        raise ConfigError(f"{bad}: {exc}") from exc
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(f"{bad}: it must start with http:// or https://")
+    if not parts.hostname:
+        raise ConfigError(f"{bad}: it names no host")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(f"{bad}: it must not carry a user or password (HOSO_PORTAL_SECRET signs the requests)")
+    if port == 0:
+        raise ConfigError(f"{bad}: port 0")
+
+
 def _arrange(e: Any) -> Settings:
     """The flat variables arranged into the frozen `Settings`."""
     s3 = None
@@ -250,8 +273,7 @@ def _arrange(e: Any) -> Settings:
         s3 = S3Settings(e.s3_endpoint, e.s3_access_key, e.s3_secret_key, e.s3_bucket, e.s3_secure)
     portal = PortalSettings()
     if e.portal_url:
-        if not e.portal_url.startswith(("http://", "https://")):
-            raise ConfigError(f"HOSO_PORTAL_URL={e.portal_url!r} is not an http:// or https:// address")
+        _check_portal_url(e.portal_url)
         if not e.portal_secret:
             raise ConfigError("HOSO_PORTAL_URL is set but HOSO_PORTAL_SECRET is not: status changes are sent signed")
         portal = PortalSettings(
