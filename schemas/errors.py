@@ -187,6 +187,12 @@ class DossierBusy(RequestError):
     advice = "Wait until the dossier's pages are processed, then try again."
 
 
+class NotARefusedFile(RequestError):
+    """Files sent to replace one (`replace=`) that is not a refused file of the dossier."""
+
+    advice = "Name a file of this dossier that was refused (its problem is on the dossier), or send no `replace`."
+
+
 class NoPagesToExport(RequestError):
     """A dossier whose every file was refused: nothing to put in a PDF."""
 

@@ -161,3 +161,35 @@ def test_names_given_in_nfd_are_recorded_in_nfc(tmp_path: Path, stack_with_one_s
         assert [f.name for f in records.files("HS-NFD")] == ["Giấy khai sinh Lê Thị Ảnh.pdf"]
     finally:
         records.close()
+
+
+def test_files_added_to_a_dossier_that_began_processing_meanwhile_are_refused_not_mixed_in(
+    tmp_path: Path, stack_with_one_sheet: Path
+) -> None:
+    from schemas.errors import DossierBusy, NotARefusedFile
+    from schemas.record import DossierStatus
+
+    settings = Settings(data_dir=tmp_path / "d")
+    settings.data_dir.mkdir()
+    records, store = Records(settings.db_url), make_store(settings)
+    try:
+        # GIVEN a dossier with one file, which began processing after the clerk's page said it was processed
+        receive(records, store, Submission((stack_with_one_sheet,), Channel.api, "HS-A"))
+        records.set_status("HS-A", DossierStatus.processing)
+        later = _blank_tiff(tmp_path / "later.tif", 1)
+        # WHEN the addition reaches the intake
+        with pytest.raises(DossierBusy, match="processing"):
+            receive(records, store, Submission((later,), Channel.counter, "HS-A", append=True))
+        # THEN nothing is added and the status stays (the pages being read are not reopened under the reader)
+        assert [f.name for f in records.files("HS-A")] == ["stack.pdf"]
+        assert records.status("HS-A") == DossierStatus.processing
+        # AND once processed, files are added; a `replaces` naming no refused file of it is refused first
+        records.set_status("HS-A", DossierStatus.processed)
+        with pytest.raises(NotARefusedFile, match=r"stack\.pdf"):
+            receive(records, store, Submission((later,), Channel.counter, "HS-A", append=True, replaces="stack.pdf"))
+        assert records.status("HS-A") == DossierStatus.processed
+        receive(records, store, Submission((later,), Channel.counter, "HS-A", append=True))
+        assert [f.name for f in records.files("HS-A")] == ["stack.pdf", "later.tif"]
+        assert records.status("HS-A") == DossierStatus.received
+    finally:
+        records.close()

@@ -30,6 +30,14 @@ def test_a_refused_file_is_replaced_and_a_later_paper_added(tmp_path: Path, blan
         page = client.get(f"/dossiers/{code}", headers=staff.counter | {"accept": "text/html"}).text
         assert "Bổ sung tệp" in page and 'data-replace="hong.pdf"' in page
 
+        # a replacement for a file that was not refused (or is not the dossier's) is refused, nothing added
+        for name in ("trang.png", "khac.pdf"):
+            with later.open("rb") as f:
+                res = client.post(f"/api/dossiers/{code}/files", files={"files": ("bo-sung.png", f)},
+                                  data={"replace": name}, headers=staff.counter)  # fmt: skip
+            assert res.status_code == 422 and res.json()["error"] == "NotARefusedFile", res.text
+        assert len(client.get(f"/api/dossiers/{code}", headers=staff.counter).json()["pages"]) == 1
+
         # WHEN the clerk sends a readable scan in place of the refused one
         with later.open("rb") as f:
             res = client.post(

@@ -32,7 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from schemas.codes import checked_code
-from schemas.errors import DossierExists, HosoError, InputError, MissingFile, NotARegularFile, TooManyPages
+from schemas.errors import (
+    DossierBusy,
+    DossierExists,
+    HosoError,
+    InputError,
+    MissingFile,
+    NotARefusedFile,
+    NotARegularFile,
+    TooManyPages,
+)
 from schemas.procedures import Procedure
 from schemas.record import DossierStatus
 from schemas.settings import PipelineSettings
@@ -147,6 +156,18 @@ def _nfc_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     return {k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for k, v in meta.items()}
 
 
+def refused_names(records: Records, code: str) -> set[str]:
+    """The names of the dossier's files that were refused (what `replaces` may name)."""
+    return {f.name for f in records.files(code) if f.error_kind}
+
+
+def not_open_to_files(code: str, status: DossierStatus) -> DossierBusy:
+    """Why a dossier in `status` takes no files now."""
+    if status == DossierStatus.reviewed:
+        return DossierBusy(f"dossier {code} is reviewed: a reviewer's verdict stands (ask a reviewer to reopen it)")
+    return DossierBusy(f"dossier {code} is {status.value}: add files once it is processed")
+
+
 def receive(records: Records, store: ObjectStore, submission: Submission, *, new: bool = False) -> Received:
     """Store the originals and record the dossier and its files, in the order given. With `new`, the code
     asked for must not exist yet (`DossierExists`)."""
@@ -155,7 +176,13 @@ def receive(records: Records, store: ObjectStore, submission: Submission, *, new
     created = records.create_dossier(code, meta)
     if new and not created:
         raise DossierExists(f"dossier {code} exists already")
-    if not created and records.status(code) == DossierStatus.reviewed:
+    if submission.append and not created:  # files added: checked and reopened at once (no processing between)
+        if submission.replaces is not None and submission.replaces not in refused_names(records, code):
+            raise NotARefusedFile(f"dossier {code} has no refused file named {submission.replaces!r} to replace")
+        busy = records.reopen_for_files(code)
+        if busy is not None:
+            raise not_open_to_files(code, busy)
+    elif not created and records.status(code) == DossierStatus.reviewed:
         return Received(code=code, files=0)  # a reviewer's verdict stands
     if submission.procedure is not None:
         records.set_procedure(code, submission.procedure)

@@ -69,6 +69,20 @@ class DossierStore(RecordsBase):
             else:
                 conn.execute(dossiers.update().where(mine).values(updated_at=now))
 
+    def reopen_for_files(self, code: str) -> DossierStatus | None:
+        """Put a finished dossier (processed, needs review, failed) back to `received` for files added to it, in
+        one conditional update, so that no processing can start between the check and the change; None when
+        reopened, else the status that keeps it from taking files (received, processing, reviewed)."""
+        now = time.time()
+        open_to_files = [s.value for s in (DossierStatus.processed, DossierStatus.needs_review, DossierStatus.failed)]
+        with self._tx() as conn:
+            reopen = dossiers.update().where(dossiers.c.code == code, dossiers.c.status.in_(open_to_files))
+            if conn.execute(reopen.values(status=DossierStatus.received.value, updated_at=now)).rowcount:
+                record_change(conn, code, DossierStatus.received.value, at=now)
+                return None
+            status = conn.execute(sa.select(dossiers.c.status).where(dossiers.c.code == code)).scalar()
+        return DossierStatus(status) if status else DossierStatus.received
+
     def set_documents(self, code: str, documents: Sequence[Document]) -> None:
         with self._tx() as conn:
             conn.execute(

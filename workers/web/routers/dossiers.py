@@ -21,17 +21,17 @@ from fastapi.concurrency import run_in_threadpool
 from pipeline.pdf import PdfPage, write_searchable_pdf
 from schemas.codes import checked_centres, checked_code
 from schemas.errors import (
-    DossierBusy,
     DossierExists,
     DossierNotFound,
     DuplicateUpload,
     NotAllowed,
+    NotARefusedFile,
     PageLimitReached,
 )
 from schemas.record import Dossier, DossierStatus
 from workers.stores.objects import ObjectStore, sha256_file
 from workers.stores.records import DossierFilter, Records
-from workers.usecases import deletion, page_quota, procedures
+from workers.usecases import deletion, intake, page_quota, procedures
 from workers.usecases.intake import Channel, new_code
 from workers.web.deps import Admin, RecordsDep, StateDep, Uploader, User, Viewer
 from workers.web.i18n import day_start
@@ -285,11 +285,13 @@ async def add_files(
     """Papers brought later, or a readable scan for one that was refused: stored and read after the dossier's own
     files; the dossier is read again (its documents and completeness) and a replaced file's problem goes."""
     records = state.records
+    # told before the upload is read; checked again, with the dossier reopened in the same update, by the intake
     status = await run_in_threadpool(records.status, code)
-    if status in (DossierStatus.received, DossierStatus.processing):
-        raise DossierBusy(f"dossier {code} is {status.value}: add files once it is processed")
-    if status == DossierStatus.reviewed:
-        raise DossierBusy(f"dossier {code} is reviewed: a reviewer's verdict stands (ask a reviewer to reopen it)")
+    if status in (DossierStatus.received, DossierStatus.processing, DossierStatus.reviewed):
+        raise intake.not_open_to_files(code, status)
+    name = (replace or "").strip() or None
+    if name is not None and name not in await run_in_threadpool(intake.refused_names, records, code):
+        raise NotARefusedFile(f"dossier {code} has no refused file named {name!r} to replace")
     incoming = state.uploads_dir / f".incoming-{secrets.token_hex(8)}"
     paths = await save_uploads(files, incoming, max_bytes=state.max_upload_bytes)
     limit = state.settings.web.max_pages_per_hour
@@ -298,7 +300,6 @@ async def add_files(
     except PageLimitReached:
         shutil.rmtree(incoming, ignore_errors=True)
         raise
-    name = (replace or "").strip() or None
     await run_in_threadpool(
         lambda: state.runner.submit(code, paths, incoming, channel=Channel.counter, append=True, replaces=name)
     )
