@@ -107,6 +107,19 @@ def test_every_status_change_writes_one_outbox_row_and_the_same_status_again_wri
     assert body["key"] == rows[-1].key and body["at"].endswith("+00:00")
 
 
+def test_putting_a_dossier_in_the_trash_and_restoring_it_each_tell_the_portal(records: Records) -> None:
+    # GIVEN a dossier that needs review
+    assert records.create_dossier("HS-T", {"procedure": "dang_ky_khai_sinh"})
+    records.set_status("HS-T", S.needs_review)
+    # WHEN an admin puts it in the trash (twice: a repeated request), then restores it
+    records.trash("HS-T", who="admin")
+    records.trash("HS-T", who="admin")
+    assert records.restore("HS-T") and not records.restore("HS-T")
+    # THEN the outbox has one row for each: `trashed`, then its status again (it is back as it was)
+    statuses = [r.status for r in records.deliveries(code="HS-T")]
+    assert statuses == ["received", "needs_review", "trashed", "needs_review"]
+
+
 def _body(records: Records, row_id: int) -> str:
     with records.engine.connect() as conn:
         return str(conn.execute(sa.select(outbox.c.body).where(outbox.c.id == row_id)).scalar_one())

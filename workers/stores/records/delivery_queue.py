@@ -24,6 +24,7 @@ from workers.stores.records.base import RecordsBase
 from workers.stores.records.tables import dossiers, outbox
 
 DELETED = "deleted"  # the status a deletion sends: the dossier is gone (not one of DossierStatus)
+TRASHED = "trashed"  # put in the trash (restorable): a restore sends the dossier's status again
 STATES = ("pending", "delivered", "failed")
 
 

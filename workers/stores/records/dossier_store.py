@@ -16,7 +16,7 @@ from schemas.errors import DossierNotFound
 from schemas.procedures import Procedure
 from schemas.record import Document, Dossier, DossierStatus, FileProblem, Page
 from workers.stores.records.base import RecordsBase
-from workers.stores.records.delivery_queue import record_change
+from workers.stores.records.delivery_queue import TRASHED, record_change
 from workers.stores.records.rows import DossierFilter, DossierRow, FileRow, _correction_row, _dossier_row
 from workers.stores.records.tables import corrections, dossiers, files, originals, pages
 
@@ -146,19 +146,31 @@ class DossierStore(RecordsBase):
             return conn.execute(sa.select(originals.c.sha256).where(originals.c.sha256 == sha256)).first() is not None
 
     def trash(self, code: str, *, who: str, at: float | None = None) -> None:
-        """Put the dossier in the trash: hidden from every list and route, kept until it is purged or restored."""
+        """Put the dossier in the trash: hidden from every list and route, kept until it is purged or restored;
+        the portal is told (`trashed`, in the outbox, in the same transaction)."""
         when = time.time() if at is None else at
         with self._tx() as conn:
-            conn.execute(dossiers.update().where(dossiers.c.code == code).values(deleted_at=when, deleted_by=who))
+            moved = conn.execute(
+                dossiers.update()
+                .where(dossiers.c.code == code, dossiers.c.deleted_at.is_(None))
+                .values(deleted_at=when, deleted_by=who)
+            )
+            if moved.rowcount:
+                record_change(conn, code, TRASHED, at=when)
 
     def restore(self, code: str) -> bool:
-        """Take the dossier out of the trash; False when it was not in it."""
+        """Take the dossier out of the trash; False when it was not in it. The portal is told its status again
+        (in the outbox, in the same transaction): it is back as it was."""
+        now = time.time()
         with self._tx() as conn:
             done = conn.execute(
                 dossiers.update()
                 .where(dossiers.c.code == code, dossiers.c.deleted_at.is_not(None))
-                .values(deleted_at=None, deleted_by=None)
+                .values(deleted_at=None, deleted_by=None, updated_at=now)
             )
+            if done.rowcount:
+                status = conn.execute(sa.select(dossiers.c.status).where(dossiers.c.code == code)).scalar()
+                record_change(conn, code, str(status), at=now)
             return bool(done.rowcount)
 
     def dossier_gate(self, code: str) -> tuple[str | None, bool] | None:
