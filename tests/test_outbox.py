@@ -146,6 +146,30 @@ def test_a_failure_in_the_transaction_leaves_neither_the_status_nor_its_outbox_r
     assert len(records.deliveries(code="HS-2")) == 1
 
 
+def test_a_reviewed_dossier_goes_back_to_review_in_one_transaction(
+    records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a reviewed dossier
+    assert records.create_dossier("HS-R")
+    records.set_status("HS-R", S.reviewed)
+    version = records.version("HS-R")
+    # WHEN its return to review (after a correction) fails at the outbox row
+    (last,) = records.deliveries(code="HS-R")[-1:]
+    monkeypatch.setattr("workers.stores.records.delivery_queue.new_key", lambda: last.key)
+    with pytest.raises(IntegrityError):
+        records.reopen_after_review("HS-R", "reviewer", claim_seconds=900)
+    # THEN nothing of it is left: the status, the audit row, the version and the claim are as they were
+    assert records.status("HS-R") == S.reviewed and records.version("HS-R") == version
+    assert records.corrections_of("HS-R") == [] and records.claim("HS-R", "other", seconds=1) == "other"
+    monkeypatch.undo()
+    # and once it can be written, all of it is, together
+    assert records.reopen_after_review("HS-R", "reviewer", claim_seconds=900)
+    assert not records.reopen_after_review("HS-R", "reviewer", claim_seconds=900)  # no longer reviewed: nothing
+    assert records.status("HS-R") == S.needs_review and records.deliveries(code="HS-R")[-1].status == "needs_review"
+    assert [(c.target, c.old, c.new, c.who) for c in records.corrections_of("HS-R")] == [
+        ("status", "reviewed", "needs_review", "reviewer")]  # fmt: skip
+
+
 # --- delivery ------------------------------------------------------------------------------------------------
 
 

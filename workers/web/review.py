@@ -54,11 +54,7 @@ def correct(records: Records, runner: Runner, code: str, fix: Fix, *, who: str) 
     if record.status == DossierStatus.reviewed:
         # changed after its review: back in the queue until someone marks it reviewed again (the change and the
         # status change both in the audit trail)
-        records.record_correction(
-            code, target=C.STATUS, who=who, old=DossierStatus.reviewed.value, new=DossierStatus.needs_review.value
-        )
-        records.set_status(code, DossierStatus.needs_review)
-        records.claim(code, who, seconds=CLAIM_S)
+        records.reopen_after_review(code, who, claim_seconds=CLAIM_S)
     elif record.status == DossierStatus.needs_review:
         records.claim(code, who, seconds=CLAIM_S)  # still at work on it: the claim renewed (unless another has it)
     return row

@@ -6,9 +6,12 @@ import time
 
 import sqlalchemy as sa
 
+from schemas.corrections import STATUS
 from schemas.errors import DossierNotFound, StaleEdit
-from schemas.record import Page
+from schemas.record import DossierStatus, Page
 from workers.stores.records.base import RecordsBase
+from workers.stores.records.delivery_queue import record_change
+from workers.stores.records.review_claims import claim_free
 from workers.stores.records.rows import CorrectionRow, _correction_row
 from workers.stores.records.tables import corrections, dossiers, pages
 
@@ -97,6 +100,32 @@ class CorrectionLog(RecordsBase):
             key = res.inserted_primary_key
             assert key is not None
             return int(key[0])
+
+    def reopen_after_review(self, code: str, who: str, *, claim_seconds: float) -> bool:
+        """A reviewed dossier changed by `who`: back to needs review, the status change in the audit and the
+        outbox, and the dossier claimed by `who` (unless another reviewer holds it), all in one transaction;
+        False when it was no longer reviewed (nothing written)."""
+        now = time.time()
+        reviewed, again = DossierStatus.reviewed.value, DossierStatus.needs_review.value
+        with self._tx() as conn:
+            free = claim_free(who, now)
+            back = conn.execute(
+                dossiers.update()
+                .where(dossiers.c.code == code, dossiers.c.status == reviewed)
+                .values(
+                    status=again,
+                    updated_at=now,
+                    version=dossiers.c.version + 1,
+                    claimed_by=sa.case((free, who), else_=dossiers.c.claimed_by),
+                    claimed_until=sa.case((free, now + claim_seconds), else_=dossiers.c.claimed_until),
+                )
+            ).rowcount
+            if not back:
+                return False
+            record_change(conn, code, again, at=now)
+            conn.execute(corrections.insert().values(dossier_code=code, target=STATUS, old=reviewed, new=again,
+                                                     who=who, at=now))  # fmt: skip
+        return True
 
     def version(self, code: str) -> int:
         """The dossier's version: raised by every correction."""

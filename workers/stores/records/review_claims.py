@@ -12,13 +12,18 @@ from workers.stores.records.base import RecordsBase
 from workers.stores.records.tables import dossiers
 
 
+def claim_free(who: str, now: float) -> sa.ColumnElement[bool]:
+    """A dossier `who` may claim: unclaimed, theirs already, or another's expired claim."""
+    return sa.or_(dossiers.c.claimed_by.is_(None), dossiers.c.claimed_by == who, dossiers.c.claimed_until < now)
+
+
 class ReviewClaims(RecordsBase):
     def claim(self, code: str, who: str, *, seconds: float) -> str:
         """Take the dossier for `who` for `seconds` (renewed if already theirs) unless another reviewer holds an
         unexpired claim. Returns who holds it afterwards: `who`, or the other reviewer."""
         now = time.time()
         with self._tx() as conn:
-            free = sa.or_(dossiers.c.claimed_by.is_(None), dossiers.c.claimed_by == who, dossiers.c.claimed_until < now)
+            free = claim_free(who, now)
             taken = conn.execute(
                 dossiers.update()
                 .where(dossiers.c.code == code, free)
