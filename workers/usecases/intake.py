@@ -75,6 +75,8 @@ class Submission:
     # the same submission again (a retry) would add them twice, so only an explicit addition sets it
     append: bool = False
     replaces: str | None = None  # with `append`: the refused file (by name) the new files replace
+    # the files' SHA-256 where the channel has hashed them already (the web app's duplicate check): read once
+    hashes: Mapping[Path, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ def receive(records: Records, store: ObjectStore, submission: Submission, *, new
             err = MissingFile("no such file", file=str(path))
         elif err is None:
             try:
-                sha = sha256_file(path)
+                sha = submission.hashes.get(path) or sha256_file(path)
             except OSError as exc:
                 err = MissingFile(f"the file cannot be read ({exc.strerror or exc})", file=str(path))
         if err is not None:

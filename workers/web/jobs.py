@@ -88,11 +88,13 @@ class Runner:
         meta: Mapping[str, Any] | None = None,
         append: bool = False,
         replaces: str | None = None,
+        hashes: Mapping[Path, str] | None = None,
     ) -> None:
         """Receive the uploaded files into the dossier (the upload removed once stored), then run it. With
         `append`, files added after the dossier's own (`replaces`: the refused file they stand in for)."""
         try:
-            submission = Submission(tuple(paths), channel, code, dict(meta or {}), append=append, replaces=replaces)
+            submission = Submission(tuple(paths), channel, code, dict(meta or {}), append=append, replaces=replaces,
+                                    hashes=dict(hashes or {}))  # fmt: skip
             with self._lock if append else contextlib.nullcontext():  # two additions at once: one after the other
                 received = receive(self.records, self.store, submission)
         finally:

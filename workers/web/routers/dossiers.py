@@ -77,9 +77,10 @@ async def create_dossier(
     named = procedures.of_form(state.settings, procedure)  # a key or a name; an unknown key: 422 with the keys
     incoming = state.uploads_dir / f".incoming-{secrets.token_hex(8)}"
     paths = await save_uploads(files, incoming, max_bytes=state.max_upload_bytes)
+    hashes: dict[Path, str] = {}  # hashed once, by the duplicate check, for the intake too
     if check_duplicates:
         try:
-            await run_in_threadpool(_refuse_duplicates, records, user, paths)
+            hashes = await run_in_threadpool(_refuse_duplicates, records, user, paths)
         except BaseException:  # refused, or the check failed: the upload is not left behind
             shutil.rmtree(incoming, ignore_errors=True)
             raise
@@ -110,8 +111,10 @@ async def create_dossier(
     dest = state.uploads_dir / code
     shutil.rmtree(dest, ignore_errors=True)
     incoming.rename(dest)
-    paths = [dest / p.relative_to(incoming) for p in paths]
-    await run_in_threadpool(lambda: state.runner.submit(code, paths, dest, channel=channel))
+    moved = {p: dest / p.relative_to(incoming) for p in paths}
+    paths = list(moved.values())
+    hashes = {moved[p]: sha for p, sha in hashes.items()}
+    await run_in_threadpool(lambda: state.runner.submit(code, paths, dest, channel=channel, hashes=hashes))
     log.info("dossier received", extra={"dossier": code, "stage": "web", "count": len(paths), "who": user.name})
     response.headers["Location"] = f"/api/dossiers/{code}"
     return Created(code=code)
@@ -261,17 +264,20 @@ def get_pdf(code: str, state: StateDep, user: Viewer) -> Response:
     return Response(data, media_type="application/pdf", headers={"Content-Disposition": pdf_disposition(code)})
 
 
-def _refuse_duplicates(records: Records, user: User, paths: list[Path]) -> None:
-    """`DuplicateUpload` naming each file that dossiers the user can see already hold (the same scan sent twice)."""
+def _refuse_duplicates(records: Records, user: User, paths: list[Path]) -> dict[Path, str]:
+    """`DuplicateUpload` naming each file that dossiers the user can see already hold (the same scan sent twice);
+    else the files' SHA-256 (the intake uses them rather than reading the files again)."""
     found: list[dict[str, object]] = []
+    hashes = {path: sha256_file(path) for path in paths}
     for path in paths:
-        holders = records.dossiers_with_file(sha256_file(path))
+        holders = records.dossiers_with_file(hashes[path])
         seen = [r.code for r in records.dossier_rows(codes=holders, limit=20) if user.sees(r.centre)] if holders else []
         if seen:
             found.append({"file": path.name, "dossiers": seen})
     if found:
         names = ", ".join(str(d["file"]) for d in found)
         raise DuplicateUpload(f"already received: {names}", duplicates=found)
+    return hashes
 
 
 @router.post("/{code}/files", status_code=202, response_model=Created, summary="Add files to a dossier")
