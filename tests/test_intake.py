@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 import synth
 from schemas.record import Page, PageSource
@@ -192,4 +193,45 @@ def test_files_added_to_a_dossier_that_began_processing_meanwhile_are_refused_no
         assert [f.name for f in records.files("HS-A")] == ["stack.pdf", "later.tif"]
         assert records.status("HS-A") == DossierStatus.received
     finally:
+        records.close()
+
+
+def test_a_dossier_put_in_the_trash_before_its_pages_are_read_has_them_left_unread_saying_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workers.runners import make_runner
+    from workers.stores.records.page_queue import IN_THE_TRASH
+
+    read: list[int] = []
+
+    def reading(self: PageWorker, task: PageTask) -> PageOutcome:
+        read.append(task.number)
+        return fake_page_work(self, task)
+
+    monkeypatch.setattr(PageWorker, "run", reading)
+    settings = Settings(data_dir=tmp_path / "d", jobs=1)
+    settings.data_dir.mkdir()
+    records, store = Records(settings.db_url), make_store(settings)
+    runner = make_runner(settings, records, store)
+    try:
+        # GIVEN a received dossier of 2 pages, put in the trash before a runner reached it
+        receive(records, store, Submission((_blank_tiff(tmp_path / "a.tif", 2),), Channel.api, "HS-T"))
+        records.trash("HS-T", who="admin")
+        # WHEN the runner takes it up
+        report = runner.run(["HS-T"])
+        # THEN no page is read; each stays pending with the reason on it, and the dossier is not finished
+        assert read == [] and report.unfinished == ["HS-T"] and report.dossiers == []
+        assert records.page_states("HS-T") == [(1, "pending"), (2, "pending")]
+        assert [t.number for t in records.page_tasks("HS-T")] == [1, 2]
+        with records.engine.connect() as conn:
+            from workers.stores.records import tables
+
+            errors = conn.execute(sa.select(tables.pages.c.error).where(tables.pages.c.dossier_code == "HS-T")).all()
+        assert [e for (e,) in errors] == [IN_THE_TRASH, IN_THE_TRASH]
+        # AND once restored its pages are read and it is finished
+        assert records.restore("HS-T")
+        report = runner.run(["HS-T"])
+        assert sorted(read) == [1, 2] and [d.code for d in report.dossiers] == ["HS-T"]
+    finally:
+        runner.close()
         records.close()

@@ -174,6 +174,11 @@ class EmbeddedRunner:
             if code in transient:
                 report.unfinished.append(code)
                 return
+            gate = self.records.dossier_gate(code)
+            if gate is not None and gate[1]:  # put in the trash meanwhile: its pages left unread, said on each
+                log.warning("dossier not finished: in the trash", extra={"dossier": code, "stage": "dossier"})
+                report.unfinished.append(code)
+                return
             dossier = finish_dossier(self.records, code, settings=self.settings)
             write_artifacts(self.store, dossier)
             report.dossiers.append(dossier)

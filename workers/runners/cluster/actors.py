@@ -179,7 +179,8 @@ def run_page(ctx: Context, code: str, number: int) -> None:
     records = ctx.records
     if not records.claim_page(code, number, current().options.lease_s):
         metrics.SKIPPED.labels(stage="page").inc()
-        log.info("page skipped: done or taken", extra={"dossier": code, "page": number, "stage": "page"})
+        log.info("page skipped: done, taken, or its dossier in the trash (said on the page)",
+                 extra={"dossier": code, "page": number, "stage": "page"})  # fmt: skip
         # A repeat, or the retry of a run whose last step failed: make sure the dossier stage follows.
         _maybe_finish(ctx, code)
         return

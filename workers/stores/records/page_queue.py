@@ -14,6 +14,8 @@ from workers.stores.records.base import RecordsBase
 from workers.stores.records.rows import PageTask
 from workers.stores.records.tables import dossiers, files, pages
 
+IN_THE_TRASH = "not read: its dossier is in the trash (restore it to have the page read)"
+
 
 class PageQueue(RecordsBase):
     # --- pages ---------------------------------------------------------------------------------------------------
@@ -72,8 +74,10 @@ class PageQueue(RecordsBase):
         ]
 
     def claim_page(self, code: str, number: int, lease_seconds: float) -> bool:
-        """Take a page for processing unless it is done or leased by a live worker."""
+        """Take a page for processing unless it is done, leased by a live worker, or its dossier is in the trash
+        (then it stays pending, the reason on it: a restore lets it be read)."""
         now = time.time()
+        trashed = sa.exists().where(dossiers.c.code == code, dossiers.c.deleted_at.is_not(None))
         with self._tx() as conn:
             res = conn.execute(
                 pages.update()
@@ -82,9 +86,16 @@ class PageQueue(RecordsBase):
                     pages.c.number == number,
                     pages.c.state != "done",
                     sa.or_(pages.c.state != "running", pages.c.lease_until < now),
+                    ~trashed,
                 )
                 .values(state="running", lease_until=now + lease_seconds, attempts=pages.c.attempts + 1, updated_at=now)
             )
+            if not res.rowcount:
+                conn.execute(
+                    pages.update()
+                    .where(pages.c.dossier_code == code, pages.c.number == number, pages.c.state == "pending", trashed)
+                    .values(error=IN_THE_TRASH, updated_at=now)
+                )
             return bool(res.rowcount)
 
     def finish_page(self, code: str, number: int, page: Page) -> bool:

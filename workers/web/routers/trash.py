@@ -12,7 +12,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
 from schemas.errors import DossierNotFound
-from workers.web.deps import Admin, RecordsDep, StateDep
+from workers.web.deps import Admin, StateDep
 from workers.web.models import _Body
 from workers.web.routers.pages import render
 
@@ -58,8 +58,11 @@ def list_trash(state: StateDep, user: Admin) -> list[Trashed]:
 
 
 @router.post("/api/trash/{dossier}/restore", status_code=204, summary="Take a dossier out of the trash (admin)")
-def restore(dossier: Code, records: RecordsDep, user: Admin) -> None:
+def restore(dossier: Code, state: StateDep, user: Admin) -> None:
+    records = state.records
     rows = records.dossier_rows(codes=[dossier], limit=1, trashed=True)
     if not rows or not user.sees(rows[0].centre) or not records.restore(dossier):
         raise DossierNotFound(f"no dossier {dossier!r} in the trash")
     log.warning("dossier restored from the trash", extra={"dossier": dossier, "stage": "deletion", "who": user.name})
+    if records.page_counts(dossier).get("pending", 0):  # pages left unread while it was in the trash
+        state.runner.start(dossier)
