@@ -43,7 +43,7 @@ MARGIN = 1.5  # nats a valid reading must lose by before another syllable replac
 MAX_ALT_COST = 40.0  # alternatives costlier than this over the chosen character are not considered
 MAX_OPTIONS = 4  # a character and at most 3 of its alternatives
 MAX_CANDIDATES = 256
-LETTER_COST = 6.0  # another letter (việt/việc) is a candidate when this close, and only by the context rule
+LETTER_COST = 10.0  # another letter (việt/việc) is a candidate when this close, and only by the context rule
 CONTEXT_MARGIN = 3.0  # nats an attested reading must lose by, between its neighbours, to another
 
 Choices = Sequence[Sequence[tuple[str, float]]]  # per character: (character, cost)

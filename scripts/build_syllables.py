@@ -18,11 +18,13 @@
   help and interface catalogues (libreoffice-help-vi, libreoffice-l10n-vi, MPL-2.0) and Firefox's and
   Thunderbird's interface strings (firefox-esr-l10n-vi, thunderbird-l10n-vi, MPL-2.0). Only counts are kept,
   never the text; pairs met fewer than PAIR_MIN times in these texts (and never in the project's own) are
-  pruned, and so are syllables met only there fewer than SYLLABLE_MIN times.
+  pruned, and so are syllables met only there fewer than SYLLABLE_MIN times;
+- the pairs of pyvi's word list (31,158 Vietnamese words, most of them compounds; pyvi 0.1.1 from PyPI, MIT,
+  read from its wheel, `pip download pyvi==0.1.1 --no-deps`, never installed): each pair once a word.
 
 Never the ground-truth texts of ../shared/data/real-vn: they are the measurement.
 
-    .venv/bin/python scripts/build_syllables.py [--tessdata DIR] [--debian DIR] [--out PATH]
+    .venv/bin/python scripts/build_syllables.py [--tessdata DIR] [--debian DIR] [--pyvi WHEEL] [--out PATH]
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import ast
 import gettext
 import gzip
 import html.parser
+import itertools
 import json
 import random
 import re
@@ -47,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.syllables import MODEL_PATH, is_syllable  # noqa: E402
+from pipeline.syllables import MODEL_PATH, is_syllable, split_tone  # noqa: E402
 from schemas.settings import DEFAULT_TESSDATA  # noqa: E402
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -184,6 +187,38 @@ def syllables_of(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", text))]
 
 
+def _placements(syllable: str) -> set[str]:
+    """The syllable with its tone on either vowel of an open oa, oe or uy ("hoà" and "hòa", "thuỷ" and
+    "thủy": both are written), else itself."""
+    bare, tone = split_tone(syllable)
+    if not tone or not bare.endswith(("oa", "oe", "uy")) or bare.startswith(("qu", "gi")):
+        return {syllable}
+    head = bare[:-2]
+    return {
+        unicodedata.normalize("NFC", head + bare[-2] + tone + bare[-1]),
+        unicodedata.normalize("NFC", head + bare[-2:] + tone),
+    }
+
+
+def dictionary_pairs(wheel: Path | None) -> Counter[str]:
+    """Each pair of neighbouring syllables in the words of pyvi's word list (`pyvi/models/words.txt`, MIT:
+    31,158 Vietnamese words, most of them compounds: "cơ cấu", "điều động", "uỷ viên"), counted once a word,
+    with the tone of oa/oe/uy on either vowel. Read from the wheel (`pip download pyvi==0.1.1 --no-deps`)."""
+    pairs: Counter[str] = Counter()
+    if wheel is None:
+        return pairs
+    with zipfile.ZipFile(wheel) as whl:
+        words = whl.read("pyvi/models/words.txt").decode("utf-8").splitlines()
+    for word in words:
+        parts = syllables_of(word)
+        if len(parts) < 2 or not all(is_syllable(w) for w in parts):
+            continue
+        for a, b in itertools.pairwise(parts):
+            for pair in {f"{x} {y}" for x in _placements(a) for y in _placements(b)}:
+                pairs[pair] += 1
+    return pairs
+
+
 def count_lines(texts: Iterator[str], counts: Counter[str], pairs: Counter[str], marked_share: float = 0.0) -> None:
     """Add each line's syllables and pairs of neighbouring syllables; a line with fewer marked syllables
     than `marked_share` is skipped (English, code)."""
@@ -204,7 +239,7 @@ def count_lines(texts: Iterator[str], counts: Counter[str], pairs: Counter[str],
                 prev = w
 
 
-def build(tessdata: str, debian: Path | None) -> dict[str, object]:
+def build(tessdata: str, debian: Path | None, pyvi: Path | None) -> dict[str, object]:
     counts: Counter[str] = Counter()
     pairs: Counter[str] = Counter()
     for word in engine_words(tessdata):
@@ -226,11 +261,13 @@ def build(tessdata: str, debian: Path | None) -> dict[str, object]:
     for p, n in other_pairs.items():
         if n >= PAIR_MIN or p in pairs:
             pairs[p] += n
+    pairs.update(dictionary_pairs(pyvi))  # pairs only: a word list says which pairs exist, not how often
     return {
         "about": "Vietnamese syllable and syllable-pair counts (lower case, NFC) from the vie model's word list, "
         "the generator's texts and names, the document types' labels, the administrative units' names and "
         "Vietnamese text of Debian packages (gettext catalogues, manpages-vi, maint-guide-vi, LibreOffice's "
-        "help and interface); built by scripts/build_syllables.py",
+        "help and interface, Firefox's and Thunderbird's strings) and pairs from pyvi's word list; built by "
+        "scripts/build_syllables.py",
         "syllables": dict(sorted(counts.items())),
         "pairs": dict(sorted(pairs.items())),
     }
@@ -240,9 +277,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tessdata", default=DEFAULT_TESSDATA)
     ap.add_argument("--debian", type=Path, help="the folder the Debian packages named above were unpacked into")
+    ap.add_argument("--pyvi", type=Path, help="pyvi's wheel (pip download pyvi==0.1.1 --no-deps), for its word list")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     args = ap.parse_args()
-    model = build(args.tessdata, args.debian)
+    model = build(args.tessdata, args.debian, args.pyvi)
     args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     n_syl, n_pairs = len(model["syllables"]), len(model["pairs"])  # type: ignore[arg-type]
     print(f"{n_syl} syllables, {n_pairs} pairs -> {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
