@@ -189,6 +189,10 @@ def test_another_letter_is_read_only_when_close_and_its_neighbours_say_so() -> N
     assert not marks.rescore("Việt", 26.0, _choices(*viet[:1], *viet[1:]), MODEL, following="Nam").changed
     far = _choices([("v", 0.8)], [("i", 2.1)], [("ệ", 0.8)], [("t", 1.4), ("c", 1.4 + marks.LETTER_COST + 1)])
     assert not marks.rescore("việt", 26.0, far, MODEL, prev="Về").changed
+    # "vũ khí lủy diệt" (qd_707_ttg): h at +8.6 over l, and "hủy diệt" a pair of the word list.
+    luy = _choices([("l", 1.0), ("h", 9.6)], [("ủ", 2.9), ("ú", 10.8)], [("y", 0.9)])
+    assert marks.rescore("lủy", 34.0, luy, MODEL, prev="khí", following="diệt").text == "hủy"
+    assert not marks.rescore("lủy", 34.0, luy, MODEL, prev="khí").changed
     # A word that is no syllable takes another letter the same way: "và tàf trợ" is "và tài trợ".
     taf = _choices([("t", 1.7)], [("à", 0.9)], [("f", 3.0), ("i", 4.6)])
     assert marks.rescore("tàf", 2.0, taf, MODEL, prev="và", following="trợ").text == "tài"
