@@ -2,21 +2,27 @@
 
 Tesseract reads the letters of a 200-dpi bilevel scan well and their marks less so: "số" comes out "sô",
 "QUYẾT" "QUYÉT", "dân" "dán". Its LSTM keeps, for every character, the other characters it weighed
-(`lstm_choice_mode` 2), each with a cost (lower is likelier; the chosen one lowest). A word is rescored
-only from those: each character may become one of its own alternatives that is the same letter with other
-marks (ô/ố/ồ, â/ầ, ơ/ờ, d/đ), and the candidate spellings are scored by
+(`lstm_choice_mode` 2), each with a cost (lower is likelier). A word is rescored only from those: each
+character may become one of its own alternatives that is the same letter with other marks (ô/ố/ồ, â/ầ, ơ/ờ,
+d/đ), or another letter the engine found nearly as likely (LETTER_COST: việt/việc, tàf/tài). Candidate
+spellings are scored by
 
-    log P(syllable) + PAIR_WEIGHT * log(1 + pairs with its neighbours) - COST_WEIGHT * extra engine cost.
+    log P(syllable) + PAIR_WEIGHT * log(1 + pairs with its neighbours) - COST_WEIGHT * extra engine cost,
+
+and, between its neighbours, by the pair model's log P(syllable | left) P(right | syllable)
+(pipeline/syllables.py `log_in_context`).
 
 - A syllable the engine was sure of (confidence >= SURE_CONF), or one the model's texts attest (met at
-  least ATTESTED times: "chống" is not "chồng" misread), is left alone; an attested one yields only to a
-  syllable the model's texts write beside its neighbours when they never write it there.
+  least ATTESTED times: "chống" is not "chồng" misread), yields only to a syllable its neighbours are
+  written with (a pair met) that is likelier between them by CONTEXT_MARGIN nats, its engine cost counted:
+  "đông" before "ý" is "đồng", "NGUYÊN" before a given name "NGUYỄN", "TÀI NGUYÊN" stays, "quy định chỉ
+  tiết" read sure is "chi tiết". A reading with another letter is taken by that rule only.
 - A word that is no syllable ("QUYÉT") becomes the best-scoring syllable among its candidates, if any.
 - Another syllable ("sô", "đê": valid, hardly ever written) becomes a candidate only when that one scores
   clearly better (MARGIN).
 Nothing is ever read that the engine did not offer, and a word read without any mark is left as it is:
 on these papers that is English or folded text ("VIET NAM", "NGUYEN" on a card), not a syllable's marks
-lost one by one.
+lost one by one. Both readings stay in the record (the word's `read_as`, `read_conf`).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from dataclasses import dataclass
 
 from pipeline import syllables
 
-SURE_CONF = 95.0  # a valid syllable read at least this sure is left alone
+SURE_CONF = 95.0  # a valid syllable read at least this sure yields to its context only
 COST_WEIGHT = 0.12  # nats of language-model score per unit of the engine's alternative cost
 PAIR_WEIGHT = 1.0
 ATTESTED = 2  # a valid syllable met this often in the model's texts is left alone (but for its pairs)
@@ -37,8 +43,10 @@ MARGIN = 1.5  # nats a valid reading must lose by before another syllable replac
 MAX_ALT_COST = 40.0  # alternatives costlier than this over the chosen character are not considered
 MAX_OPTIONS = 4  # a character and at most 3 of its alternatives
 MAX_CANDIDATES = 256
+LETTER_COST = 10.0  # another letter (việt/việc) is a candidate when this close, and only by the context rule
+CONTEXT_MARGIN = 3.0  # nats an attested reading must lose by, between its neighbours, to another
 
-Choices = Sequence[Sequence[tuple[str, float]]]  # per character: (character, cost), the chosen one first
+Choices = Sequence[Sequence[tuple[str, float]]]  # per character: (character, cost)
 
 
 @dataclass(frozen=True)
@@ -56,31 +64,42 @@ def base_letter(ch: str) -> str:
 
 def align(text: str, choices: Choices) -> list[list[tuple[str, float]]] | None:
     """The choice lists of `text`'s characters, one per character (the engine's leading space positions
-    dropped), or None when they do not line up with the text."""
+    dropped), each with the text's own character first, or None when they do not line up with the text.
+
+    The word Tesseract writes is not always made of each position's cheapest character (its dictionary and
+    word-level beam have the last say: "NGUYÊN" read over a position whose cheapest choice was "Ễ"), so the
+    text's character is looked for among the position's choices; absent, it must at least be the same letter
+    as the cheapest one, and is given that one's cost."""
     lists = [list(c) for c in choices if c and not c[0][0].isspace()]
-    if len(lists) != len(text) or any(lst[0][0] != ch for lst, ch in zip(lists, text, strict=True)):
+    if len(lists) != len(text):
         return None
-    return lists
+    out = []
+    for lst, ch in zip(lists, text, strict=True):
+        cheapest = min(cost for _c, cost in lst)
+        own = [cost for c, cost in lst if unicodedata.normalize("NFC", c) == ch]
+        if not own and not (ch.isalpha() and base_letter(lst[0][0]) == base_letter(ch)):
+            return None
+        cost = own[0] if own else cheapest
+        out.append([(ch, cost), *(a for a in lst if unicodedata.normalize("NFC", a[0]) != ch)])
+    return out
 
 
-def _options(ch: str, lst: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """`ch` and its alternatives that are the same letter, same case, with other marks: (char, extra cost)."""
+def _options(ch: str, lst: list[tuple[str, float]]) -> list[tuple[str, float, bool]]:
+    """`ch` and its alternatives that are the same letter, same case, with other marks, and the other letters
+    the engine found nearly as likely (LETTER_COST): (char, extra cost, another letter)."""
     chosen_cost = lst[0][1]
     if not ch.isalpha():
-        return [(ch, 0.0)]
+        return [(ch, 0.0, False)]
     alts: dict[str, float] = {}
     for alt, cost in lst[1:]:
         alt = unicodedata.normalize("NFC", alt)
-        if (
-            len(alt) == 1
-            and alt != ch
-            and alt.isupper() == ch.isupper()
-            and base_letter(alt) == base_letter(ch)
-            and cost - chosen_cost <= MAX_ALT_COST
-        ):
-            alts[alt] = min(alts.get(alt, math.inf), max(0.0, cost - chosen_cost))
-    out = [(ch, 0.0), *sorted(alts.items(), key=lambda a: a[1])]
-    return out[:MAX_OPTIONS]
+        extra = max(0.0, cost - chosen_cost)
+        if len(alt) != 1 or alt == ch or not alt.isalpha() or alt.isupper() != ch.isupper():
+            continue
+        if extra <= (MAX_ALT_COST if base_letter(alt) == base_letter(ch) else LETTER_COST):
+            alts[alt] = min(alts.get(alt, math.inf), extra)
+    ranked = sorted(((a, c, base_letter(a) != base_letter(ch)) for a, c in alts.items()), key=lambda a: (a[2], a[1]))
+    return [(ch, 0.0, False), *ranked][:MAX_OPTIONS]
 
 
 def _split_punct(text: str) -> tuple[str, str, str]:
@@ -110,9 +129,8 @@ def rescore(
     if not core or not core.isalpha() or core.isascii():
         return same  # a word without a mark is English or folded text ("VIET NAM" on a card), not a misread
     valid = syllables.is_syllable(core)
-    if valid and conf >= SURE_CONF:
-        return same
-    attested = valid and model.count(core) >= ATTESTED
+    # A syllable the engine was sure of, or one the model's texts attest, yields to the context rule only.
+    attested = valid and (conf >= SURE_CONF or model.count(core) >= ATTESTED)
     options = [_options(ch, lists[len(head) + i]) for i, ch in enumerate(core)]
     if all(len(o) == 1 for o in options):
         return same
@@ -126,25 +144,33 @@ def rescore(
     def lm(word: str) -> float:
         return model.log_prob(word) + PAIR_WEIGHT * math.log1p(pairs(word))
 
-    own = lm(core)
-    best: tuple[float, str, float] | None = None
+    def in_context(word: str) -> float:
+        return model.log_in_context(left, word.lower(), right)
+
+    own, own_context = lm(core), in_context(core)
+    best: tuple[float, str, float] | None = None  # (gain over the engine's reading, word, extra cost)
     for n, combo in enumerate(itertools.product(*options)):
         if n >= MAX_CANDIDATES:
             break
-        word = "".join(c for c, _ in combo)
+        word = "".join(c for c, _, _ in combo)
         if word == core or not syllables.is_syllable(word):
             continue
-        if attested and (pairs(word) == 0 or pairs(core) > 0):
-            continue  # an attested syllable yields only to one its neighbours are written with
-        cost = sum(c for _, c in combo)
-        score = lm(word) - COST_WEIGHT * cost
-        if best is None or score > best[0]:
-            best = (score, word, cost)
+        cost = sum(c for _, c, _ in combo)
+        if attested or any(other for _, _, other in combo):
+            # An attested syllable, or a reading with another letter, yields only to a syllable its
+            # neighbours are written with and clearly likelier between them ("đông" before "ý" is "đồng").
+            gain = in_context(word) - COST_WEIGHT * cost - own_context
+            if pairs(word) == 0 or gain < CONTEXT_MARGIN:
+                continue
+        else:
+            gain = lm(word) - COST_WEIGHT * cost - own
+            if valid and gain < MARGIN:
+                continue
+        if best is None or gain > best[0]:
+            best = (gain, word, cost)
     if best is None:
         return same
-    score, word, cost = best
-    if valid and score < own + MARGIN:
-        return same
+    _gain, word, cost = best
     return Rescored(text=head + word + tail, changed=True, extra_cost=cost)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import tesserocr
 
-from pipeline import marks, syllables
+from pipeline import glued, marks, syllables
 from schemas.errors import MissingLanguage, OcrEngineError
 
 
@@ -135,6 +135,7 @@ class OcrEngine:
         api.Clear()
         if self._model is not None:
             words, text = _rescored(words, choices, self._model, text)
+            words, text = _split_glued(words, text)
         return OcrResult(text=text, confidence=round(mean, 2), words=tuple(words))
 
     def read_strip(self, gray: np.ndarray, dpi: int) -> list[tuple[str, float]]:
@@ -187,6 +188,41 @@ def _rescored(
     if changed:
         text = _replace_words(text, words, out)
     return out, text
+
+
+def _split_glued(words: list[OcrWord], text: str) -> tuple[list[OcrWord], str]:
+    """The words with each syllable run together with a number ("ngày23", pipeline/glued.py) made two words
+    (the box cut where the letters end, by their share of the characters; the engine's token kept as
+    `read_as`), and the page text with the space put back."""
+    out: list[OcrWord] = []
+    parts: list[str] = []
+    pos = 0
+    for word in words:
+        halves = glued.split(word.text)
+        if halves is None:
+            out.append(word)
+            continue
+        at = text.find(word.text, pos)
+        if at >= 0:
+            parts.append(text[pos:at] + " ".join(halves))
+            pos = at + len(word.text)
+        x0, y0, x1, y1 = word.box
+        cut = x0 + round((x1 - x0) * len(halves[0]) / len(word.text))
+        for half, box in zip(halves, ((x0, y0, cut, y1), (cut, y0, x1, y1)), strict=True):
+            out.append(
+                OcrWord(
+                    text=half,
+                    conf=word.conf,
+                    box=box,
+                    line=word.line,
+                    block=word.block,
+                    read_as=word.read_as or word.text,
+                    read_conf=word.conf if word.read_conf is None else word.read_conf,
+                )
+            )
+    if not parts:
+        return words, text
+    return out, "".join(parts) + text[pos:]
 
 
 def _replace_words(text: str, old: list[OcrWord], new: list[OcrWord]) -> str:

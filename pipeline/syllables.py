@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -104,6 +104,7 @@ class SyllableModel:
     counts: dict[str, int]
     pairs: dict[str, int]  # "a b" -> count
     total: int
+    followers: dict[str, tuple[int, int]] = field(default_factory=dict)  # a -> (pairs "a x" met, distinct x)
 
     def log_prob(self, syllable: str) -> float:
         """Log probability of a syllable (add-half smoothing; an unseen valid syllable scores below any seen
@@ -120,6 +121,24 @@ class SyllableModel:
     def pair_count(self, left: str, right: str) -> int:
         return self.pairs.get(f"{left.lower()} {right.lower()}", 0)
 
+    def log_next(self, left: str, right: str) -> float:
+        """Log probability that `right` follows `left` (Witten-Bell: the pair's count, and the share of
+        `left`'s followers never met before given to `right`'s own probability); `right`'s own log
+        probability when nothing is known of `left`."""
+        own = self.log_prob(right)
+        seen, distinct = self.followers.get(unicodedata.normalize("NFC", left.lower()), (0, 0))
+        if not seen:
+            return own
+        pair = self.pair_count(unicodedata.normalize("NFC", left), unicodedata.normalize("NFC", right))
+        return math.log((pair + distinct * math.exp(own)) / (seen + distinct))
+
+    def log_in_context(self, left: str, word: str, right: str) -> float:
+        """Log probability of `word` between its neighbours ('' for none): P(word | left) P(right | word)."""
+        score = self.log_next(left, word) if left else self.log_prob(word)
+        if right:
+            score += self.log_next(word, right) - self.log_prob(right)
+        return score
+
 
 @lru_cache(maxsize=1)
 def load(path: Path = MODEL_PATH) -> SyllableModel:
@@ -127,4 +146,11 @@ def load(path: Path = MODEL_PATH) -> SyllableModel:
     data = json.loads(path.read_text(encoding="utf-8"))
     counts = {str(k): int(v) for k, v in data["syllables"].items()}
     pairs = {str(k): int(v) for k, v in data["pairs"].items()}
-    return SyllableModel(counts=counts, pairs=pairs, total=max(1, sum(counts.values())))
+    seen: dict[str, int] = {}
+    distinct: dict[str, int] = {}
+    for pair, n in pairs.items():
+        left = pair.split(" ", 1)[0]
+        seen[left] = seen.get(left, 0) + n
+        distinct[left] = distinct.get(left, 0) + 1
+    followers = {w: (n, distinct[w]) for w, n in seen.items()}
+    return SyllableModel(counts=counts, pairs=pairs, total=max(1, sum(counts.values())), followers=followers)

@@ -56,7 +56,8 @@ def test_rescoring_leaves_a_word_the_engine_was_sure_of() -> None:
 
 def test_rescoring_takes_an_alternative_the_engine_offered() -> None:
     choices = _choices([("s", 1.0), ("S", 30.0)], [("ô", 3.1), ("ố", 3.7), ("ồ", 18.6)])
-    assert marks.rescore("sô", 70.0, choices, MODEL).text == "số"
+    # "sô" (sô cô la) is written in the model's texts, so it yields only between neighbours that say "số".
+    assert marks.rescore("sô", 70.0, choices, MODEL, following="lượng").text == "số"
     quyet = _choices([("Q", 1.5)], [("U", 1.2)], [("Y", 1.2)], [("É", 1.3), ("Ế", 27.9), ("Ẻ", 40.2)], [("T", 1.6)])
     new = marks.rescore("QUYÉT", 91.0, quyet, MODEL)
     assert new.text == "QUYẾT" and new.changed and new.extra_cost == pytest.approx(26.6)
@@ -153,3 +154,52 @@ def test_a_word_read_without_any_mark_is_left_as_read() -> None:
     # "VIET NAM" printed in English on a card: no syllable, but not a Vietnamese word whose marks were lost.
     viet = _choices([("V", 1.0)], [("I", 1.0)], [("E", 1.3), ("Ế", 5.0), ("Ê", 6.0)], [("T", 1.0)])
     assert not marks.rescore("VIET", 60.0, viet, MODEL).changed
+
+
+def test_an_attested_syllable_yields_to_the_one_its_neighbours_are_written_with() -> None:
+    # "đông" (east) and "đồng" are both frequent; before "ý" (đồng ý, agreed) only "đồng" is written.
+    dong = _choices([("đ", 1.0)], [("ô", 2.0), ("ồ", 4.0)], [("n", 1.0)], [("g", 1.0)])
+    assert MODEL.count("đông") >= marks.ATTESTED
+    new = marks.rescore("đông", 80.0, dong, MODEL, following="ý")
+    assert (new.text, new.changed, new.extra_cost) == ("đồng", True, 2.0)
+    assert marks.confidence(80.0, new.extra_cost) == 78.0  # the record keeps the engine's 80 as read_conf
+    # Between neighbours written with it ("Đông Hải", a place), or with none, it stays as read.
+    assert not marks.rescore("đông", 80.0, dong, MODEL, prev="xã", following="Hải").changed
+    assert not marks.rescore("đông", 80.0, dong, MODEL).changed
+    # Nothing the engine did not offer: without ồ among its alternatives "đông ý" stays.
+    plain = _choices([("đ", 1.0)], [("ô", 2.0), ("ố", 4.0)], [("n", 1.0)], [("g", 1.0)])
+    assert not marks.rescore("đông", 80.0, plain, MODEL, following="ý").changed
+
+
+def test_the_written_word_need_not_be_each_positions_cheapest_choice() -> None:
+    # Generated card: the engine wrote "NGUYÊN" over a position whose cheapest choice was Ễ (its word-level
+    # beam has the last say). Before a given name the family name is read; "TÀI NGUYÊN" (resources) stays.
+    nguyen = _choices([("N", 1.4)], [("G", 1.1)], [("U", 1.2)], [("Y", 1.2)], [("Ễ", 2.9), ("Ê", 6.4)], [("N", 1.1)])
+    assert marks.align("NGUYÊN", nguyen) is not None
+    assert marks.rescore("NGUYÊN", 33.0, nguyen, MODEL, prev="Bà", following="NGỌC").text == "NGUYỄN"
+    assert not marks.rescore("NGUYÊN", 33.0, nguyen, MODEL, prev="TÀI", following="VÀ").changed
+    # A position whose choices hold neither the written letter nor its base letter does not line up.
+    assert marks.align("NGUYÊN", _choices(*nguyen[1:5], [("M", 1.0)])) is None
+
+
+def test_another_letter_is_read_only_when_close_and_its_neighbours_say_so() -> None:
+    # qd_707_ttg (tuned on): "Về việt ..." for "Về việc"; t and c are the end letters Tesseract swaps.
+    viet = _choices([("v", 0.8)], [("i", 2.1)], [("ệ", 0.8)], [("t", 1.4), ("c", 5.1)])
+    assert marks.rescore("việt", 26.0, viet, MODEL, prev="Về").text == "việc"
+    assert not marks.rescore("Việt", 26.0, _choices(*viet[:1], *viet[1:]), MODEL, following="Nam").changed
+    far = _choices([("v", 0.8)], [("i", 2.1)], [("ệ", 0.8)], [("t", 1.4), ("c", 1.4 + marks.LETTER_COST + 1)])
+    assert not marks.rescore("việt", 26.0, far, MODEL, prev="Về").changed
+    # "vũ khí lủy diệt" (qd_707_ttg): h at +8.6 over l, and "hủy diệt" a pair of the word list.
+    luy = _choices([("l", 1.0), ("h", 9.6)], [("ủ", 2.9), ("ú", 10.8)], [("y", 0.9)])
+    assert marks.rescore("lủy", 34.0, luy, MODEL, prev="khí", following="diệt").text == "hủy"
+    assert not marks.rescore("lủy", 34.0, luy, MODEL, prev="khí").changed
+    # A word that is no syllable takes another letter the same way: "và tàf trợ" is "và tài trợ".
+    taf = _choices([("t", 1.7)], [("à", 0.9)], [("f", 3.0), ("i", 4.6)])
+    assert marks.rescore("tàf", 2.0, taf, MODEL, prev="và", following="trợ").text == "tài"
+
+
+def test_context_probability_prefers_the_pair_the_texts_write() -> None:
+    assert MODEL.log_in_context("", "đồng", "ý") > MODEL.log_in_context("", "đông", "ý") + 3
+    assert MODEL.log_in_context("ủy", "ban", "nhân") > MODEL.log_in_context("ủy", "bạn", "nhân") + 3
+    # Without neighbours it is the syllable's own probability.
+    assert MODEL.log_in_context("", "số", "") == MODEL.log_prob("số")
