@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 from pipeline.extract import values as V
 from pipeline.extract.fields import Segment, parse_value, read_labelled, words_conf_box
 from pipeline.extract.layout import Layout, build_layout
+from pipeline.extract.names import FAMILY_NAMES, fix_family_name
 from pipeline.extract.places import province_of
 from pipeline.extract.text import fold, nfc, squash_spaces
 from pipeline.extract.validate import run_validators
@@ -313,9 +314,12 @@ def _wrapped_label(layout: Layout, cell: int, *, lines: int = 3) -> str:
     return _clean_context(" ".join(parts))
 
 
-def _outer_context(layout: Layout, i: int, start: int, labels: Sequence[str]) -> tuple[str, str]:
+def _outer_context(
+    layout: Layout, i: int, start: int, labels: Sequence[str], box: Sequence[int] | None = None
+) -> tuple[str, str]:
     """The label of a value alone in its cell: the cell to its left or the line above, whichever reads more like
-    a label of the type (a table's left column; a label printed above its value)."""
+    a label of the type (a table's left column; a label printed above its value). With `box`, the value shares
+    its segment with another column's value (the line was read across both): the line above the value's box."""
     options: list[tuple[float, str, str]] = []
     left = layout.left_of(i)
     row = layout.cells(i)
@@ -326,8 +330,8 @@ def _outer_context(layout: Layout, i: int, start: int, labels: Sequence[str]) ->
         wrapped = _wrapped_label(layout, cell)
         if wrapped != text:  # a label wrapped over the lines under it in its column ("Đã hoàn thành / chương …")
             options.append((_label_score(labels, wrapped), wrapped, "left"))
-    above = layout.above(i)
-    if above is not None and start <= 2:
+    above = layout.above(i, box=box)
+    if above is not None and (start <= 2 or box is not None):
         text = _clean_context(layout.segs[above].text)
         options.append((_label_score(labels, text) + 0.01, text, "above"))
     if not options:
@@ -363,13 +367,16 @@ def candidates(
             context, where = _clean_context(before), "same"
             if not context and start == 0 and s > 0:
                 context = _clean_context(seg.text[:s])
-            if not context:
+            ocr, box = words_conf_box(seg, s, e)
+            across = bool(context) and not any(c.isalpha() for c in context)  # "22/11/2031 : 165 Kim Mã, …"
+            if not context or across:
                 outer = memo.get(("context", seg.index, s))
                 if outer is None:
-                    outer = memo[("context", seg.index, s)] = _outer_context(layout, seg.index, s, labels)
+                    outer = memo[("context", seg.index, s)] = _outer_context(
+                        layout, seg.index, s, labels, box if across else None
+                    )
                 context, where = outer  # type: ignore[misc]
             rest = seg.text[e:end]
-            ocr, box = words_conf_box(seg, s, e)
             section_key = ("section", seg.index, tuple(box) if box is not None else None)
             section = memo.get(section_key)
             if section is None:
@@ -408,11 +415,26 @@ def _continued(f: FieldSpec, cand: Candidate, layout: Layout, headings: dict[int
     parsed = parse_value(f, f"{cand.value} {seg.text}")
     if parsed is None or sum(c.isalnum() for c in seg.text) < 2:
         return None
+    if _under_the_label(f, cand, seg, parsed.value, layout.line_height):
+        return None
     box = cand.box
     if box is not None:
         box = [min(box[0], seg.box[0]), min(box[1], seg.box[1]), max(box[2], seg.box[2]), max(box[3], seg.box[3])]
     ocr, _ = words_conf_box(seg, 0, len(seg.text))
     return replace(cand, value=parsed.value, box=box, ocr=min(cand.ocr, _ocr_factor(ocr)), continued=True)
+
+
+def _under_the_label(f: FieldSpec, cand: Candidate, nxt: Segment, joined: str, line_height: float) -> bool:
+    """The line under a value that follows its label on the line starts under the label, not under the value:
+    it carries the label on ("Đã hoàn thành chương" / "trình giáo dục phổ thông" / "tại:"), not the value. An
+    address that only then ends in its province is the exception: its wrap starts at the line's margin."""
+    if cand.box is None or cand.start == 0 or nxt.box[0] >= cand.box[0] - 2 * line_height:
+        return False
+    if f.kind == "address":
+        ends = province_of(joined.rsplit(",", 1)[-1].strip()) is not None
+        ended = province_of(cand.value.rsplit(",", 1)[-1].strip()) is not None
+        return not (ends and not ended)
+    return True
 
 
 def _ocr_factor(conf: float) -> float:
@@ -635,7 +657,29 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
             and run_validators(f.key, cand.value, list(f.validators), values)
         ):
             conf *= 0.4
+        value = cand.value
+        if f.kind == "name":
+            value, conf = _family_checked(value, conf)
+            if not any(value.lower() in nfc(p.text).lower() for p in pages):
+                conf = min(conf, _RESPELT_CONFIDENCE)  # the label reader or the zone respelt what was printed
         box = cand.box if cand.box is not None else (rule.box if rule is not None else None)
         page = cand.page if cand.seg >= 0 else (rule.page if rule is not None else None)
-        fields[f.key] = Field(value=cand.value, confidence=round(float(np.clip(conf, 0, 1)), 3), page=page, box=box)
+        fields[f.key] = Field(value=value, confidence=round(float(np.clip(conf, 0, 1)), 3), page=page, box=box)
     return fields
+
+
+_RESPELT_CONFIDENCE = 0.9  # a family name put right from its letters: likely, but a guess for a reviewer
+_NO_FAMILY_CONFIDENCE = 0.5  # capitals that start with no family name: a heading ("NGƯỜI ĐỠ ĐẺ"), not a person
+
+
+def _family_checked(value: str, conf: float) -> tuple[str, float]:
+    """A person's name starts with a family name (the list covers nearly every Vietnamese): one whose marks
+    OCR garbled (NGUYÊN) is put right and left for review; capitals that start with none are no name to trust
+    (a heading or a title read where the name stands)."""
+    first = value.split(" ", 1)[0]
+    if first in FAMILY_NAMES:
+        return value, conf
+    fixed, changed = fix_family_name(value)
+    if changed:
+        return fixed, min(conf, _RESPELT_CONFIDENCE)
+    return value, min(conf, _NO_FAMILY_CONFIDENCE)
