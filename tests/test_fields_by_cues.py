@@ -225,3 +225,16 @@ def test_the_card_anchors_its_persons_date_of_birth_where_a_paper_names_them_as_
     assert got_same.fields["wife_date_of_birth"].confidence >= 0.97
     assert got_near.fields["date_of_birth"].suggestion == "1982-03-20" and got_near.needs_review
     assert got_other.fields["wife_date_of_birth"].confidence == 0.9  # the date alone vouches for nothing
+
+
+def test_a_table_row_read_as_one_line_gives_the_value_after_its_label_without_a_colon() -> None:
+    # "Tình trạng hôn nhân Chưa đăng ký kết hôn với ai": label cell and value cell run together, no colon;
+    # the title "TÌNH TRẠNG HÔN NHÂN" is no label whose value is the line under it
+    got = fields(
+        "marital_status_confirmation",
+        [[(1000, "GIẤY XÁC NHẬN")], [(900, "TÌNH TRẠNG HÔN NHÂN")], [(1150, "XÁC NHẬN:")],
+         [(370, "Họ, chữ đệm, tên"), (1017, "LÊ CÔNG MINH")], [(370, "Ngày sinh đầy đủ"), (1015, "07/01/1977")],
+         [(370, "Tình trạng hôn nhân Chưa đăng ký kết hôn với ai")],
+         [(1225, "Hải Châu, ngày 31 tháng 07 năm 2025")]],
+    )  # fmt: skip
+    assert got["marital_status"].value == "Chưa đăng ký kết hôn với ai"

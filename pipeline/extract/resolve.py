@@ -30,7 +30,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.extract import values as V
-from pipeline.extract.fields import Segment, parse_value, read_labelled, words_conf_box
+from pipeline.extract.fields import Segment, find_labels, parse_value, read_labelled, words_conf_box
 from pipeline.extract.layout import Layout, build_layout
 from pipeline.extract.names import FAMILY_NAMES, fix_family_name
 from pipeline.extract.places import province_of
@@ -199,6 +199,24 @@ def _slots(seg: Segment) -> list[tuple[int, int, str]]:
     return out
 
 
+def label_slots(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, list[tuple[int, int, str]]]:
+    """(start, end, label) of what follows a label that opens its segment with no colon after it: a table row
+    read as one line ("Tình trạng hôn nhân Chưa đăng ký kết hôn với ai"), up to the next label on it."""
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    by_seg: dict[int, list[tuple[int, int]]] = {}
+    for h in find_labels(spec, segs):
+        by_seg.setdefault(h.seg, []).append((h.start, h.end))
+    for i, spans in by_seg.items():
+        text = segs[i].text
+        spans.sort()
+        start, end = spans[0]
+        if start > 3 or text[end : end + 3].strip().startswith((":", "/")) or end >= len(text) - 1:
+            continue
+        stop = next((a for a, _ in spans[1:] if a >= end), len(text))
+        out[i] = [(end, stop, text[start:end])]
+    return out
+
+
 def _label_start(text: str, begin: int, colon: int) -> int:
     """Where the label that ends at `colon` begins, looking back no further than `begin`: after the last run
     of digits or capitals (the previous value), or at a wide gap."""
@@ -346,14 +364,16 @@ def candidates(
     headings: dict[int, str],
     labels: Sequence[str] = (),
     memo: dict[tuple[object, ...], object] | None = None,
+    label_slots: dict[int, list[tuple[int, int, str]]] | None = None,
 ) -> list[Candidate]:
     """Every value of the field's kind in the layout. `memo` keeps what does not depend on the field (a value's
-    label context and heading) from one field of the document to the next."""
+    label context and heading) from one field of the document to the next; `label_slots` are the slots after
+    labels printed without a colon (`label_slots`)."""
     memo = {} if memo is None else memo
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
     for seg in layout.segs:
-        for start, end, before in _slots(seg):
+        for start, end, before in [*(label_slots or {}).get(seg.index, []), *_slots(seg)]:
             piece = seg.text[start:end]
             parsed = parse_value(f, V.strip_leaders(piece))
             if parsed is None:
@@ -410,8 +430,8 @@ def _continued(f: FieldSpec, cand: Candidate, layout: Layout, headings: dict[int
     if nxt is None or nxt in headings:
         return None
     seg = layout.segs[nxt]
-    if ":" in seg.text or len(seg.text) > 60:
-        return None
+    if ":" in seg.text or len(seg.text) > 60 or V.parse_date(seg.text) is not None:
+        return None  # a label, a paragraph, the place-and-date line
     parsed = parse_value(f, f"{cand.value} {seg.text}")
     if parsed is None or sum(c.isalnum() for c in seg.text) < 2:
         return None
@@ -590,9 +610,10 @@ def pairs(spec: DocTypeSpec, pages: Sequence[Page]) -> tuple[list[tuple[FieldSpe
     headings = _headings(layout, names) if names else {}
     all_labels = [lab for f in spec.fields for lab in f.labels]
     memo: dict[tuple[object, ...], object] = {}
+    slots = label_slots(spec, layout.segs)
     out: list[tuple[FieldSpec, Candidate, np.ndarray]] = []
     for f in spec.fields:
-        cands = candidates(f, layout, headings, all_labels, memo)
+        cands = candidates(f, layout, headings, all_labels, memo, slots)
         chosen = rule_fields.get(f.key)
         if chosen is not None and not any(c.value == chosen.value for c in cands):
             # the label reader found it where slots do not look (the line under a card's label, the zone)
