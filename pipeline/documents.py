@@ -265,7 +265,9 @@ def cross_check(documents: list[Document], catalog: DocTypeCatalog) -> list[Docu
     A citizen's card whose number is sure (its machine-readable zone checks out) anchors that person's name
     and number: a reading on another paper that equals it gains confidence; one that nearly equals it (marks
     or a digit or two apart) is marked for review with the card's reading as the suggestion. Two readings that
-    nearly agree with no sure card behind either are both marked, each offered the other's reading.
+    nearly agree with no sure card behind either are both marked, each offered the other's reading. The card
+    anchors its person's date of birth too, on a paper that names that person as the card does (see
+    `_dates_of_birth`).
     """
     items = [
         (i, key, field, _kind(catalog, doc.type, key))
@@ -278,6 +280,7 @@ def cross_check(documents: list[Document], catalog: DocTypeCatalog) -> list[Docu
         number = doc.fields.get("id_number")
         if doc.type == "cccd" and number is not None and number.confidence >= _ANCHOR_CONFIDENCE:
             anchors |= {(i, k) for k in doc.fields if _kind(catalog, doc.type, k) in _PERSON_KINDS}
+    conflicts = _role_conflicts(documents, anchors, items)
     vouched = {(kind, f.value) for (i, key, f, kind) in items if (i, key) in anchors}
     # a reading equal to the card's is as sure as the card's, against a third that nearly agrees
     sure = {(i, key) for (i, key, f, kind) in items if (i, key) in anchors or (kind, f.value) in vouched}
@@ -297,6 +300,8 @@ def cross_check(documents: list[Document], catalog: DocTypeCatalog) -> list[Docu
                 a_card, b_card = (i, ka) in anchors, (j, kb) in anchors
                 if a_card != b_card:  # the card vouches for the other paper's reading
                     k, key, f = (j, kb, fb) if a_card else (i, ka, fa)
+                    if (k, key) in conflicts:
+                        continue  # the card's person, but not in this role
                     f = current(k, key, f)
                     updates[(k, key)] = f.model_copy(update={"confidence": round(max(f.confidence, 0.97), 3)})
                 continue
@@ -313,6 +318,11 @@ def cross_check(documents: list[Document], catalog: DocTypeCatalog) -> list[Docu
                     update={"confidence": round(f.confidence * 0.6, 3), "suggestion": other.value}
                 )
                 review.add(k)
+    for k, key in conflicts:
+        f = current(k, key, documents[k].fields[key])
+        updates[(k, key)] = f.model_copy(update={"confidence": round(min(f.confidence, _CONFLICT_FIELD), 3)})
+        review.add(k)
+    _dates_of_birth(documents, anchors, updates, review, conflicts)
     if not updates:
         return documents
     out = []
@@ -321,4 +331,114 @@ def cross_check(documents: list[Document], catalog: DocTypeCatalog) -> list[Docu
         spec = catalog.get(doc.type)
         flagged = i in review or needs_review(spec, doc.type_confidence, fields)
         out.append(doc.model_copy(update={"fields": fields, "needs_review": flagged}))
+    return out
+
+
+_DOB = "date_of_birth"
+
+
+def _person_name_key(date_key: str) -> str:
+    """The name field of the person whose date of birth `date_key` is: wife_date_of_birth -> wife_name,
+    date_of_birth -> full_name, child_date_of_birth -> child_name."""
+    person = date_key[: -len(_DOB)]
+    return f"{person}name" if person else "full_name"
+
+
+def _dates_of_birth(
+    documents: Sequence[Document],
+    anchors: set[tuple[int, str]],
+    updates: dict[tuple[int, str], Field],
+    review: set[int],
+    conflicts: set[tuple[int, str]],
+) -> None:
+    """A date of birth on another paper, of a person that paper names exactly as a sure card does: equal to
+    the card's date, it gains the card's confidence; a digit or two apart, it goes to review with the card's
+    date as the suggestion. A date is never vouched for by its value alone: the wife's field holding the
+    husband's date would agree with his card, but the wife's name there does not."""
+    conflicted = {(i, key) for i, key in conflicts}
+    cards: dict[str, str] = {}  # the card's name -> its date of birth
+    for i, doc in enumerate(documents):
+        name, born = doc.fields.get("full_name"), doc.fields.get(_DOB)
+        sure = (i, "id_number") in anchors and born is not None and born.confidence >= _ANCHOR_CONFIDENCE
+        if sure and name is not None and born is not None:
+            cards.setdefault(name.value, born.value)
+    if not cards:
+        return
+    for i, doc in enumerate(documents):
+        if (i, "id_number") in anchors:
+            continue
+        for key, field in doc.fields.items():
+            if not key.endswith(_DOB):
+                continue
+            name_key = _person_name_key(key)
+            name = doc.fields.get(name_key)
+            conflicted_name = (i, name_key) in conflicted
+            card_date = cards.get(name.value) if name is not None and not conflicted_name else None
+            if card_date is None:
+                continue
+            f = updates.get((i, key), field)
+            if f.value == card_date:
+                updates[(i, key)] = f.model_copy(update={"confidence": round(max(f.confidence, 0.97), 3)})
+            elif _near("date", f.value, card_date):
+                updates[(i, key)] = f.model_copy(
+                    update={"confidence": round(f.confidence * 0.6, 3), "suggestion": card_date}
+                )
+                review.add(i)
+
+
+_CONFLICT_FIELD = 0.6  # a card's person read in a role that cannot be theirs: for a reviewer
+_ROLE_SEX = {"wife": "Nữ", "mother": "Nữ", "husband": "Nam", "father": "Nam"}
+
+
+def _person(key: str) -> str:
+    """Whose value a field holds, by its key: wife_name, wife_date_of_birth -> "wife"; full_name, id_number,
+    personal_id, date_of_birth -> "" (the paper's own person)."""
+    for suffix in ("_name", "_id_number", "_date_of_birth", "_sex"):
+        if key.endswith(suffix):
+            person = key[: -len(suffix)]
+            return "" if person == "full" else person
+    return ""
+
+
+def _role_conflicts(
+    documents: Sequence[Document], anchors: set[tuple[int, str]], items: Sequence[tuple[int, str, Field, str]]
+) -> set[tuple[int, str]]:
+    """Readings on other papers that equal a sure card's value in a role that cannot be that person's: the
+    card vouches for a spelling, not for whose field it is in. A value given to two people on one paper (the
+    child named as the father); a man's card in the wife's or mother's field (or a woman's in the husband's or
+    father's); a name and a number of one person on a paper that belong to two different cards."""
+    cards: list[dict[str, str]] = []
+    for i, doc in enumerate(documents):
+        if (i, "id_number") in anchors:
+            card = {k: f.value for k, f in doc.fields.items() if k in ("full_name", "id_number", "sex")}
+            cards.append({"name": card.get("full_name", ""), "id_number": card.get("id_number", ""),
+                          "sex": card.get("sex", "")})  # fmt: skip
+    out: set[tuple[int, str]] = set()
+    if not cards:
+        return out
+    for i, key, field, kind in items:
+        if (i, key) in anchors:
+            continue
+        doc = documents[i]
+        twice = [k for j, k, f, kd in items if j == i and k != key and kd == kind and f.value == field.value]
+        if twice:
+            out.add((i, key))
+            continue
+        owners = [c for c in cards if c["name" if kind == "name" else "id_number"] == field.value]
+        if not owners:
+            continue
+        person = _person(key)
+        role_sex = _ROLE_SEX.get(person)
+        if any(role_sex and c["sex"] and c["sex"] != role_sex for c in owners):
+            out.add((i, key))
+            continue
+        # the same person's other reading on this paper names another card's person
+        for k, f in doc.fields.items():
+            if k == key or _person(k) != person:
+                continue
+            other = "id_number" if kind == "name" else "name"
+            if any(c[other] == f.value for c in cards if c not in owners) and not any(
+                c[other] == f.value for c in owners
+            ):
+                out.add((i, key))
     return out

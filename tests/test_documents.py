@@ -114,8 +114,9 @@ def test_birth_certificate_is_recognised_and_filled(model: TextClassifier) -> No
     name = doc.fields["full_name"]
     assert name.page == 1 and name.box is not None and name.box[0] > 250  # the value, not the label
     # confidences are calibrated probabilities: every value of a clean page is likely right, and the review
-    # mark follows the type's thresholds exactly
-    assert all(f.confidence >= 0.9 for f in doc.fields.values()), doc.fields
+    # mark follows the type's thresholds exactly (fields.json refit with out-of-fold calibration, issue 11,
+    # gives this page's registration date 0.87: likely right, for a reviewer below 0.97)
+    assert all(f.confidence >= 0.85 for f in doc.fields.values()), doc.fields
     spec = load_catalog().get("birth_certificate")
     weak = any(doc.fields[f.key].confidence < f.review_below for f in spec.fields if f.key in doc.fields)
     assert doc.needs_review == weak

@@ -151,3 +151,90 @@ def test_the_card_anchors_the_person_and_a_near_reading_is_offered_its_spelling(
     # the reading that agrees with the card gains confidence
     assert checked_same.fields["applicant_name"].confidence >= 0.97
     assert checked_same.fields["applicant_name"].suggestion is None
+
+
+def test_capitals_that_start_with_no_family_name_are_not_trusted_as_a_name() -> None:
+    # a heading in capitals where the child's name stands (a birth notice's "NGƯỜI ĐỠ ĐẺ" block)
+    got = fields(
+        "diploma",
+        [[(500, "BẰNG TỐT NGHIỆP TRUNG HỌC PHỔ THÔNG")], [(200, "Họ và tên: GIẤY CHỨNG NHẬN")],
+         [(200, "Ngày sinh: 12/04/2001")], [(200, "Năm tốt nghiệp: 2019")]],
+    )  # fmt: skip
+    assert got["full_name"].value == "GIẤY CHỨNG NHẬN"
+    assert got["full_name"].confidence <= 0.5
+
+
+def test_a_family_name_whose_marks_ocr_lost_is_put_right_for_review() -> None:
+    got = fields(
+        "diploma",
+        [[(500, "BẰNG TỐT NGHIỆP TRUNG HỌC PHỔ THÔNG")], [(200, "Họ và tên: NGUYÊN THỊ MỸ HẰNG")],
+         [(200, "Ngày sinh: 12/04/2001")], [(200, "Năm tốt nghiệp: 2019")]],
+    )  # fmt: skip
+    assert got["full_name"].value == "NGUYỄN THỊ MỸ HẰNG"
+    assert got["full_name"].confidence < 0.97  # a guess: a reviewer confirms it
+
+
+def test_a_label_wrapped_under_itself_is_not_taken_for_the_rest_of_the_value() -> None:
+    # labels in a narrow column: "Đã hoàn thành chương" / "trình giáo dục phổ thông" / "tại:" beside the school
+    got = fields(
+        "diploma",
+        [[(500, "BẰNG TỐT NGHIỆP TRUNG HỌC PHỔ THÔNG")], [(260, "Người học: LÊ DUY TƯỜNG")],
+         [(260, "Đã hoàn thành chương Trường THPT Phan Đình Phùng")], [(260, "trình giáo dục phổ thông")],
+         [(260, "tại:")], [(260, "Kỳ thi năm: 2015")]],
+    )  # fmt: skip
+    assert got["school"].value == "Trường THPT Phan Đình Phùng"
+
+
+def test_a_value_of_the_second_column_on_a_line_read_across_both_takes_the_label_above_it() -> None:
+    # the card's expiry (left) and residence (right) read by OCR as one line: "22/11/2031 : 165 Kim Mã, …"
+    got = fields(
+        "cccd",
+        [[(600, "CĂN CƯỚC CÔNG DÂN")], [(600, "Số/No.: 001071177603")], [(600, "Họ và tên/Full name:")],
+         [(600, "NGUYỄN HOÀNG TẤN THẮNG")], [(600, "Ngày sinh/Date of birth: 22/11/1971")],
+         [(300, "Có giá trị đến:")], [(586, "Nơi thường trú/Place of residence:")],
+         [(300, "22/11/2031 : 165 Kim Mã, Tây Hồ, Hà Nội")]],  # "165" at x 586, under its label
+    )  # fmt: skip
+    assert got["place_of_residence"].value == "165 Kim Mã, Tây Hồ, Hà Nội"
+
+
+def test_the_card_does_not_vouch_for_its_person_in_a_role_that_cannot_be_theirs() -> None:
+    catalog = load_catalog()
+    card = _doc("cccd", id_number=("031080479452", 0.99), full_name=("LÊ VĂN CƯỜNG", 0.99), sex=("Nam", 0.99))
+    wife_card = _doc("cccd", id_number=("031182794329", 0.99), full_name=("LÊ HOÀI THẢO", 0.99), sex=("Nữ", 0.99))
+    # the husband's name in the wife's field; the child named as the father; the applicant's number another's
+    marriage = _doc("marriage_certificate", wife_name=("LÊ VĂN CƯỜNG", 0.98))
+    birth = _doc("birth_certificate", full_name=("LÊ VĂN CƯỜNG", 0.98), father_name=("LÊ VĂN CƯỜNG", 0.99))
+    form = _doc("application_form", applicant_name=("LÊ HOÀI THẢO", 0.99), applicant_id_number=("031080479452", 0.98))
+    husband = _doc("marriage_certificate", husband_name=("LÊ VĂN CƯỜNG", 0.9))
+    out = cross_check([card, wife_card, marriage, birth, form, husband], catalog)
+    assert out[2].fields["wife_name"].confidence < 0.97 and out[2].needs_review
+    assert out[3].fields["full_name"].confidence < 0.97 and out[3].fields["father_name"].confidence < 0.97
+    # her name is one card's, the number another's: which is wrong is for a reviewer to say
+    assert out[4].fields["applicant_id_number"].confidence < 0.97 and out[4].fields["applicant_name"].confidence < 0.97
+    assert out[5].fields["husband_name"].confidence >= 0.97  # his card, in his role, vouches for it
+
+
+def test_the_card_anchors_its_persons_date_of_birth_where_a_paper_names_them_as_the_card_does() -> None:
+    catalog = load_catalog()
+    card = _doc("cccd", id_number=("031182794329", 0.99), full_name=("LÊ HOÀI THẢO", 0.99),
+                date_of_birth=("1982-03-20", 0.99), sex=("Nữ", 0.99))  # fmt: skip
+    same = _doc("marriage_certificate", wife_name=("LÊ HOÀI THẢO", 0.9), wife_date_of_birth=("1982-03-20", 0.9))
+    near = _doc("diploma", full_name=("LÊ HOÀI THẢO", 0.9), date_of_birth=("1982-08-20", 0.99))
+    other = _doc("marriage_certificate", wife_name=("TRẦN THỊ HOA", 0.9), wife_date_of_birth=("1982-03-20", 0.9))
+    _, got_same, got_near, got_other = cross_check([card, same, near, other], catalog)
+    assert got_same.fields["wife_date_of_birth"].confidence >= 0.97
+    assert got_near.fields["date_of_birth"].suggestion == "1982-03-20" and got_near.needs_review
+    assert got_other.fields["wife_date_of_birth"].confidence == 0.9  # the date alone vouches for nothing
+
+
+def test_a_table_row_read_as_one_line_gives_the_value_after_its_label_without_a_colon() -> None:
+    # "Tình trạng hôn nhân Chưa đăng ký kết hôn với ai": label cell and value cell run together, no colon;
+    # the title "TÌNH TRẠNG HÔN NHÂN" is no label whose value is the line under it
+    got = fields(
+        "marital_status_confirmation",
+        [[(1000, "GIẤY XÁC NHẬN")], [(900, "TÌNH TRẠNG HÔN NHÂN")], [(1150, "XÁC NHẬN:")],
+         [(370, "Họ, chữ đệm, tên"), (1017, "LÊ CÔNG MINH")], [(370, "Ngày sinh đầy đủ"), (1015, "07/01/1977")],
+         [(370, "Tình trạng hôn nhân Chưa đăng ký kết hôn với ai")],
+         [(1225, "Hải Châu, ngày 31 tháng 07 năm 2025")]],
+    )  # fmt: skip
+    assert got["marital_status"].value == "Chưa đăng ký kết hôn với ai"

@@ -324,7 +324,10 @@ def _value_after(
     if sum(c.isalnum() for c in seg.text[begin:stop]) > 1:
         return None  # something is printed after the label, and it is not a value of this kind
     # The value is on the next line, under the label (CCCD cards print it so): a line that starts within
-    # the label's span and is no label itself.
+    # the label's span and is no label itself. A line of capitals that is the label and nothing else, without
+    # a colon, is a heading or the title ("TÌNH TRẠNG HÔN NHÂN" under "GIẤY XÁC NHẬN"), not a label.
+    if ":" not in seg.text and V.is_upper_word(seg.text.replace(" ", "")):
+        return None
     height = seg.box[3] - seg.box[1]
     for nxt in segs[hit.seg + 1 : hit.seg + 4]:
         if nxt.page != seg.page or nxt.index in label_segs:

@@ -39,9 +39,11 @@ class Layout:
         k = cells.index(i)
         return cells[k - 1] if k > 0 else None
 
-    def above(self, i: int, *, reach: float = 3.0) -> int | None:
-        """The nearest segment above i on its page that overlaps it horizontally, within `reach` lines."""
+    def above(self, i: int, *, reach: float = 3.0, box: Sequence[int] | None = None) -> int | None:
+        """The nearest segment above i on its page that overlaps it horizontally (or overlaps `box`, a part of
+        it: a value of the second column on a line read across both), within `reach` lines."""
         seg = self.segs[i]
+        extent = seg.box if box is None else box
         best: int | None = None
         best_gap = reach * self.line_height
         for j in range(i - 1, -1, -1):
@@ -55,7 +57,7 @@ class Layout:
                 if gap > 4 * reach * self.line_height:
                     break
                 continue
-            if _overlap(seg.box, other.box) > 0.0:
+            if _overlap(extent, other.box) > 0.0:
                 best, best_gap = j, gap
         return best
 

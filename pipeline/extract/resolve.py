@@ -30,8 +30,9 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.extract import values as V
-from pipeline.extract.fields import Segment, parse_value, read_labelled, words_conf_box
+from pipeline.extract.fields import Segment, find_labels, parse_value, read_labelled, words_conf_box
 from pipeline.extract.layout import Layout, build_layout
+from pipeline.extract.names import FAMILY_NAMES, fix_family_name
 from pipeline.extract.places import province_of
 from pipeline.extract.text import fold, nfc, squash_spaces
 from pipeline.extract.validate import run_validators
@@ -198,6 +199,24 @@ def _slots(seg: Segment) -> list[tuple[int, int, str]]:
     return out
 
 
+def label_slots(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, list[tuple[int, int, str]]]:
+    """(start, end, label) of what follows a label that opens its segment with no colon after it: a table row
+    read as one line ("Tình trạng hôn nhân Chưa đăng ký kết hôn với ai"), up to the next label on it."""
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    by_seg: dict[int, list[tuple[int, int]]] = {}
+    for h in find_labels(spec, segs):
+        by_seg.setdefault(h.seg, []).append((h.start, h.end))
+    for i, spans in by_seg.items():
+        text = segs[i].text
+        spans.sort()
+        start, end = spans[0]
+        if start > 3 or text[end : end + 3].strip().startswith((":", "/")) or end >= len(text) - 1:
+            continue
+        stop = next((a for a, _ in spans[1:] if a >= end), len(text))
+        out[i] = [(end, stop, text[start:end])]
+    return out
+
+
 def _label_start(text: str, begin: int, colon: int) -> int:
     """Where the label that ends at `colon` begins, looking back no further than `begin`: after the last run
     of digits or capitals (the previous value), or at a wide gap."""
@@ -313,9 +332,12 @@ def _wrapped_label(layout: Layout, cell: int, *, lines: int = 3) -> str:
     return _clean_context(" ".join(parts))
 
 
-def _outer_context(layout: Layout, i: int, start: int, labels: Sequence[str]) -> tuple[str, str]:
+def _outer_context(
+    layout: Layout, i: int, start: int, labels: Sequence[str], box: Sequence[int] | None = None
+) -> tuple[str, str]:
     """The label of a value alone in its cell: the cell to its left or the line above, whichever reads more like
-    a label of the type (a table's left column; a label printed above its value)."""
+    a label of the type (a table's left column; a label printed above its value). With `box`, the value shares
+    its segment with another column's value (the line was read across both): the line above the value's box."""
     options: list[tuple[float, str, str]] = []
     left = layout.left_of(i)
     row = layout.cells(i)
@@ -326,8 +348,8 @@ def _outer_context(layout: Layout, i: int, start: int, labels: Sequence[str]) ->
         wrapped = _wrapped_label(layout, cell)
         if wrapped != text:  # a label wrapped over the lines under it in its column ("Đã hoàn thành / chương …")
             options.append((_label_score(labels, wrapped), wrapped, "left"))
-    above = layout.above(i)
-    if above is not None and start <= 2:
+    above = layout.above(i, box=box)
+    if above is not None and (start <= 2 or box is not None):
         text = _clean_context(layout.segs[above].text)
         options.append((_label_score(labels, text) + 0.01, text, "above"))
     if not options:
@@ -342,14 +364,16 @@ def candidates(
     headings: dict[int, str],
     labels: Sequence[str] = (),
     memo: dict[tuple[object, ...], object] | None = None,
+    label_slots: dict[int, list[tuple[int, int, str]]] | None = None,
 ) -> list[Candidate]:
     """Every value of the field's kind in the layout. `memo` keeps what does not depend on the field (a value's
-    label context and heading) from one field of the document to the next."""
+    label context and heading) from one field of the document to the next; `label_slots` are the slots after
+    labels printed without a colon (`label_slots`)."""
     memo = {} if memo is None else memo
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
     for seg in layout.segs:
-        for start, end, before in _slots(seg):
+        for start, end, before in [*(label_slots or {}).get(seg.index, []), *_slots(seg)]:
             piece = seg.text[start:end]
             parsed = parse_value(f, V.strip_leaders(piece))
             if parsed is None:
@@ -363,13 +387,16 @@ def candidates(
             context, where = _clean_context(before), "same"
             if not context and start == 0 and s > 0:
                 context = _clean_context(seg.text[:s])
-            if not context:
+            ocr, box = words_conf_box(seg, s, e)
+            across = bool(context) and not any(c.isalpha() for c in context)  # "22/11/2031 : 165 Kim Mã, …"
+            if not context or across:
                 outer = memo.get(("context", seg.index, s))
                 if outer is None:
-                    outer = memo[("context", seg.index, s)] = _outer_context(layout, seg.index, s, labels)
+                    outer = memo[("context", seg.index, s)] = _outer_context(
+                        layout, seg.index, s, labels, box if across else None
+                    )
                 context, where = outer  # type: ignore[misc]
             rest = seg.text[e:end]
-            ocr, box = words_conf_box(seg, s, e)
             section_key = ("section", seg.index, tuple(box) if box is not None else None)
             section = memo.get(section_key)
             if section is None:
@@ -403,16 +430,31 @@ def _continued(f: FieldSpec, cand: Candidate, layout: Layout, headings: dict[int
     if nxt is None or nxt in headings:
         return None
     seg = layout.segs[nxt]
-    if ":" in seg.text or len(seg.text) > 60:
-        return None
+    if ":" in seg.text or len(seg.text) > 60 or V.parse_date(seg.text) is not None:
+        return None  # a label, a paragraph, the place-and-date line
     parsed = parse_value(f, f"{cand.value} {seg.text}")
     if parsed is None or sum(c.isalnum() for c in seg.text) < 2:
+        return None
+    if _under_the_label(f, cand, seg, parsed.value, layout.line_height):
         return None
     box = cand.box
     if box is not None:
         box = [min(box[0], seg.box[0]), min(box[1], seg.box[1]), max(box[2], seg.box[2]), max(box[3], seg.box[3])]
     ocr, _ = words_conf_box(seg, 0, len(seg.text))
     return replace(cand, value=parsed.value, box=box, ocr=min(cand.ocr, _ocr_factor(ocr)), continued=True)
+
+
+def _under_the_label(f: FieldSpec, cand: Candidate, nxt: Segment, joined: str, line_height: float) -> bool:
+    """The line under a value that follows its label on the line starts under the label, not under the value:
+    it carries the label on ("Đã hoàn thành chương" / "trình giáo dục phổ thông" / "tại:"), not the value. An
+    address that only then ends in its province is the exception: its wrap starts at the line's margin."""
+    if cand.box is None or cand.start == 0 or nxt.box[0] >= cand.box[0] - 2 * line_height:
+        return False
+    if f.kind == "address":
+        ends = province_of(joined.rsplit(",", 1)[-1].strip()) is not None
+        ended = province_of(cand.value.rsplit(",", 1)[-1].strip()) is not None
+        return not (ends and not ended)
+    return True
 
 
 def _ocr_factor(conf: float) -> float:
@@ -568,9 +610,10 @@ def pairs(spec: DocTypeSpec, pages: Sequence[Page]) -> tuple[list[tuple[FieldSpe
     headings = _headings(layout, names) if names else {}
     all_labels = [lab for f in spec.fields for lab in f.labels]
     memo: dict[tuple[object, ...], object] = {}
+    slots = label_slots(spec, layout.segs)
     out: list[tuple[FieldSpec, Candidate, np.ndarray]] = []
     for f in spec.fields:
-        cands = candidates(f, layout, headings, all_labels, memo)
+        cands = candidates(f, layout, headings, all_labels, memo, slots)
         chosen = rule_fields.get(f.key)
         if chosen is not None and not any(c.value == chosen.value for c in cands):
             # the label reader found it where slots do not look (the line under a card's label, the zone)
@@ -635,7 +678,29 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
             and run_validators(f.key, cand.value, list(f.validators), values)
         ):
             conf *= 0.4
+        value = cand.value
+        if f.kind == "name":
+            value, conf = _family_checked(value, conf)
+            if not any(value.lower() in nfc(p.text).lower() for p in pages):
+                conf = min(conf, _RESPELT_CONFIDENCE)  # the label reader or the zone respelt what was printed
         box = cand.box if cand.box is not None else (rule.box if rule is not None else None)
         page = cand.page if cand.seg >= 0 else (rule.page if rule is not None else None)
-        fields[f.key] = Field(value=cand.value, confidence=round(float(np.clip(conf, 0, 1)), 3), page=page, box=box)
+        fields[f.key] = Field(value=value, confidence=round(float(np.clip(conf, 0, 1)), 3), page=page, box=box)
     return fields
+
+
+_RESPELT_CONFIDENCE = 0.9  # a family name put right from its letters: likely, but a guess for a reviewer
+_NO_FAMILY_CONFIDENCE = 0.5  # capitals that start with no family name: a heading ("NGƯỜI ĐỠ ĐẺ"), not a person
+
+
+def _family_checked(value: str, conf: float) -> tuple[str, float]:
+    """A person's name starts with a family name (the list covers nearly every Vietnamese): one whose marks
+    OCR garbled (NGUYÊN) is put right and left for review; capitals that start with none are no name to trust
+    (a heading or a title read where the name stands)."""
+    first = value.split(" ", 1)[0]
+    if first in FAMILY_NAMES:
+        return value, conf
+    fixed, changed = fix_family_name(value)
+    if changed:
+        return fixed, min(conf, _RESPELT_CONFIDENCE)
+    return value, min(conf, _NO_FAMILY_CONFIDENCE)
