@@ -17,7 +17,6 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -152,14 +151,8 @@ _NUMBERING = re.compile(r"^\s*(?:\d{1,2}|[a-z])\s*[.)]\s*")
 
 
 def _find_label(label: str, seg: Segment) -> tuple[float, int, int] | None:
-    return _find_label_in(label, seg.folded)
-
-
-@lru_cache(maxsize=65536)
-def _find_label_in(label: str, text: str) -> tuple[float, int, int] | None:
-    """(score, start, end) of `label` in a segment's folded text. Cached: the label reader and the document
-    splitter look for every label of a type in the same segments."""
     lab = squash_spaces(fold(label))
+    text = seg.folded
     if len(lab) <= _SHORT_LABEL:
         # Short labels ("Số", "Ông", "Bà") only count at the start of a segment, followed by ':' or a space.
         m = re.match(r"^\s*(?:\d{1,2}\s*[.)]\s*)?" + re.escape(lab) + r"(?=\s*[:/]|\s)", text)
