@@ -11,10 +11,13 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+import synth
 from pipeline import raster
+from pipeline.separators import read_qr, separator_code
 from schemas.errors import (
     EmptyFile,
     NotADocument,
@@ -373,3 +376,22 @@ def test_a_jpeg_whose_frame_is_larger_than_its_dictionary_says_is_refused(
     with pytest.raises(TooManyPixels) as err:
         raster.inspect(path, pipeline_settings)
     assert "12000x12000" in str(err.value)
+
+
+def test_a_scanners_pdf_page_is_previewed_from_its_jpeg_and_its_receipt_qr_still_reads(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN a receipt sheet scanned at 300 dpi, skewed, saved as a scanner saves it (one JPEG over the page)
+    sheet = synth.make_receipt_sheet("000.00.21.H46-250101-0007", seed=3, dpi=300, skew_deg=1.5)
+    path = tmp_path / "stack.pdf"
+    synth.write_pdf([sheet], path)
+    # WHEN its preview is decoded (from the JPEG at half its size, not rendered by pdfium)
+    preview = raster.load_preview(path, "pdf", 0, pipeline_settings)
+    # THEN it is the page at 150 dpi, the picture pdfium draws at that size, and its QR gives the code
+    assert (preview.dpi, preview.dpi_stated, preview.pixels.ndim) == (150, True, 2)
+    drawn = pdfium.PdfDocument(str(path))[0].render(scale=150 / 72, grayscale=True).to_numpy()
+    drawn = drawn[..., 0] if drawn.ndim == 3 else drawn
+    h, w = min(drawn.shape[0], preview.pixels.shape[0]), min(drawn.shape[1], preview.pixels.shape[1])
+    assert abs(drawn.shape[1] - preview.pixels.shape[1]) <= 1
+    assert np.abs(drawn[:h, :w].astype(int) - preview.pixels[:h, :w].astype(int)).mean() < 6
+    assert separator_code(read_qr(preview.pixels, preview.dpi), None) == "000.00.21.H46-250101-0007"

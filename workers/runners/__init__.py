@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from schemas.errors import TransientError
 from schemas.record import DossierStatus
-from workers.runners.embedded import EmbeddedRunner, RunReport
+from workers.runners.embedded import Begun, EmbeddedRunner, RunReport
 from workers.settings import Settings
 from workers.stores.objects import ObjectStore
 from workers.stores.records import Records
@@ -40,6 +40,14 @@ class Runner(Protocol):
 
     def run(self, codes: Sequence[str], progress: Progress = ...) -> RunReport:
         """Start (cluster) or do (embedded) the work of received dossiers."""
+        ...
+
+    def begin(self, codes: Sequence[str], progress: Progress = ...) -> Begun:
+        """`run` begun, its `wait` to come: embedded, the pages are handed to the pool meanwhile."""
+        ...
+
+    def warm(self) -> None:
+        """Get ready for the first pages (embedded: the pool's processes started, their engines loaded)."""
         ...
 
     def close(self) -> None: ...
@@ -70,6 +78,13 @@ class ClusterRunner:
         for code in codes:
             send(self.actors.intake, code)
         return RunReport(pending=list(codes))
+
+    def begin(self, codes: Sequence[str], progress: Progress = _no_progress) -> Begun:
+        report = self.run(codes, progress)
+        return Begun(lambda: report)
+
+    def warm(self) -> None:
+        return None  # the workers are elsewhere
 
     def close(self) -> None:
         return None

@@ -76,6 +76,11 @@ def _run_in_pool(task: PageTask) -> PageOutcome:
     return _worker.run(task)
 
 
+def _warm_in_pool() -> None:
+    assert _worker is not None
+    _worker.engine  # noqa: B018 - loads the model
+
+
 def _pool_context() -> multiprocessing.context.BaseContext:
     """Fork when this process runs one thread (the CLI): its workers start at once, where a forkserver
     first spends 0.7 s importing the page stage, 4 % of a 20-page dossier. A process with threads (the
@@ -85,6 +90,19 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["workers.usecases.pages"])
     return ctx
+
+
+_Record = Callable[["PageTask", "PageOutcome | None", "BaseException | None"], None]
+
+
+@dataclass(frozen=True)
+class Begun:
+    """A run begun (`EmbeddedRunner.begin`, `ClusterRunner.begin`): `wait` sees it through, returns its report."""
+
+    _wait: Callable[[], RunReport]
+
+    def wait(self) -> RunReport:
+        return self._wait()
 
 
 class EmbeddedRunner:
@@ -141,6 +159,17 @@ class EmbeddedRunner:
 
     # --- the run -----------------------------------------------------------------------------------------------
 
+    def warm(self) -> None:
+        """Start the pool's processes and load their OCR engines now (the watch folder, at its start: they
+        load while it waits for its files to be complete and takes them in), not when the first page comes."""
+        with self._lock:
+            if self._pool is None and self.settings.workers > 1:
+                self._pool = self._pool_for(self.settings.workers)
+            pool = self._pool
+        if pool is not None:
+            for _ in range(self.settings.workers):  # one each: every submit starts a process while none is idle
+                pool.submit(_warm_in_pool)
+
     def run(self, codes: Sequence[str], progress: Progress = _no_progress) -> RunReport:
         """Take in each received dossier (split at its receipt sheets), run every page not done, and finish
         each dossier (documents, status, artifacts) as soon as its own pages are done.
@@ -148,6 +177,13 @@ class EmbeddedRunner:
         Pages go to the processes round-robin across the dossiers waiting, those of this run and those of
         any other thread's run on this runner (the web app runs several dossiers at once): a one-page dossier
         waits for a page of a 400-page one, not for all of it."""
+        return self.begin(codes, progress).wait()
+
+    def begin(self, codes: Sequence[str], progress: Progress = _no_progress) -> Begun:
+        """`run` in two halves: the dossiers taken in and their pages handed to the pool now; `wait` records
+        the pages as they come back, finishes the dossiers and returns the report. The watch folder begins
+        each file as soon as it has taken it in, so the pool reads the first file's pages while the next
+        files are being taken in (with one process, or no pool yet, the pages are read in `wait`)."""
         report = RunReport()
         all_codes: list[str] = []
         for code in codes:
@@ -211,35 +247,46 @@ class EmbeddedRunner:
         for code in all_codes:  # nothing left to read: finished at once
             if waiting[code] == 0:
                 finish(code)
-        self._run_tasks(tasks, record)
-        progress("dossier", total, total)
-        return report
+        drain = self._start_tasks(tasks)
 
-    def _run_tasks(
-        self, tasks: Sequence[PageTask], record: Callable[[PageTask, PageOutcome | None, BaseException | None], None]
-    ) -> None:
-        """Run the pages, round-robin across their dossiers; `record` each one (with neither an outcome nor an
-        error when another process holds it), in this thread."""
+        def wait() -> RunReport:
+            drain(record)
+            progress("dossier", total, total)
+            return report
+
+        return Begun(wait)
+
+    def _start_tasks(self, tasks: Sequence[PageTask]) -> Callable[[_Record], None]:
+        """Hand the pages to the pool, round-robin across their dossiers (read in this process when there is
+        no pool); the function returned `record`s each one as it comes back (with neither an outcome nor an
+        error when another process holds it), in the thread that calls it."""
         with self._lock:
             pool = self._pool_for(len(tasks))
         if pool is None:
-            lanes: _FairQueue[PageTask] = _FairQueue()
-            for t in tasks:
-                lanes.add(t.code, t)
-            while (task := lanes.take()) is not None:
-                with self._local_lock:  # one page at a time in this process, whichever thread's run it is
-                    outcome, error = self._run_local(task)
-                record(task, outcome, error)
-            return
+
+            def run_here(record: _Record) -> None:
+                lanes: _FairQueue[PageTask] = _FairQueue()
+                for t in tasks:
+                    lanes.add(t.code, t)
+                while (task := lanes.take()) is not None:
+                    with self._local_lock:  # one page at a time in this process, whichever thread's run it is
+                        outcome, error = self._run_local(task)
+                    record(task, outcome, error)
+
+            return run_here
         with self._lock:
             if self._dispatch is None or self._dispatch.pool is not pool:
                 self._dispatch = _Dispatch(pool, self.records, ahead=2 * self.settings.workers)
             dispatch = self._dispatch
         replies: queue.Queue[_Reply] = queue.Queue()
         dispatch.add([_Item(task, replies) for task in tasks])
-        for _ in tasks:
-            reply = replies.get()
-            record(reply.task, reply.outcome, reply.error)
+
+        def collect(record: _Record) -> None:
+            for _ in tasks:
+                reply = replies.get()
+                record(reply.task, reply.outcome, reply.error)
+
+        return collect
 
     def _run_local(self, task: PageTask) -> tuple[PageOutcome | None, BaseException | None]:
         if not self.records.claim_page(task.code, task.number, _LEASE_SECONDS):

@@ -6,6 +6,7 @@ import logging
 
 from pipeline.classify import TextClassifier, load_cached
 from pipeline.documents import build_documents
+from pipeline.extract.admin_map import admin_map
 from pipeline.extract.resolve import load_model
 from schemas.record import Dossier, DossierStatus
 from workers.settings import Settings
@@ -33,6 +34,7 @@ def warm(settings: Settings) -> None:
     classifiers.current(settings)
     labels.current_catalog(settings)
     load_model()  # the field scorer
+    admin_map()  # the administrative units' two maps, 0.3 s to read, for the first address read
 
 
 def finish_dossier(

@@ -54,7 +54,7 @@ from pathlib import Path
 
 from schemas.errors import HosoError, PagesNotRead, WatchFolderBusy, WatchFolderMissing
 from workers.private import make_dir
-from workers.runners import Runner, finished, make_runner
+from workers.runners import Begun, Runner, finished, make_runner
 from workers.settings import Settings, WatchSettings
 from workers.stores.objects import ObjectStore, make_store
 from workers.stores.records import IntakeRow, Records
@@ -236,6 +236,7 @@ class Watcher:
         self._journal = Journal(self.root, self._records, self._store, self.settings, forget=self.stability.forget)
         self._settler = Settler(self.root, self._records, delete=self.opts.delete)
         self._runner = make_runner(self.settings, self._records, self._store)
+        self._runner.warm()  # the pool's engines load while the first files become complete
         try:
             with delivering(self._records, self.settings.portal) as deliverer:  # status changes to the portal
                 yield
@@ -288,14 +289,16 @@ class Watcher:
 
     def _take(self, files: Sequence[Found]) -> None:
         rows: list[tuple[IntakeRow, Found | None]] = []
+        begun: list[Begun] = []
         for f in files:
             try:
-                row = self.journal.admit(f, patient=self._patient(f))
+                taken = self._take_one(f)
             except Incomplete as exc:
                 self._not_yet(f, exc)
                 continue
             except HosoError as exc:
                 if not exc.retry:
+                    self._hand_over(rows, begun)  # the files begun are seen through first
                     raise
                 self._later(f.rel, exc)
                 continue
@@ -303,10 +306,21 @@ class Watcher:
                 log.exception("file not taken", extra={"stage": "watch", "error": type(exc).__name__})
                 self._later(f.rel, exc)
                 continue
-            self._incomplete.pop(f.rel, None)
-            if row is not None:
-                rows.append((row, f))
-        self._hand_over(rows)
+            if taken is not None:
+                rows.append((taken[0], f))
+                begun.extend(taken[1:])
+        self._hand_over(rows, begun)
+
+    def _take_one(self, f: Found) -> tuple[IntakeRow] | tuple[IntakeRow, Begun] | None:
+        """The file admitted; its dossiers' pages handed to the runner at once (the pool reads them while the
+        next files are taken in), with the run begun for them."""
+        row = self.journal.admit(f, patient=self._patient(f))
+        self._incomplete.pop(f.rel, None)
+        if row is None:
+            return None
+        if row.state == "split" and row.codes:
+            return row, self._begin(row.codes)
+        return (row,)
 
     def _resume(self) -> None:
         """Carry on with the files a previous watcher left unfinished (killed, or a transient failure)."""
@@ -330,17 +344,23 @@ class Watcher:
 
     # --- split → (the runner) → done → settled --------------------------------------------------------------
 
-    def _hand_over(self, rows: Sequence[tuple[IntakeRow, Found | None]]) -> None:
-        """Give the split files' dossiers to the runner (embedded: read now; cluster: sent to the workers)."""
-        started = time.perf_counter()
-        codes = [c for row, _ in rows if row.state == "split" for c in row.codes]
+    def _begin(self, codes: Sequence[str]) -> Begun:
         assert self._runner is not None
-        report = self._runner.run(codes) if codes else None
-        unfinished = set(report.unfinished) if report else set()
+        return self._runner.begin(codes)
+
+    def _hand_over(self, rows: Sequence[tuple[IntakeRow, Found | None]], begun: Sequence[Begun] | None = None) -> None:
+        """Give the split files' dossiers to the runner (embedded: read now; cluster: sent to the workers);
+        `begun`: the runs already begun for them (else begun here), seen through."""
+        started = time.perf_counter()
+        if begun is None:
+            codes = [c for row, _ in rows if row.state == "split" for c in row.codes]
+            begun = [self._begin(codes)] if codes else []
+        reports = [b.wait() for b in begun]
+        unfinished = {c for r in reports for c in r.unfinished}
         for row, found in rows:
             if row.state == "split" and unfinished & set(row.codes):
                 if found is not None:  # pages to try again: the file stays
-                    problem = next((p for p in report.problems if p.retry), None) if report else None
+                    problem = next((p for r in reports for p in r.problems if p.retry), None)
                     self._later(found.rel, problem or HosoError("pages to try again"))
                 continue
             self._in_flight.append(_InFlight(row, found, started))
