@@ -20,7 +20,14 @@ and, between its neighbours, by the pair model's log P(syllable | left) P(right 
 - A word that is no syllable ("QUYÉT") becomes the best-scoring syllable among its candidates, if any.
 - Another syllable ("sô", "đê": valid, hardly ever written) becomes a candidate only when that one scores
   clearly better (MARGIN).
-Nothing is ever read that the engine did not offer, and a word read without any mark is left as it is:
+- A mark the engine never offered is read only where the neighbours are sure of it (`unoffered`): the
+  engine was not sure of the word, its neighbours are never written with its reading, and the same letters
+  with another mark of the vowel's confusion class (a/á/à/â/ấ/ầ, ê/ề/ế, ô/ồ/ố/ổ) are written with one of
+  them, met at least RARE_RATIO times as often, and likelier between them by CONTEXT_MARGIN ("ban nhán
+  dân" -> "nhân", "tục điêu động" -> "điều": no â, no ề among the alternatives).
+- A vowel written twice ("bằầu": the engine read one letter as two) is read once, when that makes a
+  syllable and twice does not (`undoubled`).
+Nothing else is read that the engine did not offer, and a word read without any mark is left as it is:
 on these papers that is English or folded text ("VIET NAM", "NGUYEN" on a card), not a syllable's marks
 lost one by one. Both readings stay in the record (the word's `read_as`, `read_conf`).
 """
@@ -45,6 +52,13 @@ MAX_OPTIONS = 4  # a character and at most 3 of its alternatives
 MAX_CANDIDATES = 256
 LETTER_COST = 10.0  # another letter (việt/việc) is a candidate when this close, and only by the context rule
 CONTEXT_MARGIN = 3.0  # nats an attested reading must lose by, between its neighbours, to another
+# A reading the engine never offered (a mark not among its alternatives, a vowel read once) costs as much as
+# the costliest alternative considered: its confidence says the engine did not see it.
+UNOFFERED_COST = MAX_ALT_COST
+RARE_RATIO = 10  # a mark not offered: the other syllable met this many times as often as the reading
+# Vowels whose marks the engine confuses on bilevel print and may not offer: a mark is read from its own
+# class only (base letter and case kept).
+CONFUSED = ("aáàâấầ", "êềế", "ôồốổ")
 
 Choices = Sequence[Sequence[tuple[str, float]]]  # per character: (character, cost)
 
@@ -122,20 +136,24 @@ def rescore(
     """The word's reading after rescoring (see the module's docstring); `prev` and `following` are the
     neighbouring words on its line as the engine read them, or None."""
     same = Rescored(text=text, changed=False, extra_cost=0.0)
-    lists = align(text, choices)
-    if lists is None:
-        return same
     head, core, tail = _split_punct(text)
     if not core or not core.isalpha() or core.isascii():
         return same  # a word without a mark is English or folded text ("VIET NAM" on a card), not a misread
+    left = _split_punct(prev)[1].lower() if prev else ""
+    right = _split_punct(following)[1].lower() if following else ""
     valid = syllables.is_syllable(core)
+    if not valid:
+        once = undoubled(core, model, left, right)
+        if once is not None:
+            return Rescored(text=head + once + tail, changed=True, extra_cost=UNOFFERED_COST)
+    lists = align(text, choices)
+    if lists is None:
+        return same
     # A syllable the engine was sure of, or one the model's texts attest, yields to the context rule only.
     attested = valid and (conf >= SURE_CONF or model.count(core) >= ATTESTED)
     options = [_options(ch, lists[len(head) + i]) for i, ch in enumerate(core)]
     if all(len(o) == 1 for o in options):
-        return same
-    left = _split_punct(prev)[1].lower() if prev else ""
-    right = _split_punct(following)[1].lower() if following else ""
+        return _unoffered_or(same, head, core, tail, conf, model, left, right)
 
     def pairs(word: str) -> int:
         w = word.lower()
@@ -169,9 +187,63 @@ def rescore(
         if best is None or gain > best[0]:
             best = (gain, word, cost)
     if best is None:
-        return same
+        return _unoffered_or(same, head, core, tail, conf, model, left, right)
     _gain, word, cost = best
     return Rescored(text=head + word + tail, changed=True, extra_cost=cost)
+
+
+def _unoffered_or(
+    same: Rescored, head: str, core: str, tail: str, conf: float, model: syllables.SyllableModel, left: str, right: str
+) -> Rescored:
+    word = unoffered(core, conf, model, left, right)
+    return same if word is None else Rescored(text=head + word + tail, changed=True, extra_cost=UNOFFERED_COST)
+
+
+def _remarked(word: str) -> list[str]:
+    """`word` with one vowel given another mark of its confusion class (CONFUSED), case kept."""
+    out: list[str] = []
+    for i, ch in enumerate(word):
+        for vowels in CONFUSED:
+            group = vowels.upper() if ch.isupper() else vowels
+            if ch in group:
+                out.extend(word[:i] + alt + word[i + 1 :] for alt in group if alt != ch)
+    return out
+
+
+def unoffered(core: str, conf: float, model: syllables.SyllableModel, left: str, right: str) -> str | None:
+    """The syllable `core` should be read as with a mark the engine did not offer, or None (the rule in the
+    module's docstring); `left` and `right` are the neighbours in lower case, '' for none."""
+    if conf >= SURE_CONF or not (left or right) or not syllables.is_syllable(core):
+        return None
+    own = core.lower()
+    if (left and model.pair_count(left, own)) or (right and model.pair_count(own, right)):
+        return None  # a neighbour is written with the reading
+    own_context = model.log_in_context(left, own, right)
+    best: tuple[float, str] | None = None
+    for word in _remarked(core):
+        low = word.lower()
+        if not syllables.is_syllable(word) or model.count(low) < RARE_RATIO * max(1, model.count(own)):
+            continue
+        if not ((left and model.pair_count(left, low)) or (right and model.pair_count(low, right))):
+            continue
+        gain = model.log_in_context(left, low, right) - own_context
+        if gain >= CONTEXT_MARGIN and (best is None or gain > best[0]):
+            best = (gain, word)
+    return None if best is None else best[1]
+
+
+def undoubled(core: str, model: syllables.SyllableModel, left: str = "", right: str = "") -> str | None:
+    """A non-syllable with one vowel written twice over ("bằầu": two marks of one a) read with that vowel
+    once, the likelier of the two between its neighbours; None when neither is a syllable."""
+    found: list[str] = []
+    for i in range(len(core) - 1):
+        a, b = core[i], core[i + 1]
+        if base_letter(a) == base_letter(b) and base_letter(a) in "aeiouy":
+            found += [core[:i] + core[i + 1 :], core[: i + 1] + core[i + 2 :]]
+    words = [w for w in found if syllables.is_syllable(w)]
+    if not words:
+        return None
+    return max(words, key=lambda w: model.log_in_context(left, w.lower(), right))
 
 
 def confidence(engine_conf: float, extra_cost: float) -> float:

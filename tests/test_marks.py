@@ -203,3 +203,38 @@ def test_context_probability_prefers_the_pair_the_texts_write() -> None:
     assert MODEL.log_in_context("ủy", "ban", "nhân") > MODEL.log_in_context("ủy", "bạn", "nhân") + 3
     # Without neighbours it is the syllable's own probability.
     assert MODEL.log_in_context("", "số", "") == MODEL.log_prob("số")
+
+
+def test_a_mark_the_engine_never_offered_is_read_only_where_the_neighbours_are_sure() -> None:
+    # qd_729_ttg (tuned on): "Ủy ban nhán dân" with no â among á's alternatives; "ban nhân dân" is written,
+    # "nhán" never beside either neighbour.
+    nhan = _choices([("n", 1.9), ("m", 32.4)], [("h", 1.1)], [("á", 1.8), ("ả", 27.7), ("ắ", 29.0)], [("n", 2.2)])
+    new = marks.rescore("nhán", 90.3, nhan, MODEL, prev="ban", following="dân;")
+    assert (new.text, new.changed, new.extra_cost) == ("nhân", True, marks.UNOFFERED_COST)
+    assert marks.confidence(90.3, new.extra_cost) == 50.3  # not offered: the engine did not see it
+    # "tiếp tục điêu động": no ề offered; "điều động" is written, "điêu" beside neither.
+    dieu = _choices([("đ", 1.1)], [("i", 2.0)], [("ê", 2.5), ("ệ", 5.9), ("ể", 8.3)], [("u", 1.1)])
+    assert marks.rescore("điêu", 76.1, dieu, MODEL, prev="tục", following="động,").text == "điều"
+    # A word the engine was sure of, one without neighbours, and one a neighbour is written with stay.
+    assert not marks.rescore("nhán", 97.0, nhan, MODEL, prev="ban", following="dân").changed
+    assert not marks.rescore("nhán", 90.3, nhan, MODEL).changed
+    sau = _choices([("s", 1.0)], [("á", 1.0), ("ắ", 47.9)], [("u", 1.0)])
+    assert not marks.rescore("sáu", 96.5, sau, MODEL, prev="tháng", following="năm").changed  # generated date
+    # An attested syllable about as frequent as the other ("đông", "đồng") is not taken for it unoffered.
+    plain = _choices([("đ", 1.0)], [("ô", 2.0), ("ố", 4.0)], [("n", 1.0)], [("g", 1.0)])
+    assert MODEL.count("đồng") < marks.RARE_RATIO * MODEL.count("đông")
+    assert not marks.rescore("đông", 80.0, plain, MODEL, following="ý").changed
+    # Only within a vowel's confusion class, base letter and case kept.
+    assert marks.unoffered("nhán", 90.3, MODEL, "ban", "dân") == "nhân"
+    assert set(marks._remarked("Á")) == set("AÀÂẤẦ")
+
+
+def test_a_vowel_read_twice_is_read_once() -> None:
+    # qd_729_ttg (tuned on): "cử tri bằầu," for "bầu,": one a read twice with two marks, no syllable.
+    bau = _choices([("b", 1.0)], [("ằ", 2.6), ("ẩ", 3.4)], [("ầ", 1.8)], [("u", 1.1)], [(",", 2.1)])
+    new = marks.rescore("bằầu,", 14.4, bau, MODEL, prev="dân", following="miễn")
+    assert (new.text, new.changed) == ("bầu,", True)
+    assert marks.undoubled("GIÁÀM", MODEL) == "GIÁM"  # a generated page's heading
+    # A syllable with two like vowels ("ưu") is left alone; a doubling that makes no syllable stays as read.
+    assert not marks.rescore("ưu", 50.0, _choices([("ư", 1.0)], [("u", 1.0)]), MODEL).changed
+    assert marks.undoubled("bằầp", MODEL) is None
