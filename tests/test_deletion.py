@@ -195,3 +195,42 @@ def test_deleted_dossier_leaves_no_object_on_s3(tmp_path: Path, records: Records
     assert keys and not [k for k in keys if GONE in k or sha(OWN) in k]
     assert original_key(sha(SHARED)) in keys
     assert not [p for p in (tmp_path / "cache").rglob("*") if sha(OWN) in str(p) or GONE in str(p)]
+
+
+def test_a_cache_sweep_asks_the_bucket_about_a_bounded_number_of_copies_and_stops_when_it_is_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("minio")
+    from schemas.errors import StorageUnavailable
+    from workers.stores import s3 as s3_store
+
+    s3 = S3Settings(endpoint="127.0.0.1:9", access_key="testing", secret_key="testing-secret")
+    store = s3_store.S3Store(s3, cache_dir=tmp_path / "cache")
+    # GIVEN a worker's cache holding more cached originals than one sweep asks about
+    for i in range(s3_store._SWEEP_HEADS + 50):
+        path = store.cache_dir / original_key(hashlib.sha256(str(i).encode()).hexdigest())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"scan")
+    asked: list[str] = []
+
+    def gone(key: str) -> bool:
+        asked.append(key)
+        return False
+
+    # WHEN it is swept (past the grace time) with every object gone from the bucket
+    monkeypatch.setattr(store, "exists", gone)
+    # THEN the read that triggered it waits for a bounded number of questions; the rest go at a later sweep
+    assert store.sweep(now=time.time() + 3600) == s3_store._SWEEP_HEADS == len(asked)
+    assert store.sweep(now=time.time() + 3600) == 50
+
+    def away(key: str) -> bool:
+        asked.append(key)
+        raise StorageUnavailable("no answer")
+
+    # AND with the bucket away, a sweep gives up at the first question (not one timeout per cached copy)
+    path = store.cache_dir / original_key(hashlib.sha256(b"kept").hexdigest())
+    path.write_bytes(b"scan")
+    store.cache_dir.joinpath(original_key(hashlib.sha256(b"kept too").hexdigest())).write_bytes(b"scan")
+    asked.clear()
+    monkeypatch.setattr(store, "exists", away)
+    assert store.sweep(now=time.time() + 3600) == 0 and len(asked) == 1 and path.exists()

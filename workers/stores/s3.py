@@ -49,6 +49,11 @@ _CHUNK = 1 << 20
 _CACHE_GRACE_S = 600.0
 _CACHE_TTL_S = 86_400.0  # a cached original unused for a day is dropped
 _SWEEP_S = 600.0  # how often a process sweeps the cache (at its first read, then at most this often)
+# A sweep runs inside the read that triggers it: it asks the bucket about this many cached originals at most
+# (the least recently used first), so a large cache costs that read a bounded wait; the rest wait their turn,
+# and every copy goes at the latest a day after its last use (`_CACHE_TTL_S`).
+# A copy is never served unchecked in between: `local_path` asks the bucket before reusing one.
+_SWEEP_HEADS = 100
 
 
 def _http_client(secure: bool) -> urllib3.PoolManager:
@@ -237,19 +242,25 @@ class S3Store:
             entries = [(p.stat(), p) for p in self.cache_dir.rglob("*") if p.is_file()]
         except OSError:
             return 0
-        removed = 0
-        for st, p in entries:
+        removed = heads = 0
+        for st, p in sorted(entries, key=lambda e: e[0].st_mtime):
             key = p.relative_to(self.cache_dir).as_posix()
             idle = now - st.st_mtime
             if idle < _CACHE_GRACE_S:
                 continue  # another process may be opening it (or writing it: a .part- file)
             drop = not key.startswith(_IMMUTABLE_PREFIX) or p.name.startswith(".part-") or idle >= _CACHE_TTL_S
+            if not drop:
+                if heads >= _SWEEP_HEADS:
+                    continue  # asked about at a later sweep
+                heads += 1
             try:
                 if drop or not self.exists(key):
                     p.unlink(missing_ok=True)
                     removed += 1
-            except (StorageUnavailable, ValueError):
-                continue  # the bucket away: kept until the next sweep
+            except StorageUnavailable:
+                break  # the bucket away: the rest kept until the next sweep (not one timeout per copy)
+            except ValueError:
+                continue
         if removed:
             log.info("cache swept", extra={"stage": "storage", "count": removed})
         return removed
