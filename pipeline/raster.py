@@ -19,7 +19,6 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from pipeline.pdf_limits import check_pdf_images
 from schemas.errors import (
     EmptyFile,
     NotADocument,
@@ -85,6 +84,8 @@ def inspect(path: Path, settings: PipelineSettings, *, name: str | None = None) 
         raise NotADocument("not a PDF, TIFF, JPEG or PNG (its content says otherwise)", file=label)
     if kind == "pdf":
         pages = _pdf_page_count(path, label)
+        from pipeline.pdf_limits import check_pdf_images  # pikepdf: only a PDF needs it
+
         check_pdf_images(path, label, settings)  # every image in the file, before anything decodes one
     else:
         pages = _image_frame_count(path, label, settings)
@@ -404,7 +405,8 @@ def _load_image_frame(path: Path, index: int, label: str, settings: PipelineSett
             _check_pixels(im, label, settings)
             dpi = _stated_dpi(im)
             im.load()
-            im = ImageOps.exif_transpose(im)
+            if im.getexif().get(_EXIF_ORIENTATION, 1) != 1:  # else a copy of a whole page for nothing
+                im = ImageOps.exif_transpose(im)
         except Image.DecompressionBombError as exc:
             raise TooManyPixels("the image is too large", file=label) from exc
         except (OSError, SyntaxError, EOFError) as exc:
@@ -415,8 +417,13 @@ def _load_image_frame(path: Path, index: int, label: str, settings: PipelineSett
     return PageImage(pixels=arr, dpi=_snap_dpi(dpi), dpi_stated=True)
 
 
+_EXIF_ORIENTATION = 0x0112
+
+
 def _to_array(im: Image.Image) -> np.ndarray:
-    if im.mode in ("1", "L"):
+    if im.mode == "L":
+        return np.asarray(im)
+    if im.mode == "1":
         return np.asarray(im.convert("L"))
     if im.mode in ("I;16", "I;16B", "I;16L", "I"):
         arr16 = np.asarray(im, dtype=np.uint32)

@@ -19,14 +19,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.extract.text import fold
-from schemas.procedures import ProcedureCatalog
+
+if TYPE_CHECKING:  # the catalogue's pydantic models cost 0.1 s to import, before a page's first read
+    from schemas.procedures import ProcedureCatalog
 
 _zxing: Any
 try:  # optional at run time: OpenCV reads QR codes too, only slower

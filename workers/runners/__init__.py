@@ -13,22 +13,55 @@ The channels (web app, watch folder, `hoso process`, `hoso submit`) receive the 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from schemas.errors import TransientError
-from schemas.record import DossierStatus
-from workers.runners.embedded import Begun, EmbeddedRunner, RunReport
-from workers.settings import Settings
-from workers.stores.objects import ObjectStore
-from workers.stores.records import Records
+
+if TYPE_CHECKING:
+    from workers.runners.embedded import Begun, EmbeddedRunner, RunReport
+    from workers.settings import Settings
+    from workers.stores.objects import ObjectStore
+    from workers.stores.records import Records
+
+# Nothing heavy is imported with this package: `hoso process` imports `workers.runners.head_start` first thing
+# to fork its page's process, and every module imported before that fork is imported before the page starts.
+__all__ = [
+    "Begun",
+    "ClusterRunner",
+    "EmbeddedRunner",
+    "Progress",
+    "RunReport",
+    "Runner",
+    "finished",
+    "make_runner",
+    "send",
+]
 
 log = logging.getLogger("hoso.runner")
 
 Progress = Callable[[str, int, int], None]
 
-FINAL = frozenset({DossierStatus.processed, DossierStatus.needs_review, DossierStatus.reviewed, DossierStatus.failed})
+
+def __getattr__(name: str) -> Any:
+    if name in ("Begun", "EmbeddedRunner", "RunReport"):
+        from workers.runners import embedded
+
+        return getattr(embedded, name)
+    if name == "FINAL":
+        return _final()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _final() -> frozenset[Any]:
+    from schemas.record import DossierStatus
+
+    return frozenset(
+        {DossierStatus.processed, DossierStatus.needs_review, DossierStatus.reviewed, DossierStatus.failed}
+    )
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -75,11 +108,15 @@ class ClusterRunner:
         return self._actors
 
     def run(self, codes: Sequence[str], progress: Progress = _no_progress) -> RunReport:
+        from workers.runners.embedded import RunReport
+
         for code in codes:
             send(self.actors.intake, code)
         return RunReport(pending=list(codes))
 
     def begin(self, codes: Sequence[str], progress: Progress = _no_progress) -> Begun:
+        from workers.runners.embedded import Begun
+
         report = self.run(codes, progress)
         return Begun(lambda: report)
 
@@ -108,13 +145,16 @@ def make_runner(settings: Settings, records: Records, store: ObjectStore) -> Run
     """The runner the settings name: the cluster with a broker URL, else the embedded process pool."""
     if settings.broker_url:
         return ClusterRunner(settings)
+    from workers.runners.embedded import EmbeddedRunner
+
     return EmbeddedRunner(settings, records, store)
 
 
 def finished(records: Records, codes: Sequence[str]) -> bool:
     """Whether every dossier is final (its pages read or given up, its record written)."""
+    final = _final()
     for code in codes:
-        if records.status(code) not in FINAL:
+        if records.status(code) not in final:
             return False
         counts = records.page_counts(code)
         if counts.get("pending", 0) or counts.get("running", 0):
