@@ -87,24 +87,22 @@ def test_several_files_or_a_folder_get_no_head_start(tmp_path: Path) -> None:
     assert head_start.begin([tmp_path]) is None
 
 
+def _imported(statements: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of `modules` a fresh interpreter has imported after running `statements`."""
+    code = f"import sys; {statements}; print(','.join(m for m in {modules!r} if m in sys.modules))"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return [m for m in proc.stdout.strip().split(",") if m]
+
+
 def test_the_head_start_forks_before_the_record_database_and_its_models_are_imported() -> None:
     # Everything imported before the fork is imported before the page starts: the fork must come first.
-    code = (
-        "import sys, workers.cli; from schemas.codes import checked_centres; from workers.runners import head_start; "
-        "print(sorted(m for m in ('sqlalchemy', 'pydantic', 'numpy', 'alembic', 'pikepdf') if m in sys.modules))"
+    before_fork = (
+        "import workers.cli; from schemas.codes import checked_centres; from workers.runners import head_start"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
-    )
-    assert proc.stdout.strip() == "[]"
+    assert _imported(before_fork, ("sqlalchemy", "pydantic", "numpy", "alembic", "pikepdf")) == []
 
 
 def test_the_page_stage_imports_no_pydantic_model_before_the_first_page() -> None:
-    code = (
-        "import sys, pipeline.raster, pipeline.ocr, workers.usecases.pages; "
-        "print(sorted(m for m in ('pydantic', 'sqlalchemy', 'schemas.procedures', 'pikepdf') if m in sys.modules))"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
-    )
-    assert proc.stdout.strip() == "[]"
+    page_stage = "import pipeline.raster, pipeline.ocr, workers.usecases.pages"
+    assert _imported(page_stage, ("pydantic", "sqlalchemy", "schemas.procedures", "pikepdf")) == []
