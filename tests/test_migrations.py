@@ -117,13 +117,45 @@ def test_the_head_revision_constant_is_alembics_head() -> None:
     assert ScriptDirectory.from_config(config).get_heads() == [HEAD]
 
 
-def test_a_new_database_is_made_by_the_migrations_and_matches_the_tables(tmp_path: Path) -> None:
-    records = Records(f"sqlite:///{tmp_path / 'hoso.db'}")
+def test_the_migrations_run_on_an_empty_database_make_the_tables_as_defined(tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'hoso.db'}")
     try:
+        upgrade(engine, new_from_tables=False)
+        assert revision(engine) == HEAD
+        assert schema_differences(engine) == []
+    finally:
+        engine.dispose()
+
+
+def _schema(engine: Engine) -> dict[str, object]:
+    """Every table's columns (name, type, nullable, default), primary key, foreign keys, indexes, uniques."""
+    inspector = sa.inspect(engine)
+    out: dict[str, object] = {}
+    for table in sorted(inspector.get_table_names()):
+        out[table] = (
+            [(c["name"], str(c["type"]), c["nullable"], c.get("default")) for c in inspector.get_columns(table)],
+            inspector.get_pk_constraint(table)["constrained_columns"],
+            sorted(
+                (fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
+                for fk in inspector.get_foreign_keys(table)
+            ),
+            sorted((ix["name"], ix["column_names"], bool(ix["unique"])) for ix in inspector.get_indexes(table)),
+            sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)),
+        )
+    return out
+
+
+def test_a_new_database_is_made_from_the_tables_at_head_with_the_schema_the_migrations_make(tmp_path: Path) -> None:
+    by_migrations = sa.create_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+    records = Records(f"sqlite:///{tmp_path / 'hoso.db'}")  # a new database, as every start makes it
+    try:
+        upgrade(by_migrations, new_from_tables=False)
         assert revision(records.engine) == HEAD
         assert schema_differences(records.engine) == []
+        assert _schema(records.engine) == _schema(by_migrations)
     finally:
         records.close()
+        by_migrations.dispose()
 
 
 def test_a_database_made_before_migrations_is_taken_as_the_first_revision_and_keeps_its_rows(tmp_path: Path) -> None:
@@ -177,9 +209,11 @@ def test_a_second_revision_reaches_a_database_in_use_and_keeps_its_rows(tmp_path
         records.close()
 
 
-def test_a_start_at_the_newest_revision_does_not_import_alembic(tmp_path: Path) -> None:
+@pytest.mark.parametrize("database", ["at the newest revision", "new"])
+def test_a_start_does_not_import_alembic(tmp_path: Path, database: str) -> None:
     url = f"sqlite:///{tmp_path / 'hoso.db'}"
-    Records(url).close()
+    if database != "new":
+        Records(url).close()
     probe = (
         "import sys; from workers.stores.records import Records; "
         f"Records({url!r}).close(); print('alembic' in sys.modules)"

@@ -87,8 +87,9 @@ class Level:
         self.codes.add(unit.code)
         self.units.append(unit)
         for k in {unit.key, *aliases}:
-            if unit not in self.by_key[k]:
-                self.by_key[k].append(unit)
+            units = self.by_key[k]
+            if all(u is not unit for u in units):  # by identity: a unit's fields compared would cost more
+                units.append(unit)
 
 
 @dataclass
@@ -168,18 +169,26 @@ def admin_map() -> AdminMap:
             " districtType, districtCode, districtKey, districtAlias, ward, wardShort, wardType, wardCode, wardKey,"
             " wardAlias FROM admin_units_legacy"
         ).fetchall()
+        # One row per ward: each province and district is made and added once, at its first row.
+        seen_provinces: dict[str, Unit] = {}
+        seen_districts: dict[tuple[str, str], Unit] = {}
         for p, ps, pc, pk, pa, d, ds, dt, dc, dk, da, w, ws, wt, wc, wk, wa in rows:
-            province = _province_unit(p, ps, pc, pk)
-            provinces[LEGACY].add(province, tuple(a for a in _aliases(pa) if len(a) > 2))
-            names[(LEGACY, "province")].add(province.marked)
-            district = Unit(name=d, short=ds, kind=dt, code=dc, dkey=dk)
-            districts[pc].add(district, _aliases(da))
-            names[(LEGACY, "district")].add(district.marked)
+            province = seen_provinces.get(pc)
+            if province is None:
+                province = seen_provinces[pc] = _province_unit(p, ps, pc, pk)
+                provinces[LEGACY].add(province, tuple(a for a in _aliases(pa) if len(a) > 2))
+                names[(LEGACY, "province")].add(province.marked)
+            district = seen_districts.get((pc, dc))
+            if district is None:
+                district = seen_districts[(pc, dc)] = Unit(name=d, short=ds, kind=dt, code=dc, dkey=dk)
+                districts[pc].add(district, _aliases(da))
+                names[(LEGACY, "district")].add(district.marked)
             if w is None:  # island districts without wards
                 continue
             ward = Unit(name=w, short=ws, kind=wt, code=wc, dkey=wk)
-            legacy_wards[(pc, dc)].add(ward, _aliases(wa))
-            legacy_province_wards[pc].add(ward, _aliases(wa))
+            ward_aliases = _aliases(wa)
+            legacy_wards[(pc, dc)].add(ward, ward_aliases)
+            legacy_province_wards[pc].add(ward, ward_aliases)
             names[(LEGACY, "ward")].add(ward.marked)
             district_of[wc] = district
             province_of_ward[(LEGACY, wc)] = province
@@ -188,10 +197,13 @@ def admin_map() -> AdminMap:
             "SELECT province, provinceShort, provinceCode, provinceKey, provinceAlias, ward, wardShort, wardType,"
             " wardCode, wardKey, wardAlias FROM admin_units"
         ).fetchall()
+        seen_provinces = {}
         for p, ps, pc, pk, pa, w, ws, wt, wc, wk, wa in rows:
-            province = _province_unit(p, ps, pc, pk)
-            provinces[MAP_2025].add(province, tuple(a for a in _aliases(pa) if len(a) > 2))
-            names[(MAP_2025, "province")].add(province.marked)
+            province = seen_provinces.get(pc)
+            if province is None:
+                province = seen_provinces[pc] = _province_unit(p, ps, pc, pk)
+                provinces[MAP_2025].add(province, tuple(a for a in _aliases(pa) if len(a) > 2))
+                names[(MAP_2025, "province")].add(province.marked)
             ward = Unit(name=w, short=ws, kind=wt, code=wc, dkey=wk)
             wards_2025[pc].add(ward, _aliases(wa))
             names[(MAP_2025, "ward")].add(ward.marked)
