@@ -249,6 +249,8 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
     if kind == "choice":
         return V.parse_choice(text, f.choices)
     parsed = V.parse_text(text)
+    if kind == "address" and parsed is not None and _no_address(parsed.value):
+        return None
     if kind == "address" and parsed is not None and V.parse_date(parsed.value) is not None:
         return V.Parsed(value=parsed.value, quality=0.2, span=parsed.span)  # a date line is no address
     if kind == "address" and parsed is not None:
@@ -256,6 +258,12 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
         if changed:  # as sure as the other letters: the address is still the OCR's
             return V.Parsed(value=fixed, quality=0.9 * parsed.quality, span=parsed.span)
     return parsed
+
+
+def _no_address(text: str) -> bool:
+    """One or two words with no number and no comma are no address: an address names a house, a village or its
+    units ("Thôn 2, xã …"); such words are a label of the row under ("Di động") or a stray heading."""
+    return len(text.split()) <= 2 and not any(c.isdigit() or c == "," for c in text)
 
 
 @dataclass(frozen=True)
@@ -292,7 +300,7 @@ def _label_tail(text: str, f: FieldSpec) -> int:
     ("/ Place of residence:") that OCR garbled beyond matching ("/ Piace of moiduisè"). 0 when none."""
     s = text.lstrip(" :")
     if not s.startswith("/"):
-        return 0
+        return label_runs_on(text)
     skipped = len(text) - len(s)
     colon = s.find(":")
     if 0 < colon <= 40:
@@ -302,6 +310,21 @@ def _label_tail(text: str, f: FieldSpec) -> int:
     if english and max(fuzz.ratio(head, lab) for lab in english) >= 55:
         return len(text)
     return 0
+
+
+def label_runs_on(text: str) -> int:
+    """How much of `text`, what follows a label, is the rest of a longer printed label up to its colon: a few
+    lower-case words that carry the label on ("Địa chỉ" + " nhận kết quả:", "Họ, chữ đệm, tên" + " người yêu
+    cầu:"). A value is no such run: it has digits, commas, capitals or a wide gap before the next pair. 0 when
+    none."""
+    colon = text.find(":")
+    head = text[:colon] if colon > 0 else ""
+    words = head.split()
+    if not 1 <= len(words) <= 4 or not words[0][0].islower() or "   " in head.strip():
+        return 0
+    if any(c.isdigit() or c in ",;" for c in head) or any(w.isupper() and len(w) > 1 for w in words):
+        return 0
+    return colon + 1
 
 
 def _value_after(
