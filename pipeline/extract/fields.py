@@ -77,7 +77,9 @@ def segments(pages: Sequence[Page]) -> list[Segment]:
         for w in page.words:
             lines.setdefault((w.block, w.line), []).append(w)
         heights = [w.box[3] - w.box[1] for w in page.words]
-        gap_limit = max(0.06 * page.width, 5 * float(np.median(heights)))
+        height = float(np.median(heights))
+        gap_limit = max(0.06 * page.width, 5 * height)
+        runs: list[tuple[list, list[Box], int, bool]] = []  # words, upright boxes, line width, upright line
         for words in lines.values():
             frame = _reading_frame(words, page.width, page.height)
             width = max(page.width if frame is None else page.height, 1)
@@ -89,11 +91,46 @@ def segments(pages: Sequence[Page]) -> list[Segment]:
             run: list[int] = [order[0]]
             for prev, cur in itertools.pairwise(order):
                 if boxes[cur][0] - boxes[prev][2] > limit:
-                    out.append(_segment(page.number, [words[i] for i in run], [boxes[i] for i in run], width, len(out)))
+                    runs.append(([words[i] for i in run], [boxes[i] for i in run], width, frame is None))
                     run = []
                 run.append(cur)
-            out.append(_segment(page.number, [words[i] for i in run], [boxes[i] for i in run], width, len(out)))
+            runs.append(([words[i] for i in run], [boxes[i] for i in run], width, frame is None))
+        edges = _column_edges([b[0][0] for _, b, _, upright in runs if upright], height)
+        for words, boxes, width, upright in runs:
+            for a, z in _split_at_columns(boxes, edges, height) if upright else [(0, len(words))]:
+                out.append(_segment(page.number, words[a:z], boxes[a:z], width, len(out)))
     return out
+
+
+def _column_edges(starts: Sequence[int], height: float) -> list[float]:
+    """Left edges that three or more lines of the page start at (within half a letter's height): the columns
+    of a form printed side by side."""
+    xs = sorted(starts)
+    edges: list[float] = []
+    i = 0
+    while i < len(xs):
+        j = i
+        while j + 1 < len(xs) and xs[j + 1] - xs[i] <= 0.5 * height:
+            j += 1
+        if j - i + 1 >= 3:
+            edges.append(float(np.mean(xs[i : j + 1])))
+        i = j + 1
+    return edges
+
+
+def _split_at_columns(boxes: Sequence[Box], edges: Sequence[float], height: float) -> list[tuple[int, int]]:
+    """A line read across two columns printed close together ("…, tỉnh An" | "Tên trẻ (nếu đã đặt)"): cut where
+    a gap wider than two letters' height ends at a column's left edge that other lines start at. A word space
+    is a third of that, so running text is never cut."""
+    cuts = [
+        k
+        for k in range(1, len(boxes))
+        if boxes[k][0] - boxes[k - 1][2] > 2 * height
+        and any(abs(boxes[k][0] - e) <= 0.5 * height for e in edges)
+        and boxes[k][0] - boxes[0][0] > 4 * height
+    ]
+    bounds = [0, *cuts, len(boxes)]
+    return list(itertools.pairwise(bounds))
 
 
 def _reading_frame(words: list, page_width: int, page_height: int) -> tuple[str, int, int] | None:
