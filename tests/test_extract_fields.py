@@ -122,3 +122,11 @@ def test_a_line_read_across_two_close_columns_is_cut_at_the_column_edge() -> Non
     assert addresses and all("Thôn 2, xã Nghi Lộc, tỉnh Nghệ An".startswith(a) for a in addresses), addresses
     # running text is never cut: a paragraph's lines keep their words together
     assert any(t.startswith("Đã đăng ký khai sinh tại") and t.endswith("số đăng ký 66,") for t in texts), texts
+
+
+def test_the_word_truong_printed_with_its_capital_is_the_schools_name() -> None:
+    """GIVEN a diploma printing "Học sinh Trường THPT Nguyễn Việt Hồng" (no colon), where the catalogue's label
+    "Học sinh trường" would take the word
+    THEN the school keeps its full printed name, "Trường" included (the record contract, synth/README.md)."""
+    fields = fields_of("diploma", "diploma-school-word-after-the-label")
+    assert fields["school"].value == "Trường THPT Nguyễn Việt Hồng"

@@ -352,6 +352,19 @@ def _label_tail(text: str, f: FieldSpec) -> int:
     return 0
 
 
+def school_word(text: str, start: int, end: int) -> int | None:
+    """Where the school's name begins when the label matched at text[start:end] ends in the word "trường" that
+    is the name's own: the label is that word alone ("Trường THPT Nguyễn Du"), or the word is printed with its
+    capital ("Học sinh Trường THPT Việt Đức", where the label "Học sinh trường" took it). None otherwise."""
+    label = text[start:end].rstrip()
+    words = label.split()
+    if not words or fold(words[-1]) != "truong":
+        return None
+    if len(words) > 1 and not words[-1][0].isupper():
+        return None
+    return start + len(label) - len(words[-1])
+
+
 def label_runs_on(text: str) -> int:
     """How much of `text`, what follows a label, is the rest of a longer printed label up to its colon: a few
     lower-case words that carry the label on ("Địa chỉ" + " nhận kết quả:", "Họ, chữ đệm, tên" + " người yêu
@@ -372,12 +385,13 @@ def _value_after(
 ) -> tuple[Segment, int, int, V.Parsed] | None:
     seg = segs[hit.seg]
     stop = next_start if next_start is not None else len(seg.text)
-    if f.kind == "school" and fold(seg.text[hit.start : hit.end]).strip() == "truong":
+    name_from = school_word(seg.text, hit.start, hit.end) if f.kind == "school" else None
+    if name_from is not None:
         after = seg.text[hit.end : stop].lstrip()
         if after and not after.startswith(":"):  # "Trường THPT Nguyễn Du": the word is the name's, no label
-            parsed = V.parse_school(seg.text[hit.start : stop])
+            parsed = V.parse_school(seg.text[name_from:stop])
             if parsed is not None:
-                return seg, hit.start + parsed.span[0], hit.start + parsed.span[1], parsed
+                return seg, name_from + parsed.span[0], name_from + parsed.span[1], parsed
     begin = hit.end + _label_tail(seg.text[hit.end : stop], f)
     rest = seg.text[begin:stop]
     begin += len(rest) - len(V.strip_leaders(rest))

@@ -36,6 +36,7 @@ from pipeline.extract.fields import (
     label_runs_on,
     parse_value,
     read_labelled,
+    school_word,
     words_conf_box,
 )
 from pipeline.extract.layout import Layout, build_layout
@@ -222,7 +223,8 @@ def label_slots(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, list[tu
         stop = next((a for a, _ in spans[1:] if a >= end), len(text))
         if label_runs_on(text[end:stop]):
             continue  # the printed label runs on to its colon ("Địa chỉ nhận kết quả: …"): the colon's slot
-        out[i] = [(end, stop, text[start:end])]
+        name_from = school_word(text, start, end)
+        out[i] = [(end if name_from is None else name_from, stop, text[start:end])]
     return out
 
 
