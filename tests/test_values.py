@@ -94,3 +94,27 @@ def test_sex_checkboxes_as_tesseract_reads_them() -> None:
     # both printed and the tick lost: a value, but one a reviewer must confirm
     unsure = V.parse_sex("Giới tính:L]Nam Nữ")
     assert unsure is not None and unsure.quality <= 0.3
+
+
+def test_ticks_written_after_the_option_and_glued_boxes_choose_it() -> None:
+    """GIVEN options printed on one line with the chosen one marked as a clerk marks a typed form ("Khá(x)"),
+    or the ticked box read glued to the word ("EXlNam"), as Tesseract read family c's pages
+    THEN that option is the value, and the "(x)" after one option is not read as the box of the next."""
+    grades = ["Xuất sắc", "Giỏi", "Khá", "Trung bình"]
+    chosen = V.parse_choice("Xếp loại tốt nghiệp: Xuấtsắc Giỏi Khá(x) Trung bình", grades)
+    assert chosen is not None and chosen.value == "Khá" and chosen.quality >= 0.9
+    assert V.parse_choice("Giỏi (x)   Khá   Trung bình", grades).value == "Giỏi"  # type: ignore[union-attr]
+    # several options and no tick read: the longest, for a reviewer
+    unsure = V.parse_choice("Xuất sắc   Giỏi   Khá   Trung bình", grades)
+    assert unsure is not None and unsure.quality <= 0.3
+    assert V.parse_sex("Nam     Nữ (x)").value == "Nữ"  # type: ignore[union-attr]
+    assert V.parse_sex("3. Giới tính:EXlNam L]Nữ").value == "Nam"  # type: ignore[union-attr]
+
+
+def test_the_year_word_is_no_sex() -> None:
+    """GIVEN a date in words: "năm" (year) folds to "nam" without its marks
+    THEN it is not read as the sex "Nam"; the one sex word beside an empty box is doubtful."""
+    assert V.parse_sex("Bệnh viện An Giang, ngày 10 tháng 3 năm 1998") is None
+    assert V.parse_sex("Giới tính: Nam").value == "Nam"  # type: ignore[union-attr]
+    lone = V.parse_sex("L]Nữ")
+    assert lone is not None and lone.quality <= 0.3

@@ -205,15 +205,32 @@ def parse_reg_number(text: str) -> Parsed | None:
 # Checkboxes as Tesseract reads them: a ticked box ("☒", "X", "XÌ", "[x]") or an empty one ("☐", "L]", "[ ]", "O").
 _TICKED = re.compile(r"(?:[☒☑✓✔⊠]|\[\s*[xX✓]\s*\]|(?<![A-Za-zÀ-ỹ])[xX][^\sA-Za-z]?)\s*$")
 _EMPTY = re.compile(r"(?:[☐□▢]|\[\s*\]|L\]|\|_\||(?<![A-Za-zÀ-ỹ])[O0o])\s*$")
+# ... or a tick written after the option, as a clerk marks a typed form: "Khá (x)", "Nam [x]".
+_TICKED_AFTER = re.compile(r"^\s*[(\[]\s*[xX✓]\s*[)\]]")
+_WRITTEN_TICK_BEFORE = re.compile(r"\(\s*[xX✓]\s*\)\s*$")
+
+
+def _ticked(text: str, start: int, end: int) -> bool:
+    """Whether the option printed at text[start:end] is ticked: a ticked box before it (not the "(x)" written
+    after the option before it), or "(x)" after it."""
+    if _TICKED_AFTER.match(text[end:]):
+        return True
+    return not _WRITTEN_TICK_BEFORE.search(text[max(0, start - 6) : start]) and bool(
+        _TICKED.search(text[max(0, start - 4) : start])
+    )
 
 
 def parse_sex(text: str) -> Parsed | None:
     folded = fold(text)
     # "Việt Nam" on the nationality half of a card's line is no sex; "XÌNam": a tick read glued to the word
+    same_length = len(text) == len(folded)
     words = [
         m
-        for m in re.finditer(r"(?<![a-z])(xi|x)?(nam|nu|male|female)\b", folded)
+        # a ticked box read glued to the word: "XÌNam", "EXlNam"
+        for m in re.finditer(r"(?<![a-z])(e?x[il1|]|x)?(nam|nu|male|female)\b", folded)
         if not (m.group(2) == "nam" and folded[max(0, m.start() - 5) : m.start()].endswith("viet "))
+        # "năm" (year) folds to "nam": "ngày 10 tháng 3 năm 1998" holds no sex
+        and not (same_length and nfc(text[m.start(2) : m.end(2)]) == "năm")
     ]
     if not words:
         return None
@@ -223,14 +240,17 @@ def parse_sex(text: str) -> Parsed | None:
 
     if len({value_of(m) for m in words}) > 1:
         # "☐ Nam ☒ Nữ": both printed; the one after a ticked box when the boxes were read, else for a reviewer
-        ticked = [m for m in words if m.group(1) or _TICKED.search(text[max(0, m.start() - 4) : m.start()])]
+        ticked = [m for m in words if m.group(1) or _ticked(text, m.start(), m.end())]
         empty = [m for m in words if not m.group(1) and _EMPTY.search(text[max(0, m.start() - 4) : m.start()])]
-        if len(ticked) == 1 and len(empty) == len(words) - 1:
+        written = len(ticked) == 1 and _TICKED_AFTER.match(text[ticked[0].end() :]) is not None
+        if len(ticked) == 1 and (len(empty) == len(words) - 1 or written):
             return Parsed(value=value_of(ticked[0]), quality=0.9, span=ticked[0].span(2))
         return Parsed(value=value_of(words[0]), quality=0.3, span=words[0].span(2))
     m = words[0]
-    if m.group(1):  # "xinam" alone: a word, not a tick ("Xinam" is no sex)
+    if m.group(1) and m.group(1) in ("xi", "x"):  # "xinam" alone: a word, not a tick ("Xinam" is no sex)
         return None
+    if not m.group(1) and _EMPTY.search(text[max(0, m.start() - 4) : m.start()]):
+        return Parsed(value=value_of(m), quality=0.3, span=m.span(2))  # the one option read sits by an empty box
     # "nu" without its diacritic could be an OCR slip: check the printed form.
     printed = nfc(text[m.start() : m.end()]).lower() if len(text) == len(folded) else ""
     quality = 1.0 if printed in ("nam", "nữ", "male", "female", "") else 0.8
@@ -238,14 +258,23 @@ def parse_sex(text: str) -> Parsed | None:
 
 
 def parse_choice(text: str, choices: list[str]) -> Parsed | None:
+    """The choice printed; when several are printed (the options of a form), the one ticked (a box before it,
+    "(x)" after it), else the longest, doubtfully."""
     folded = fold(text)
-    best: tuple[int, str, tuple[int, int]] | None = None
+    found: list[tuple[int, str, tuple[int, int]]] = []
     for choice in choices:
-        m = re.search(r"\b" + re.escape(fold(choice)) + r"\b", folded)
-        if m and (best is None or len(choice) > best[0]):
-            best = (len(choice), choice, m.span())
-    if best is None:
+        m = re.search(r"(?<![a-z])" + re.escape(fold(choice)) + r"\b", folded)
+        if m:
+            found.append((len(choice), choice, m.span()))
+    if not found:
         return None
+    if len(found) > 1:
+        ticked = [c for c in found if _ticked(text, c[2][0], c[2][1])]
+        if len(ticked) == 1:
+            return Parsed(value=ticked[0][1], quality=0.9, span=ticked[0][2])
+        best = max(found)
+        return Parsed(value=best[1], quality=0.3, span=best[2])
+    best = found[0]
     return Parsed(value=best[1], quality=1.0, span=best[2])
 
 
