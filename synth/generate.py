@@ -15,6 +15,7 @@ from .docs import REGISTRY, Builder
 from .docs import receipt as _receipt
 from .docs.base import DocPlan
 from .family_b import REGISTRY_B
+from .family_c import REGISTRY_C
 from .fonts import FONTS, family
 from .model import GeneratedDocument, GeneratedDossier, GeneratedPage
 from .photo import photograph
@@ -29,32 +30,36 @@ DOC_TYPES: list[str] = ["cccd", "birth_certificate", "marriage_certificate", "la
 PAGE_TYPES: list[str] = [*DOC_TYPES, "receipt", "blank"]
 VARIANTS: dict[str, int] = {t: REGISTRY[t][1] for t in DOC_TYPES}
 """How many layout variants each document type has (variant indexes 0..n-1)."""
-FAMILIES = ("a", "b")
+FAMILIES = ("a", "b", "c")
 VARIANTS_B: dict[str, int] = {t: n for t, (_, n) in REGISTRY_B.items()}
 """How many layout variants family b (``synth/family_b``, written apart from family a) has per type."""
+VARIANTS_C: dict[str, int] = {t: n for t, (_, n) in REGISTRY_C.items()}
+"""How many layout variants family c (``synth/family_c``, written apart from families a and b) has per type."""
 
 _PREFERRED_FONTS = ("liberation-serif", "liberation-serif", "noto-serif", "dejavu-serif", "liberation-sans",
                     "dejavu-sans", "noto-sans", "dejavu-serif-condensed")
 _PREFERRED_FONTS_B = ("dejavu-sans", "noto-sans", "liberation-sans", "dejavu-serif-condensed", "noto-serif",
                       "dejavu-serif", "liberation-serif")
+_PREFERRED_FONTS_C = ("noto-serif", "liberation-sans", "dejavu-serif", "noto-sans", "liberation-serif",
+                      "dejavu-serif-condensed", "dejavu-sans")
+_FAMILY_FONTS = {"a": _PREFERRED_FONTS, "b": _PREFERRED_FONTS_B, "c": _PREFERRED_FONTS_C}
+_REGISTRIES: dict[str, dict[str, tuple[Builder, int]]] = {"a": REGISTRY, "b": REGISTRY_B, "c": REGISTRY_C}
 
 
 def variants(family: str = "a") -> dict[str, int]:
-    """How many layout variants each document type has in layout family ``family`` ("a" or "b")."""
+    """How many layout variants each document type has in layout family ``family`` ("a", "b" or "c")."""
     return dict(_counts(family))
 
 
 def _counts(family: str) -> dict[str, int]:
     if family not in FAMILIES:
         raise ValueError(f"family must be one of {FAMILIES}, not {family!r}")
-    return VARIANTS if family == "a" else VARIANTS_B
+    return {"a": VARIANTS, "b": VARIANTS_B, "c": VARIANTS_C}[family]
 
 
 def _builder(doc_type: str, family: str) -> tuple[Builder, int]:
-    """The builder of ``doc_type`` in ``family``; a type family b lacks is drawn by family a (dossiers only)."""
-    if family == "b" and doc_type in REGISTRY_B:
-        return REGISTRY_B[doc_type]
-    return REGISTRY[doc_type]
+    """The builder of ``doc_type`` in ``family``; a type family b or c lacks is drawn by family a (dossiers only)."""
+    return _REGISTRIES[family].get(doc_type) or REGISTRY[doc_type]
 
 
 def sub_seed(seed: int, *keys: object) -> int:
@@ -64,7 +69,7 @@ def sub_seed(seed: int, *keys: object) -> int:
 
 
 def _pick_font(rng: random.Random, fonts: Sequence[str] | None, family: str = "a") -> str:
-    pool = [f for f in (fonts or (_PREFERRED_FONTS if family == "a" else _PREFERRED_FONTS_B)) if f in FONTS]
+    pool = [f for f in (fonts or _FAMILY_FONTS[family]) if f in FONTS]
     if not pool:
         raise ValueError(f"none of the fonts {list(fonts or [])} is installed; choose from {sorted(FONTS)}")
     return rng.choice(pool)
@@ -91,7 +96,8 @@ def _check(doc_type: str, dpi: int, defects: str, family: str = "a") -> None:
 
 def _resolve(doc_type: str, seed: int, variant: int | None, font: str | None, fam: str = "a") -> tuple[int, str]:
     """The variant and font asked for, or the seed's choice of them (``fam``: the layout family)."""
-    choice = random.Random(sub_seed(seed, "choice", doc_type) if fam == "a" else sub_seed(seed, "choice-b", doc_type))
+    key = "choice" if fam == "a" else f"choice-{fam}"
+    choice = random.Random(sub_seed(seed, key, doc_type))
     count = _counts(fam)[doc_type]
     v = _pick_variant(choice, doc_type, None, fam) if variant is None else variant
     if not 0 <= v < count:
@@ -103,10 +109,10 @@ def _resolve(doc_type: str, seed: int, variant: int | None, font: str | None, fa
 
 def _plan(doc_type: str, seed: int, *, variant: int, seal: bool, world: World | None = None,
           role: int = 0, family: str = "a") -> DocPlan:
-    data = random.Random(sub_seed(seed, "data", doc_type) if family == "a" else sub_seed(seed, "data-b", doc_type))
+    data = random.Random(sub_seed(seed, "data" if family == "a" else f"data-{family}", doc_type))
     if world is None:
         world = make_world(random.Random(sub_seed(seed, "world")))
-    builder = REGISTRY[doc_type][0] if family == "a" else REGISTRY_B[doc_type][0]
+    builder = _REGISTRIES[family][doc_type][0]
     return builder(world, data, variant, seal, role)
 
 
@@ -157,7 +163,7 @@ def make_document(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float =
                   font: str | None = None, family: str = "a") -> tuple[GeneratedDocument, tuple[GeneratedPage, ...]]:
     """All pages of one document with its field truth (the same seed gives the same person and values).
 
-    ``family`` "b" draws the document in the second layout family (``synth/family_b``)."""
+    ``family`` "b" or "c" draws the document in the second or third layout family (``synth/family_b``, ``_c``)."""
     _check(doc_type, dpi, defects, family)
     v, f = _resolve(doc_type, seed, variant, font, family)
     plan = _plan(doc_type, seed, variant=v, seal=seal, family=family)
@@ -267,7 +273,7 @@ def make_dossier(seed: int, *, n_documents: int | None = None, doc_types: Sequen
     """A dossier as scanned: optional receipt sheet first, then the documents in order, each sheet optionally
     followed by its blank back. The papers agree with each other (one applicant, spouse, child, place).
 
-    ``family`` "b" draws the documents in the second layout family (the same world, so they still agree)."""
+    ``family`` "b" or "c" draws the documents in another layout family (the same world, so they still agree)."""
     _counts(family)  # raises for an unknown family
     rotations = tuple(rotations) or (0,)
     for r in rotations:

@@ -88,3 +88,37 @@ def test_a_stray_mark_after_a_label_is_no_value() -> None:
     assert V.parse_text(" ‹ ") is None
     assert V.parse_text("D") is None
     assert V.parse_text("Xóm 6") is not None
+
+
+def test_table_row_under_the_address_is_neither_its_value_nor_its_wrap() -> None:
+    """GIVEN an application form printed as a table, labels in the left column: "Địa chỉ liên hệ" then the row
+    "Di động | 0352 929 487" under it (family c, a layout the field scorer's first families never printed)
+    THEN the address is the cell beside its label, not the next row's label read under it, nor carried on into
+    the phone; and the phone is found beside "Di động"."""
+    fields = fields_of("application_form", "form-table-phone-row-under-the-address")
+    assert fields["applicant_address"].value == "Thôn 2, xã Nghi Lộc, tỉnh Nghệ An"
+    assert fields["phone"].value == "0352929487"
+
+
+def test_a_label_that_runs_on_to_its_colon_is_no_part_of_the_value() -> None:
+    """GIVEN "4. Địa chỉ nhận kết quả: 38 Bà Triệu, …" where the catalogue knows the label "Địa chỉ" only
+    THEN the rest of the printed label ("nhận kết quả:") is skipped up to its colon, not read as the address."""
+    fields = fields_of("application_form", "form-label-runs-on-to-its-colon")
+    assert fields["applicant_address"].value == "38 Bà Triệu, phường Kim Long, thành phố Huế"
+
+
+def test_a_line_read_across_two_close_columns_is_cut_at_the_column_edge() -> None:
+    """GIVEN a birth certificate printing the father and the mother side by side, where Tesseract read the two
+    addresses as one line ("Thôn 2, xã Nghi Lộc, tỉnh Thôn 2, xã Nghi Lộc, tỉnh"), the gap narrower than the
+    page-wide limit
+    THEN the line is cut where the right column's lines start, and no address runs into the other column's."""
+    from pipeline.extract.fields import segments
+
+    page = ocr_page("birth-parents-in-columns-read-as-one-line")
+    texts = [s.text for s in segments([page])]
+    assert texts.count("Thôn 2, xã Nghi Lộc, tỉnh") == 2, texts
+    fields = fields_of("birth_certificate", "birth-parents-in-columns-read-as-one-line")
+    assert fields["father_address"].value == "Thôn 2, xã Nghi Lộc, tỉnh Nghệ An"
+    assert all(f.value == "Thôn 2, xã Nghi Lộc, tỉnh Nghệ An" for k, f in fields.items() if k.endswith("address"))
+    # running text is never cut: a paragraph's lines keep their words together
+    assert any(t.startswith("Đã đăng ký khai sinh tại") and t.endswith("số đăng ký 66,") for t in texts), texts

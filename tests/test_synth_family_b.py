@@ -181,9 +181,9 @@ def test_family_api_and_command_line(tmp_path: Path) -> None:
     assert synth.variants("b") == synth.VARIANTS_B and synth.variants() == synth.VARIANTS
     # the seven have a held-out variant; a type added later (issue 17's papers) may have one layout in family b
     assert set(synth.VARIANTS_B) >= SEVEN and all(synth.VARIANTS_B[t] >= 2 for t in SEVEN)
-    assert synth.VARIANTS_B["application_form"] >= 3 and synth.FAMILIES == ("a", "b")
+    assert synth.VARIANTS_B["application_form"] >= 3 and synth.FAMILIES[:2] == ("a", "b")
     with pytest.raises(ValueError):
-        synth.make_page("cccd", seed=1, dpi=20, family="c")
+        synth.make_page("cccd", seed=1, dpi=20, family="z")
     with pytest.raises(ValueError):
         synth.make_page("cccd", seed=1, dpi=20, family="b", variant=synth.VARIANTS_B["cccd"])
     assert synth.make_page("receipt", seed=2, dpi=20, family="b").separator

@@ -77,7 +77,9 @@ def segments(pages: Sequence[Page]) -> list[Segment]:
         for w in page.words:
             lines.setdefault((w.block, w.line), []).append(w)
         heights = [w.box[3] - w.box[1] for w in page.words]
-        gap_limit = max(0.06 * page.width, 5 * float(np.median(heights)))
+        height = float(np.median(heights))
+        gap_limit = max(0.06 * page.width, 5 * height)
+        runs: list[tuple[list, list[Box], int, bool]] = []  # words, upright boxes, line width, upright line
         for words in lines.values():
             frame = _reading_frame(words, page.width, page.height)
             width = max(page.width if frame is None else page.height, 1)
@@ -89,11 +91,46 @@ def segments(pages: Sequence[Page]) -> list[Segment]:
             run: list[int] = [order[0]]
             for prev, cur in itertools.pairwise(order):
                 if boxes[cur][0] - boxes[prev][2] > limit:
-                    out.append(_segment(page.number, [words[i] for i in run], [boxes[i] for i in run], width, len(out)))
+                    runs.append(([words[i] for i in run], [boxes[i] for i in run], width, frame is None))
                     run = []
                 run.append(cur)
-            out.append(_segment(page.number, [words[i] for i in run], [boxes[i] for i in run], width, len(out)))
+            runs.append(([words[i] for i in run], [boxes[i] for i in run], width, frame is None))
+        edges = _column_edges([b[0][0] for _, b, _, upright in runs if upright], height)
+        for words, boxes, width, upright in runs:
+            for a, z in _split_at_columns(boxes, edges, height) if upright else [(0, len(words))]:
+                out.append(_segment(page.number, words[a:z], boxes[a:z], width, len(out)))
     return out
+
+
+def _column_edges(starts: Sequence[int], height: float) -> list[float]:
+    """Left edges that three or more lines of the page start at (within half a letter's height): the columns
+    of a form printed side by side."""
+    xs = sorted(starts)
+    edges: list[float] = []
+    i = 0
+    while i < len(xs):
+        j = i
+        while j + 1 < len(xs) and xs[j + 1] - xs[i] <= 0.5 * height:
+            j += 1
+        if j - i + 1 >= 3:
+            edges.append(float(np.mean(xs[i : j + 1])))
+        i = j + 1
+    return edges
+
+
+def _split_at_columns(boxes: Sequence[Box], edges: Sequence[float], height: float) -> list[tuple[int, int]]:
+    """A line read across two columns printed close together ("…, tỉnh An" | "Tên trẻ (nếu đã đặt)"): cut where
+    a gap wider than two letters' height ends at a column's left edge that other lines start at. A word space
+    is a third of that, so running text is never cut."""
+    cuts = [
+        k
+        for k in range(1, len(boxes))
+        if boxes[k][0] - boxes[k - 1][2] > 2 * height
+        and any(abs(boxes[k][0] - e) <= 0.5 * height for e in edges)
+        and boxes[k][0] - boxes[0][0] > 4 * height
+    ]
+    bounds = [0, *cuts, len(boxes)]
+    return list(itertools.pairwise(bounds))
 
 
 def _reading_frame(words: list, page_width: int, page_height: int) -> tuple[str, int, int] | None:
@@ -249,6 +286,8 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
     if kind == "choice":
         return V.parse_choice(text, f.choices)
     parsed = V.parse_text(text)
+    if kind == "address" and parsed is not None and _no_address(parsed.value):
+        return None
     if kind == "address" and parsed is not None and V.parse_date(parsed.value) is not None:
         return V.Parsed(value=parsed.value, quality=0.2, span=parsed.span)  # a date line is no address
     if kind == "address" and parsed is not None:
@@ -256,6 +295,12 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
         if changed:  # as sure as the other letters: the address is still the OCR's
             return V.Parsed(value=fixed, quality=0.9 * parsed.quality, span=parsed.span)
     return parsed
+
+
+def _no_address(text: str) -> bool:
+    """One or two words with no number and no comma are no address: an address names a house, a village or its
+    units ("Thôn 2, xã …"); such words are a label of the row under ("Di động") or a stray heading."""
+    return len(text.split()) <= 2 and not any(c.isdigit() or c == "," for c in text)
 
 
 @dataclass(frozen=True)
@@ -292,7 +337,7 @@ def _label_tail(text: str, f: FieldSpec) -> int:
     ("/ Place of residence:") that OCR garbled beyond matching ("/ Piace of moiduisè"). 0 when none."""
     s = text.lstrip(" :")
     if not s.startswith("/"):
-        return 0
+        return label_runs_on(text)
     skipped = len(text) - len(s)
     colon = s.find(":")
     if 0 < colon <= 40:
@@ -302,6 +347,21 @@ def _label_tail(text: str, f: FieldSpec) -> int:
     if english and max(fuzz.ratio(head, lab) for lab in english) >= 55:
         return len(text)
     return 0
+
+
+def label_runs_on(text: str) -> int:
+    """How much of `text`, what follows a label, is the rest of a longer printed label up to its colon: a few
+    lower-case words that carry the label on ("Địa chỉ" + " nhận kết quả:", "Họ, chữ đệm, tên" + " người yêu
+    cầu:"). A value is no such run: it has digits, commas, capitals or a wide gap before the next pair. 0 when
+    none."""
+    colon = text.find(":")
+    head = text[:colon] if colon > 0 else ""
+    words = head.split()
+    if not 1 <= len(words) <= 4 or not words[0][0].islower() or "   " in head.strip():
+        return 0
+    if any(c.isdigit() or c in ",;" for c in head) or any(w.isupper() and len(w) > 1 for w in words):
+        return 0
+    return colon + 1
 
 
 def _value_after(

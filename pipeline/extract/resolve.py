@@ -30,7 +30,14 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.extract import values as V
-from pipeline.extract.fields import Segment, find_labels, parse_value, read_labelled, words_conf_box
+from pipeline.extract.fields import (
+    Segment,
+    find_labels,
+    label_runs_on,
+    parse_value,
+    read_labelled,
+    words_conf_box,
+)
 from pipeline.extract.layout import Layout, build_layout
 from pipeline.extract.names import FAMILY_NAMES, fix_family_name
 from pipeline.extract.places import province_of
@@ -213,6 +220,8 @@ def label_slots(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, list[tu
         if start > 3 or text[end : end + 3].strip().startswith((":", "/")) or end >= len(text) - 1:
             continue
         stop = next((a for a, _ in spans[1:] if a >= end), len(text))
+        if label_runs_on(text[end:stop]):
+            continue  # the printed label runs on to its colon ("Địa chỉ nhận kết quả: …"): the colon's slot
         out[i] = [(end, stop, text[start:end])]
     return out
 
@@ -432,6 +441,8 @@ def _continued(f: FieldSpec, cand: Candidate, layout: Layout, headings: dict[int
     seg = layout.segs[nxt]
     if ":" in seg.text or len(seg.text) > 60 or V.parse_date(seg.text) is not None:
         return None  # a label, a paragraph, the place-and-date line
+    if re.fullmatch(r"[\d\s.+()-]+", seg.text):
+        return None  # a number on its own line (the phone in the row under an address) carries no text on
     parsed = parse_value(f, f"{cand.value} {seg.text}")
     if parsed is None or sum(c.isalnum() for c in seg.text) < 2:
         return None
