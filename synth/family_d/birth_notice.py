@@ -29,10 +29,10 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     grams = rng.randint(2400, 4200)
     issued = child.birth + timedelta(days=rng.randint(1, 5))
     if variant == 0:
-        labels = ("HỌ TÊN MẸ / NGƯỜI NUÔI DƯỠNG", "SỐ CCCD CỦA MẸ", "NGÀY SINH CỦA CON", "GIỚI TÍNH CỦA CON",
+        labels = ("HỌ TÊN MẸ / NGƯỜI NUÔI DƯỠNG", "SỐ CCCD CỦA MẸ", "CON SINH NGÀY", "CON LÀ (TRAI/GÁI)",
                   "DỰ ĐỊNH ĐẶT TÊN")
     else:
-        labels = ("Họ tên mẹ", "CMND/CCCD số", "Sinh lúc", "Giới tính con", "Dự định đặt tên")
+        labels = ("Họ tên sản phụ", "CMND/CCCD số", "Sinh lúc", "Con trai/gái", "Dự định đặt tên")
     truth = Truth()
     truth.name("mother_name", mother.name, labels[0])
     truth.digits("mother_id_number", mother.id_number, labels[1])

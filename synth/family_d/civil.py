@@ -53,14 +53,12 @@ def build_birth(world: World, rng: random.Random, variant: int, seal: bool, role
     born, registered = date_text(child.birth, style), date_text(reg_day, style)
     same_home = mother.residence == father.residence
     if variant == 0:
-        labels = ("HỌ, CHỮ ĐỆM VÀ TÊN", "NGÀY, THÁNG, NĂM SINH", "GIỚI TÍNH", "SỐ ĐỊNH DANH",
-                  "HỌ, CHỮ ĐỆM, TÊN NGƯỜI MẸ", "HỌ, CHỮ ĐỆM, TÊN NGƯỜI CHA", "NƠI CƯ TRÚ CỦA MẸ", "NƠI CƯ TRÚ CỦA CHA",
-                  "SỐ ĐĂNG KÝ", "NGÀY ĐĂNG KÝ")
+        labels = ("TÊN NGƯỜI ĐƯỢC ĐĂNG KÝ", "SINH NGÀY, THÁNG, NĂM", "NAM/NỮ", "MÃ ĐỊNH DANH CỦA TRẺ", "TÊN MẸ",
+                  "TÊN CHA", "CHỖ Ở CỦA MẸ", "CHỖ Ở CỦA CHA", "SỐ VÀO SỔ", "NGÀY VÀO SỔ ĐĂNG KÝ")
     elif variant == 1:
-        labels = ("Họ tên", "Ng. sinh", "Giới", "Số ĐDCN", "Họ tên mẹ", "Họ tên cha", "Nơi ĐKTT", "Nơi ĐKTT",
-                  "Số ĐK", pick(rng, ("Ngày ĐK", "Ngày vào sổ")))
+        labels = ("Họ tên", "Ng. sinh", "Giới", "ĐDCN số", "Mẹ", "Cha", "Nơi ĐKTT", "Nơi ĐKTT", "Số ĐK", "Ngày ĐK")
     else:
-        labels = ("Tên khai sinh:", "Sinh vào:", "Trai/gái:", "Số định danh của con:", "(mẹ)", "(cha)",
+        labels = ("Khai sinh cho:", "Sinh vào:", "Trai/gái:", "Số định danh của con:", "(mẹ)", "(cha)",
                   "Nơi cư trú của cha mẹ:" if same_home else "Mẹ cư trú tại:",
                   "Nơi cư trú của cha mẹ:" if same_home else "Cha cư trú tại:", "Số sổ:", "Vào sổ ngày")
     truth = Truth()

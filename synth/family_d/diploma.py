@@ -1,8 +1,8 @@
 """Family d: upper-secondary diplomas.
 
 0: the bilingual diploma as the law's sample prints it: the English half on the left ("Full name", "Date of
-   birth", "Ranking"), the Vietnamese half on the right, every value twice; the serial and register number
-   at the foot of each half;
+   birth", "Ranking"; the labels in the truth), the Vietnamese half on the right, every value twice; the
+   serial and register number at the foot of each half;
 1: the school's temporary certificate filled by hand: printed labels in bold capitals with their colons
    aligned, the values written in pen, the classification among printed words ("Xếp loại:"), the school's
    phone in the head and the certificate number at the top left.
@@ -32,10 +32,12 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     style = rng.randrange(3)
     if variant == 0:
         serial = f"{pick(rng, 'ABCDEGHKLMN')} {rng.randint(0, 9999999):07d}"
-        labels = ("Họ và tên:", "Ngày sinh:", "Học sinh trường:", "Năm tốt nghiệp:", "Xếp loại:", "Số hiệu:")
+        labels = ("Full name:", "Date of birth:", "School:", "Year of graduation:", "Ranking:", "Serial No.:")
+        vietnamese = ("Họ và tên:", "Ngày sinh:", "Học sinh trường:", "Năm tốt nghiệp:", "Xếp loại:", "Số hiệu:")
     else:
         serial = f"{rng.randint(10, 990)}/GCNTN-{pick(rng, ('THPT', 'TrTHPT', 'HT'))}"
-        labels = ("HỌ VÀ TÊN HỌC SINH", "SINH NGÀY", "HỌC SINH CỦA", "KHÓA THI NĂM", "XẾP LOẠI", "Số:")
+        labels = ("HỌ VÀ TÊN HỌC SINH", "SINH NGÀY", "HỌC SINH CỦA", "KHÓA THI NĂM", "XẾP HẠNG TỐT NGHIỆP", "Số GCN:")
+        vietnamese = labels
     truth = Truth()
     truth.name("full_name", p.name, labels[0])
     truth.date("date_of_birth", p.birth, labels[1])
@@ -61,7 +63,7 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
                 cv.text(x + half / 2, y, text, size=g.size - 1, style=st, align="center", max_width=half - 2)
                 y += g.lead
             y += g.lead
-            for line in (("THE DIRECTOR OF", f"{loc.edu_name} DEPARTMENT OF EDUCATION AND TRAINING") if k == 0 else
+            for line in (("THE DIRECTOR OF THE DEPARTMENT", f"OF EDUCATION AND TRAINING {loc.edu_name}") if k == 0 else
                          ("GIÁM ĐỐC", f"SỞ GIÁO DỤC VÀ ĐÀO TẠO {loc.edu_name}")):
                 cv.text(x + half / 2, y, line, size=g.size - 1, style="bold", align="center", max_width=half - 2)
                 y += g.lead
@@ -76,22 +78,20 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
                         color=(170, 30, 40))
                 y += g.lead * 1.2
             y += g.lead * 0.5
-            items = ([("Full name:", upper(p.name)), ("Date of birth:", date_text(p.birth, style)),
-                      ("School:", school), ("Year of graduation:", str(year)), ("Ranking:", ENGLISH[grade])]
-                     if k == 0 else
-                     [(labels[0], upper(p.name)), (labels[1], date_text(p.birth, style)), (labels[2], school),
-                      (labels[3], str(year)), (labels[4], grade)])
+            words = labels if k == 0 else vietnamese
+            items = [(words[0], upper(p.name)), (words[1], date_text(p.birth, style)), (words[2], school),
+                     (words[3], str(year)), (words[4], ENGLISH[grade] if k == 0 else grade)]
             for label, value in items:
                 y = cv.field(x, y, half - 2, label, value, size=g.size, leading=g.lead,
                              value_style="bold" if label.endswith("tên:") or label == "Full name:" else "regular")
             ys.append(y)
         y = max(ys) + g.lead
-        cv.text(xs[0], y, f"Serial No.: {serial}", size=g.size - 0.5)
+        cv.text(xs[0], y, f"{labels[5]} {serial}", size=g.size - 0.5)
         cv.text(xs[0], y + g.lead, f"Reg. No.: {register}", size=g.size - 0.5)
         signer(cv, g, y, f"{loc.short}, {date_text(issued, 4)}", ("GIÁM ĐỐC",), chief,
                ring=f"SỞ GIÁO DỤC VÀ ĐÀO TẠO {loc.edu_name} *" if seal else None, at=0.75)
         foot = cv.height_mm - 22.0
-        cv.text(xs[1], foot - g.lead, f"{labels[5]} {serial}", size=g.size - 0.5)
+        cv.text(xs[1], foot - g.lead, f"{vietnamese[5]} {serial}", size=g.size - 0.5)
         cv.text(xs[1], foot, f"Số vào sổ cấp bằng: {register}", size=g.size - 0.5)
 
     def v1(cv: Canvas) -> None:

@@ -52,9 +52,10 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     style = rng.randrange(5)
     file_code = f"{rng.randint(100, 999)}.{rng.randint(10, 99)}.{rng.randint(10, 99)}.H{world.loc.code[1:]}"
     if variant == 0:
-        labels = ("HỌ VÀ TÊN NGƯỜI KHAI", "SỐ CCCD", "NƠI CƯ TRÚ HIỆN NAY", "SỐ ĐIỆN THOẠI", "Ngày khai:")
+        labels = ("HỌ VÀ TÊN NGƯỜI KHAI", "SỐ THẺ CĂN CƯỚC", "NƠI CƯ TRÚ HIỆN NAY", "SỐ ĐIỆN THOẠI LIÊN LẠC",
+                  "Ngày khai:")
     elif variant == 1:
-        labels = ("HỌ, CHỮ ĐỆM, TÊN", "SỐ ĐỊNH DANH CÁ NHÂN", "ĐỊA CHỈ THƯỜNG TRÚ", "ĐIỆN THOẠI LIÊN HỆ", "")
+        labels = ("HỌ VÀ TÊN ĐẦY ĐỦ", "MÃ ĐỊNH DANH CÁ NHÂN", "ĐỊA CHỈ THƯỜNG TRÚ", "ĐIỆN THOẠI LIÊN HỆ", "")
     else:
         labels = ("Họ tên", "CMND/CCCD số", "Nơi ĐKTT", pick(rng, ("ĐT", "SĐT", "ĐTDĐ")), "Ngày nộp")
     truth = Truth()

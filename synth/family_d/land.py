@@ -6,7 +6,7 @@
    at its foot;
 1: one page in the 2024 manner: the serial and a QR code at the top, the holder in one line of abbreviations
    ("Ông: …; SN: 1980; CCCD: …"), the parcel in two boxed columns of aligned pairs with abbreviated labels
-   ("Thửa số", "Tờ BĐ số", "DT", "MĐSD"), a seal pressed over the box.
+   ("Số thửa", "Tờ BĐ số", "DT", "MĐSD"), a seal pressed over the box.
 """
 
 from __future__ import annotations
@@ -45,10 +45,10 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     issuer = pick(rng, (f"SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG {upper(loc.short)}", f"UBND {upper(loc.province)}",
                         f"SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG {upper(loc.short)}"))
     if variant == 0:
-        labels = (f"{mr.upper()}", "ĐỊA CHỈ", "THỬA ĐẤT SỐ", "TỜ BẢN ĐỒ SỐ", "ĐỊA CHỈ THỬA ĐẤT", "DIỆN TÍCH",
-                  "MỤC ĐÍCH SỬ DỤNG", "Số phát hành:", "")
+        labels = ("HỌ TÊN CHỦ SỬ DỤNG", "HỘ KHẨU THƯỜNG TRÚ", "THỬA ĐẤT SỐ", "TỜ BẢN ĐỒ SỐ", "ĐỊA CHỈ THỬA ĐẤT",
+                  "DIỆN TÍCH SỬ DỤNG", "MỤC ĐÍCH SỬ DỤNG", "Số phát hành GCN:", "")
     else:
-        labels = (f"{mr}:", "ĐKTT:", "Thửa số", "Tờ BĐ số", "Địa chỉ", "DT", "MĐSD", "Số seri:", "")
+        labels = (f"{mr}:", "ĐKTT:", "Số thửa", "Tờ BĐ số", "Vị trí", "DT", "MĐSD", "Seri:", "")
     truth = Truth()
     truth.name("holder_name", holder.name, labels[0])
     truth.add("holder_address", holder.residence.full(), labels[1])
@@ -76,7 +76,8 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
         cv.text(x, y, "1. NGƯỜI SỬ DỤNG ĐẤT, CHỦ SỞ HỮU TÀI SẢN", size=g.size, style="bold", max_width=w)
         y += g.lead * 1.2
         tab = cv.rng.uniform(46.0, 54.0)
-        y = aligned(cv, g, x + 4, y, w - 4, [(labels[0], upper(holder.name)), ("NĂM SINH", str(holder.birth.year)),
+        y = aligned(cv, g, x + 4, y, w - 4, [(labels[0], f"{mr} {upper(holder.name)}"),
+                                             ("NĂM SINH", str(holder.birth.year)),
                                              ("SỐ CCCD", holder.id_number), (labels[1], holder.residence.full())],
                     tab=tab, caps=True)
         y += g.lead * 0.6

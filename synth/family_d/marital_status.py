@@ -29,9 +29,9 @@ def build(world: World, rng: random.Random, variant: int, seal: bool, role: int 
     status = rng.choices(STATUSES, (5, 2, 1))[0]
     style = rng.randrange(5)
     if variant == 0:
-        labels = ("HỌ, CHỮ ĐỆM, TÊN", "NGÀY, THÁNG, NĂM SINH", "SỐ ĐỊNH DANH CÁ NHÂN", "TÌNH TRẠNG HÔN NHÂN", "")
+        labels = ("HỌ VÀ TÊN NGƯỜI ĐƯỢC XÁC NHẬN", "SINH VÀO NGÀY", "MÃ SỐ ĐDCN", "TÌNH TRẠNG HÔN NHÂN", "")
     else:
-        labels = ("HỌ VÀ TÊN", "NGÀY SINH", "SỐ CCCD", "TÌNH TRẠNG", "")
+        labels = ("CÔNG DÂN", "SINH NGÀY", "SỐ CCCD", "TÌNH TRẠNG", "")
     truth = Truth()
     truth.name("full_name", p.name, labels[0])
     truth.date("date_of_birth", p.birth, labels[1])
