@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     d.add_argument("--receipt", action="store_true", help="put the receipt sheet with the QR code first")
     d.add_argument("--variants", type=_ints, default=None)
     d.add_argument("--fonts", default=None, help="comma-separated font names")
-    d.add_argument("--family", choices=FAMILIES, default="a", help="layout family (b, c: written apart)")
+    d.add_argument("--family", choices=FAMILIES, default="a", help="layout family (b, c, d: written apart)")
     p = sub.add_parser("page", help="write one page image")
     p.add_argument("type", choices=PAGE_TYPES)
     p.add_argument("--seed", type=int, required=True)
@@ -44,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--variant", type=int, default=None)
     p.add_argument("--font", default=None)
     p.add_argument("--page", type=int, default=0)
-    p.add_argument("--family", choices=FAMILIES, default="a", help="layout family (b, c: written apart)")
+    p.add_argument("--family", choices=FAMILIES, default="a", help="layout family (b, c, d: written apart)")
     args = parser.parse_args(argv)
 
     started = time.monotonic()

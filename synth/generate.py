@@ -16,6 +16,7 @@ from .docs import receipt as _receipt
 from .docs.base import DocPlan
 from .family_b import REGISTRY_B
 from .family_c import REGISTRY_C
+from .family_d import REGISTRY_D
 from .fonts import FONTS, family
 from .model import GeneratedDocument, GeneratedDossier, GeneratedPage
 from .photo import photograph
@@ -30,11 +31,13 @@ DOC_TYPES: list[str] = ["cccd", "birth_certificate", "marriage_certificate", "la
 PAGE_TYPES: list[str] = [*DOC_TYPES, "receipt", "blank"]
 VARIANTS: dict[str, int] = {t: REGISTRY[t][1] for t in DOC_TYPES}
 """How many layout variants each document type has (variant indexes 0..n-1)."""
-FAMILIES = ("a", "b", "c")
+FAMILIES = ("a", "b", "c", "d")
 VARIANTS_B: dict[str, int] = {t: n for t, (_, n) in REGISTRY_B.items()}
 """How many layout variants family b (``synth/family_b``, written apart from family a) has per type."""
 VARIANTS_C: dict[str, int] = {t: n for t, (_, n) in REGISTRY_C.items()}
 """How many layout variants family c (``synth/family_c``, written apart from families a and b) has per type."""
+VARIANTS_D: dict[str, int] = {t: n for t, (_, n) in REGISTRY_D.items()}
+"""How many layout variants family d (``synth/family_d``, written apart from families a, b and c) has per type."""
 
 _PREFERRED_FONTS = ("liberation-serif", "liberation-serif", "noto-serif", "dejavu-serif", "liberation-sans",
                     "dejavu-sans", "noto-sans", "dejavu-serif-condensed")
@@ -42,23 +45,26 @@ _PREFERRED_FONTS_B = ("dejavu-sans", "noto-sans", "liberation-sans", "dejavu-ser
                       "dejavu-serif", "liberation-serif")
 _PREFERRED_FONTS_C = ("noto-serif", "liberation-sans", "dejavu-serif", "noto-sans", "liberation-serif",
                       "dejavu-serif-condensed", "dejavu-sans")
-_FAMILY_FONTS = {"a": _PREFERRED_FONTS, "b": _PREFERRED_FONTS_B, "c": _PREFERRED_FONTS_C}
-_REGISTRIES: dict[str, dict[str, tuple[Builder, int]]] = {"a": REGISTRY, "b": REGISTRY_B, "c": REGISTRY_C}
+_PREFERRED_FONTS_D = ("dejavu-serif", "liberation-serif", "noto-sans", "dejavu-serif-condensed", "liberation-sans",
+                      "noto-serif", "dejavu-sans")
+_FAMILY_FONTS = {"a": _PREFERRED_FONTS, "b": _PREFERRED_FONTS_B, "c": _PREFERRED_FONTS_C, "d": _PREFERRED_FONTS_D}
+_REGISTRIES: dict[str, dict[str, tuple[Builder, int]]] = {"a": REGISTRY, "b": REGISTRY_B, "c": REGISTRY_C,
+                                                          "d": REGISTRY_D}
 
 
 def variants(family: str = "a") -> dict[str, int]:
-    """How many layout variants each document type has in layout family ``family`` ("a", "b" or "c")."""
+    """How many layout variants each document type has in layout family ``family`` ("a", "b", "c" or "d")."""
     return dict(_counts(family))
 
 
 def _counts(family: str) -> dict[str, int]:
     if family not in FAMILIES:
         raise ValueError(f"family must be one of {FAMILIES}, not {family!r}")
-    return {"a": VARIANTS, "b": VARIANTS_B, "c": VARIANTS_C}[family]
+    return {"a": VARIANTS, "b": VARIANTS_B, "c": VARIANTS_C, "d": VARIANTS_D}[family]
 
 
 def _builder(doc_type: str, family: str) -> tuple[Builder, int]:
-    """The builder of ``doc_type`` in ``family``; a type family b or c lacks is drawn by family a (dossiers only)."""
+    """The builder of ``doc_type`` in ``family``; a type family b, c or d lacks is drawn by family a (dossiers only)."""
     return _REGISTRIES[family].get(doc_type) or REGISTRY[doc_type]
 
 
@@ -163,7 +169,7 @@ def make_document(doc_type: str, *, seed: int, dpi: int = 300, skew_deg: float =
                   font: str | None = None, family: str = "a") -> tuple[GeneratedDocument, tuple[GeneratedPage, ...]]:
     """All pages of one document with its field truth (the same seed gives the same person and values).
 
-    ``family`` "b" or "c" draws the document in the second or third layout family (``synth/family_b``, ``_c``)."""
+    ``family`` "b", "c" or "d" draws the document in another layout family (``synth/family_b``, ``_c``, ``_d``)."""
     _check(doc_type, dpi, defects, family)
     v, f = _resolve(doc_type, seed, variant, font, family)
     plan = _plan(doc_type, seed, variant=v, seal=seal, family=family)
@@ -273,7 +279,7 @@ def make_dossier(seed: int, *, n_documents: int | None = None, doc_types: Sequen
     """A dossier as scanned: optional receipt sheet first, then the documents in order, each sheet optionally
     followed by its blank back. The papers agree with each other (one applicant, spouse, child, place).
 
-    ``family`` "b" or "c" draws the documents in another layout family (the same world, so they still agree)."""
+    ``family`` "b", "c" or "d" draws the documents in another layout family (the same world, so they still agree)."""
     _counts(family)  # raises for an unknown family
     rotations = tuple(rotations) or (0,)
     for r in rotations:

@@ -30,7 +30,7 @@ def _pixels(img: object) -> str:
 def test_family_c_draws_the_types_family_b_draws_with_two_or_three_layouts_each() -> None:
     assert set(synth.VARIANTS_C) == set(synth.VARIANTS_B)
     assert all(2 <= n <= 3 for n in synth.VARIANTS_C.values()), synth.VARIANTS_C
-    assert synth.variants("c") == synth.VARIANTS_C and synth.FAMILIES == ("a", "b", "c")
+    assert synth.variants("c") == synth.VARIANTS_C and synth.FAMILIES[:3] == ("a", "b", "c")
 
 
 @pytest.mark.parametrize(("doc_type", "variant"), CASES)
@@ -100,7 +100,7 @@ def test_a_family_c_dossier_agrees_with_itself_and_families_a_and_b_are_unchange
     with pytest.raises(ValueError):
         synth.make_page("official_document", seed=1, dpi=20, family="c")
     with pytest.raises(ValueError):
-        synth.make_page("cccd", seed=1, dpi=20, family="d")
+        synth.make_page("cccd", seed=1, dpi=20, family="z")
 
 
 def test_family_b_is_pixel_identical_to_before_family_c() -> None:
