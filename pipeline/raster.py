@@ -12,11 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from schemas.errors import (
@@ -29,6 +27,25 @@ from schemas.errors import (
     UndecodableImage,
 )
 from schemas.settings import PipelineSettings
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+else:
+
+    class _OnFirstUse:
+        """A module imported when first used: pdfium (30 ms) is needed only for a PDF."""
+
+        def __init__(self, name: str) -> None:
+            self._name = name
+
+        def __getattr__(self, attr: str) -> Any:
+            import importlib
+
+            return getattr(importlib.import_module(self._name), attr)
+
+    pdfium = _OnFirstUse("pypdfium2")
+    pdfium_c = _OnFirstUse("pypdfium2.raw")
 
 Kind = Literal["pdf", "tiff", "jpeg", "png"]
 
@@ -177,9 +194,6 @@ def _open_pdf(path: Path, label: str) -> Iterator[pdfium.PdfDocument]:
         doc.close()
 
 
-_PREVIEW_COLORSPACES = (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_DEVICERGB)
-
-
 def _scan_preview(page: pdfium.PdfPage, stated: int, dpi: int) -> PageImage | None:
     """A scanner's page (one JPEG drawn upright over the whole page, nothing else) decoded at a reduced
     scale straight from its JPEG data: a sixth of the CPU of pdfium rendering it, which decodes the JPEG in
@@ -195,7 +209,10 @@ def _scan_preview(page: pdfium.PdfPage, stated: int, dpi: int) -> PageImage | No
     w_pt, h_pt = page.get_size()
     if b or c or abs(e) > 1 or abs(f) > 1 or abs(a - w_pt) > 1 or abs(d - h_pt) > 1:
         return None  # placed otherwise (turned, flipped, part of the page): what pdfium draws is not the JPEG
-    if image.get_filters() != ["DCTDecode"] or image.get_metadata().colorspace not in _PREVIEW_COLORSPACES:
+    if image.get_filters() != ["DCTDecode"] or image.get_metadata().colorspace not in (
+        pdfium_c.FPDF_COLORSPACE_DEVICEGRAY,
+        pdfium_c.FPDF_COLORSPACE_DEVICERGB,
+    ):
         return None
     width, height = image.get_px_size()
     try:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
-from rapidfuzz import fuzz
 
 from pipeline.extract.text import fold
 
@@ -157,6 +156,8 @@ def qr_procedure(qr: QrRead | None) -> str | None:
 def printed_procedure(text: str, procedures: ProcedureCatalog) -> str | None:
     """The key of the procedure a receipt sheet prints ("Nội dung yêu cầu giải quyết: Đăng ký khai sinh", or its
     code "1.001193"), the longest name found when several are; None when it names none."""
+    from rapidfuzz import fuzz  # here: only a sheet's text needs it, not the way to a page's OCR
+
     folded = fold(" ".join(text.split()))
     best: tuple[int, float, str] | None = None
     for p in procedures.procedures:

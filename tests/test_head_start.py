@@ -8,6 +8,8 @@ import sys
 import threading
 from pathlib import Path
 
+from PIL import Image
+
 from tests.conftest import ROOT, shared
 from workers.runners import embedded, head_start
 from workers.settings import Settings
@@ -106,3 +108,13 @@ def test_the_head_start_forks_before_the_record_database_and_its_models_are_impo
 def test_the_page_stage_imports_no_pydantic_model_before_the_first_page() -> None:
     page_stage = "import pipeline.raster, pipeline.ocr, workers.usecases.pages"
     assert _imported(page_stage, ("pydantic", "sqlalchemy", "schemas.procedures", "pikepdf")) == []
+
+
+def test_a_picture_is_read_without_importing_what_only_a_pdf_or_a_receipt_sheet_needs(tmp_path: Path) -> None:
+    page = tmp_path / "page.png"
+    Image.new("L", (200, 100), 255).save(page)
+    decoded = (
+        "import pipeline.raster as r, pipeline.page, workers.usecases.pages; from schemas.settings import "
+        f"PipelineSettings as S; r.load_page(__import__('pathlib').Path({str(page)!r}), 'png', 0, S())"
+    )
+    assert _imported(decoded, ("pypdfium2", "rapidfuzz")) == []

@@ -64,8 +64,18 @@ def begin(files: Sequence[Path]) -> HeadStart | None:
 def _read_first_page(path: Path, settings_fd: int, result_fd: int) -> None:
     from hashlib import sha256
 
+    import pipeline.ocr  # noqa: F401  (here, not in the loading thread: importing holds the GIL)
+    from schemas.settings import PipelineSettings
+
+    # The engine starts loading now, with the default model, while the command reads its settings and this
+    # process imports the pipeline: the settings almost always name that model. If they name another, that
+    # engine is loaded instead once they arrive (the result is the same, only later).
+    default = PipelineSettings()
+    engines: list[OcrEngine] = []
+    loading = threading.Thread(target=_load, args=(default, engines))
+    loading.start()  # Tesseract loads its model without the GIL: beside the imports and the page's decoding
+
     from pipeline import raster
-    from pipeline.ocr import OcrEngine
     from workers.usecases.pages import read_page
 
     with os.fdopen(settings_fd, "rb") as fh:
@@ -76,11 +86,13 @@ def _read_first_page(path: Path, settings_fd: int, result_fd: int) -> None:
     info = raster.inspect(path, settings)
     if info.pages != 1:
         return
-    engines: list[OcrEngine] = []
-    loading = threading.Thread(
-        target=lambda: engines.append(OcrEngine(settings.lang, settings.tessdata, rescore_marks=settings.rescore_marks))
-    )
-    loading.start()  # Tesseract loads its model without the GIL: beside the page's decoding
+    if _engine_key(settings) != _engine_key(default):
+        loading.join()
+        for other in engines:
+            other.close()
+        engines.clear()
+        loading = threading.Thread(target=_load, args=(settings, engines))
+        loading.start()
 
     def engine() -> OcrEngine:
         loading.join()
@@ -95,6 +107,19 @@ def _read_first_page(path: Path, settings_fd: int, result_fd: int) -> None:
     read = read_page(path, info.kind, 0, settings, engine, name=path.name)
     with os.fdopen(result_fd, "wb") as out:
         out.write(pickle.dumps((digest.hexdigest(), info.kind, read), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _engine_key(settings: PipelineSettings) -> tuple[str, str, bool]:
+    return settings.lang, settings.tessdata, settings.rescore_marks
+
+
+def _load(settings: PipelineSettings, engines: list[OcrEngine]) -> None:
+    """The engine for `settings` appended to `engines`; nothing when it does not load (the page is then read
+    again by the command, which reports why)."""
+    from pipeline.ocr import OcrEngine
+
+    with contextlib.suppress(Exception):
+        engines.append(OcrEngine(settings.lang, settings.tessdata, rescore_marks=settings.rescore_marks))
 
 
 class HeadStart:
