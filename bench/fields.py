@@ -192,6 +192,7 @@ def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
 
     data = {name: _pairs_of(paths) for name, paths in folds.items() if paths}
     scores, right = [], []
+    where: list[tuple[str, str, str]] = []  # (type, field, kind) of each out-of-fold score
     for held in data:
         x = np.concatenate([data[n][0] for n in data if n != held])
         y = np.concatenate([data[n][1] for n in data if n != held])
@@ -199,9 +200,11 @@ def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
         fold_right = fold_total = 0
         for spec, pages, truth in _documents(folds[held]):
             taken, _ = assign(spec, pages, model)
+            kinds = {f.key: f.kind for f in spec.fields}
             for key, (cand, p) in taken.items():
                 scores.append(p)
                 right.append(truth.get(key) == cand.value)
+                where.append((spec.key, key, kinds.get(key, "")))
             fold_total += len(truth)
             fold_right += sum(1 for k, v in truth.items() if k in taken and taken[k][0].value == v)
         print(
@@ -225,9 +228,25 @@ def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
                 f"  out of fold, confidence >= {t:.2f} keeps {100 * kept.mean():.1f} % of the fields at "
                 f"{100 * (1 - ok[kept].mean()):.2f} % error: the review threshold (schemas/doctypes.json)"
             )
+            _by_group(where, kept, ok, t)
             break
     dossiers = sum(len(p) for p in folds.values())
     print(f"fit on {len(y) // 2} pairs from {dossiers} dossiers; calibrated on {len(scores)} out-of-fold fields")
+
+
+def _by_group(where: Sequence[tuple[str, str, str]], kept, ok, threshold: float) -> None:  # type: ignore[no-untyped-def]
+    """At the out-of-fold threshold, each type's and each kind's share kept and error among them: whether a
+    threshold set by hand (1.0: always reviewed) is still needed once the confidences are calibrated."""
+    groups: dict[str, list[int]] = {}
+    for i, (type_key, _field, kind) in enumerate(where):
+        for g in (f"type {type_key}", f"kind {kind}"):
+            groups.setdefault(g, []).append(i)
+    print(f"  at {threshold:.2f}, out of fold: group, fields, share kept, error among kept")
+    for g in sorted(groups):
+        idx = groups[g]
+        k = [i for i in idx if kept[i]]
+        err = 100 * (1 - sum(ok[i] for i in k) / len(k)) if k else 0.0
+        print(f"    {g:40s} {len(idx):5d} {100 * len(k) / len(idx):6.1f} % {err:6.2f} %")
 
 
 def main() -> int:
