@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.components import components
+
 _MAX_POINTS = 250_000
 
 
@@ -60,7 +62,7 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
 def _drop_non_text(mask: np.ndarray) -> np.ndarray:
     """Remove what is not text: scanner background at the edges, photos, large dark areas."""
     h, w = mask.shape
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats, _ = components(mask)
     if n <= 1:
         return mask
     x, y, bw, bh, area = (stats[1:, i] for i in range(5))

@@ -12,6 +12,8 @@ import itertools
 import cv2
 import numpy as np
 
+from pipeline.components import components
+
 _MIN_DOTS = 8
 
 
@@ -19,7 +21,7 @@ def remove_leaders(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
     """The page with dotted leaders erased, and how many leaders there were."""
     dmax = max(3, round(dpi * 0.03))  # a dot is under ~0.75 mm across
     ink = (gray < 140).astype(np.uint8)
-    n, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, centroids = components(ink)
     if n <= 1:
         return gray, 0
     w = stats[:, cv2.CC_STAT_WIDTH]

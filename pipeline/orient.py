@@ -22,6 +22,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from pipeline.components import components
 from pipeline.deskew import InkPoints, ink_points, jittered, search
 from pipeline.extract.text import fold
 from pipeline.ocr import OcrWord
@@ -162,7 +163,7 @@ def upright_ratio(gray: np.ndarray) -> tuple[float, int]:
     vertical strips apart, so that columns and slightly uneven lines do not blur the bands.
     """
     _thr, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = components(ink)
     h = stats[1:, cv2.CC_STAT_HEIGHT]
     w = stats[1:, cv2.CC_STAT_WIDTH]
     sized = (h >= 4) & (h <= 60)

@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from pipeline import deskew
+from pipeline.components import components
 from pipeline.ocr import OcrResult
 
 SMALL_PRINT_PX = 9.0  # median letter height, in page pixels, below which a low-resolution page is enlarged
@@ -42,7 +43,7 @@ def median_letter_height(gray: np.ndarray) -> float:
     lower resolutions tiny letters run together). Measured on low-resolution scans only (see
     `small_print_factor`), over the whole page: a card photocopy may fill a small part of it."""
     mask = (gray < 128).astype(np.uint8)
-    n, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, _labels, stats, _ = components(mask)
     if n <= 21:
         return 0.0
     heights = stats[1:, cv2.CC_STAT_HEIGHT]

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.components import components
+
 _WORK_DPI = 50
 _COLOURED = 30  # max - min of the channels at the working resolution: ink that is clearly not black or gray
 _FAINT = 25  # the same at full resolution, where a stamp's worn strokes are paler
@@ -97,7 +99,7 @@ def find_seals(rgb: np.ndarray, dpi: int) -> list[SealRegion]:
         if not ink.any():
             continue
         closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+        n, labels, stats, _ = components(closed)
         for i in range(1, n):
             x, y, bw, bh, area = (int(v) for v in stats[i])
             if max(bw, bh) < 0.4 * px_per_cm:
