@@ -395,3 +395,22 @@ def test_a_scanners_pdf_page_is_previewed_from_its_jpeg_and_its_receipt_qr_still
     assert abs(drawn.shape[1] - preview.pixels.shape[1]) <= 1
     assert np.abs(drawn[:h, :w].astype(int) - preview.pixels[:h, :w].astype(int)).mean() < 6
     assert separator_code(read_qr(preview.pixels, preview.dpi), None) == "000.00.21.H46-250101-0007"
+
+
+def test_a_scanners_colour_pdf_page_is_read_from_its_jpeg_in_full(
+    tmp_path: Path, pipeline_settings: PipelineSettings
+) -> None:
+    # GIVEN a birth certificate with its red seal scanned in colour at 300 dpi, saved as a scanner saves it
+    page = synth.make_page("birth_certificate", seed=4, dpi=300, skew_deg=1.0)
+    path = tmp_path / "scan.pdf"
+    synth.write_pdf([page], path, jpeg_quality=85)
+    stream = next(iter(pdfium.PdfDocument(str(path))[0].get_objects(max_depth=1)))
+    assert isinstance(stream, pdfium.PdfImage)
+    # WHEN the page is read for OCR
+    read = raster.load_page(path, "pdf", 0, pipeline_settings)
+    # THEN it is the JPEG as Pillow decodes it, in colour, at the scan's resolution (pdfium's render of the
+    # same JPEG differs by a few levels at colour edges: it reads fewer words)
+    with Image.open(io.BytesIO(bytes(stream.get_data(decode_simple=False)))) as im:
+        assert im.mode == "RGB"
+        assert np.array_equal(read.pixels, np.asarray(im))
+    assert (read.dpi, read.dpi_stated) == (300, True)
