@@ -17,6 +17,10 @@ and, between its neighbours, by the pair model's log P(syllable | left) P(right 
   written with (a pair met) that is likelier between them by CONTEXT_MARGIN nats, its engine cost counted:
   "đông" before "ý" is "đồng", "NGUYÊN" before a given name "NGUYỄN", "TÀI NGUYÊN" stays, "quy định chỉ
   tiết" read sure is "chi tiết". A reading with another letter is taken by that rule only.
+- Such a syllable also yields, without a pair, to one whose changed marks the engine's characters found at
+  least as likely as those its word beam wrote, when that one is likelier between the neighbours
+  (ENGINE_FIRST_MARGIN): "NGUYÊN" over a cheapest Ễ before "QUỲNH" is "NGUYỄN"; "trợ phổ biến" over a
+  cheapest ỗ stays.
 - A word that is no syllable ("QUYÉT") becomes the best-scoring syllable among its candidates, if any.
 - Another syllable ("sô", "đê": valid, hardly ever written) becomes a candidate only when that one scores
   clearly better (MARGIN).
@@ -51,6 +55,7 @@ MAX_ALT_COST = 40.0  # alternatives costlier than this over the chosen character
 MAX_OPTIONS = 4  # a character and at most 3 of its alternatives
 MAX_CANDIDATES = 256
 LETTER_COST = 10.0  # another letter (việt/việc) is a candidate when this close, and only by the context rule
+ENGINE_FIRST_MARGIN = 0.0  # nats by which the engine's cheapest marks must be likelier, between the neighbours
 CONTEXT_MARGIN = 3.0  # nats an attested reading must lose by, between its neighbours, to another
 # A reading the engine never offered (a mark not among its alternatives, a vowel read once) costs as much as
 # the costliest alternative considered: its confidence says the engine did not see it.
@@ -174,7 +179,13 @@ def rescore(
         if word == core or not syllables.is_syllable(word):
             continue
         cost = sum(c for _, c, _ in combo)
-        if attested or any(other for _, _, other in combo):
+        if attested and cost == 0 and not any(other for _, _, other in combo):
+            # Each changed mark is one the engine's characters found at least as likely as the one its word
+            # beam wrote ("NGUYÊN" over a cheapest "Ễ"): the syllable model decides between them.
+            gain = in_context(word) - own_context
+            if gain <= ENGINE_FIRST_MARGIN:
+                continue
+        elif attested or any(other for _, _, other in combo):
             # An attested syllable, or a reading with another letter, yields only to a syllable its
             # neighbours are written with and clearly likelier between them ("đông" before "ý" is "đồng").
             gain = in_context(word) - COST_WEIGHT * cost - own_context

@@ -182,6 +182,22 @@ def test_the_written_word_need_not_be_each_positions_cheapest_choice() -> None:
     assert marks.align("NGUYÊN", _choices(*nguyen[1:5], [("M", 1.0)])) is None
 
 
+def test_the_engines_cheapest_marks_are_read_when_the_neighbours_agree() -> None:
+    # Generated card (page 17): the word beam wrote "NGUYÊN" where the characters' cheapest choice was Ễ, before
+    # a given name that no pair of the model follows "nguyễn" with: the characters and the model agree.
+    nguyen = _choices([("N", 1.3)], [("G", 1.2)], [("U", 1.2)], [("Y", 1.2)], [("Ễ", 2.4), ("Ê", 4.5)], [("N", 1.5)])
+    assert marks.rescore("NGUYÊN", 0.0, nguyen, MODEL, prev='j".', following="QUỲNH").text == "NGUYỄN"
+    # The model disagrees: the beam's reading stays. qd_707_ttg (tuned on) "trợ phổ biến" over a cheapest ỗ,
+    # a generated page's "Thông tin người" over a cheapest ỉ.
+    pho = _choices([("p", 1.4)], [("h", 0.9)], [("ỗ", 1.7), ("ổ", 5.3), ("ố", 5.7)])
+    assert not marks.rescore("phổ", 30.9, pho, MODEL, prev="trợ", following="biến").changed
+    tin = _choices([("t", 1.0)], [("ỉ", 3.2), ("i", 4.5), ("í", 23.0)], [("n", 1.6)])
+    assert not marks.rescore("tin", 60.8, tin, MODEL, prev="Thông", following="người").changed
+    # Marks the engine found costlier than its own are not read so: the context rule's pair is needed.
+    dearer = _choices([("N", 1.3)], [("G", 1.2)], [("U", 1.2)], [("Y", 1.2)], [("Ê", 2.4), ("Ễ", 4.5)], [("N", 1.5)])
+    assert not marks.rescore("NGUYÊN", 0.0, dearer, MODEL, prev='j".', following="QUỲNH").changed
+
+
 def test_another_letter_is_read_only_when_close_and_its_neighbours_say_so() -> None:
     # qd_707_ttg (tuned on): "Về việt ..." for "Về việc"; t and c are the end letters Tesseract swaps.
     viet = _choices([("v", 0.8)], [("i", 2.1)], [("ệ", 0.8)], [("t", 1.4), ("c", 5.1)])
