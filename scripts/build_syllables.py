@@ -262,7 +262,9 @@ def law_texts(wheel: Path | None) -> Iterator[str]:
                 yield str(json.loads(gzip.decompress(whl.read(name)).decode("utf-8"))["raw_text"])
 
 
-def add_weighted(counts: Counter[str], pairs: Counter[str], texts: Iterator[str], weight: float, own_total: int) -> None:
+def add_weighted(
+    counts: Counter[str], pairs: Counter[str], texts: Iterator[str], weight: float, own_total: int
+) -> None:
     """Add another source's syllables, weighing `weight` times `own_total` in all, and its pairs as met; a pair
     met there fewer than PAIR_MIN times, and a syllable fewer than SYLLABLE_MIN times, is left out unless
     already counted."""
