@@ -5,11 +5,11 @@
 Tuning `pipeline/marks.py` or the syllable model by running the page stage each time costs minutes; the
 rescoring itself is milliseconds a page. `--capture` reads each page once through `process_page` (rescoring
 on) and keeps what the rescoring is given (the engine's words with their per-character choices, and the page
-text) in `bench/out/marks_replay/capture.json`; a replay then runs `pipeline.ocr`'s rescoring and splits on
-those, with the code as it is now and each model named (the shipped one by default), and prints the words
-found (word recall as bench/common.py counts it) and every word that reads otherwise than with the shipped
-model. The capture checks itself: replayed with the code and model it was made with, each page's text is the
-page stage's.
+text) in `bench/out/marks_replay/capture.json`; a replay then runs `pipeline.ocr._reread` (the joins, the
+rescoring and the splits) on those, with the code as it is now and each model named (the shipped one by
+default), and prints the words found (word recall as bench/common.py counts it) and every word that reads
+otherwise than with the shipped model. The capture checks itself: replayed with the code and model it was
+made with, each page's text is the page stage's.
 
 The pages are the two real ones the thresholds are tuned on (bench/real_vn.py TUNED) and the 20-page
 generated dossier, never the six other real pages: they are the measurement (bench/README, real_vn.py).
@@ -44,7 +44,7 @@ def capture(path: Path) -> None:
     from schemas.settings import PipelineSettings
 
     calls: list[tuple[list[OcrWord], Any, str]] = []
-    original = ocr._rescored
+    original = ocr._reread
 
     def spy(words: list[OcrWord], choices: Any, model: syllables.SyllableModel, text: str) -> Any:
         calls.append((list(words), [[list(c) for c in word] for word in choices], text))
@@ -60,7 +60,7 @@ def capture(path: Path) -> None:
     for i, t in enumerate(truths):
         pages.append(("generated", f"generated {i + 1}", raster.load_page(pdf, "pdf", i, settings), t["words"]))
     out = []
-    ocr._rescored = spy  # type: ignore[assignment]
+    ocr._reread = spy  # type: ignore[assignment]
     try:
         for split, name, page, truth in pages:
             calls.clear()
@@ -81,7 +81,7 @@ def capture(path: Path) -> None:
             )
             print(f"captured {name}", flush=True)
     finally:
-        ocr._rescored = original  # type: ignore[assignment]
+        ocr._reread = original  # type: ignore[assignment]
     path.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
 
 
@@ -94,8 +94,7 @@ def replay(pages: Sequence[dict[str, Any]], model: syllables.SyllableModel) -> d
             for t, c, b, ln, bl in page["words"]
         ]
         choices = [[[(c, k) for c, k in position] for position in word] for word in page["choices"]]
-        new, text = ocr._rescored(words, choices, model, page["page_text"])
-        new, text = ocr._split_glued(new, text)
+        new, text = ocr._reread(words, choices, model, page["page_text"])
         out[page["name"]] = new
         page["replayed"] = text
     return out
