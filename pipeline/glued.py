@@ -8,13 +8,17 @@ only when one side is a run of digits and the other a Vietnamese syllable with a
 colon or semicolon between them (the engine took the gap for punctuation, or ran a clause's end into the
 next word): codes ("QĐ-UBND", "2280/QĐ-TTg", "CS823149"), units ("m2", "3ha", "km")
 and machine-readable lines are never syllables with marks, so they stay as read.
+
+The other way round, a syllable the engine cut in two ("THÀN" "H" for "THÀNH", the last letter a word of its
+own a pixel away) is joined when the first part is no syllable the model attests, the last a single letter
+of the same case, and the two together a syllable it attests (`joined`).
 """
 
 from __future__ import annotations
 
 import re
 
-from pipeline import syllables
+from pipeline import marks, syllables
 
 # Leading punctuation, then letters and digits in either order, then trailing punctuation.
 _GLUED = re.compile(r"^(\W*)(?:([^\W\d_]+)(\d+)|(\d+)([^\W\d_]+))(\W*)$")
@@ -47,3 +51,14 @@ def split(token: str) -> tuple[str, str] | None:
     if letters is not None:
         return (head + letters, digits + tail) if _marked_syllable(letters) else None
     return (head + digits_first, letters_after + tail) if _marked_syllable(letters_after) else None
+
+
+def joined(left: str, right: str, model: syllables.SyllableModel) -> str | None:
+    """The syllable two neighbouring words make when the engine cut one in two ("THÀN", "H" -> "THÀNH"; see
+    the module's docstring), or None ("nhà", "ở" and "Châu", "Á" stay: attested, or no syllable together)."""
+    if len(right) != 1 or not right.isalpha() or not left.isalpha() or right.isupper() != left[-1].isupper():
+        return None
+    word = left + right
+    if model.count(left) >= marks.ATTESTED or not syllables.is_syllable(word):
+        return None
+    return word if model.count(word) >= marks.ATTESTED else None

@@ -4,7 +4,8 @@ Tesseract reads the letters of a 200-dpi bilevel scan well and their marks less 
 "QUYẾT" "QUYÉT", "dân" "dán". Its LSTM keeps, for every character, the other characters it weighed
 (`lstm_choice_mode` 2), each with a cost (lower is likelier). A word is rescored only from those: each
 character may become one of its own alternatives that is the same letter with other marks (ô/ố/ồ, â/ầ, ơ/ờ,
-d/đ), or another letter the engine found nearly as likely (LETTER_COST: việt/việc, tàf/tài). Candidate
+d/đ), that letter with one alternative's shape mark and another's tone (Ó and Ộ offered: Ố, at the costlier
+one's cost), or another letter the engine found nearly as likely (LETTER_COST: việt/việc, tàf/tài). Candidate
 spellings are scored by
 
     log P(syllable) + PAIR_WEIGHT * log(1 + pairs with its neighbours) - COST_WEIGHT * extra engine cost,
@@ -17,6 +18,10 @@ and, between its neighbours, by the pair model's log P(syllable | left) P(right 
   written with (a pair met) that is likelier between them by CONTEXT_MARGIN nats, its engine cost counted:
   "đông" before "ý" is "đồng", "NGUYÊN" before a given name "NGUYỄN", "TÀI NGUYÊN" stays, "quy định chỉ
   tiết" read sure is "chi tiết". A reading with another letter is taken by that rule only.
+- Such a syllable also yields, without a pair, to one whose changed marks the engine's characters found at
+  least as likely as those its word beam wrote, when that one is likelier between the neighbours
+  (ENGINE_FIRST_MARGIN): "NGUYÊN" over a cheapest Ễ before "QUỲNH" is "NGUYỄN"; "trợ phổ biến" over a
+  cheapest ỗ stays.
 - A word that is no syllable ("QUYÉT") becomes the best-scoring syllable among its candidates, if any.
 - Another syllable ("sô", "đê": valid, hardly ever written) becomes a candidate only when that one scores
   clearly better (MARGIN).
@@ -27,7 +32,7 @@ and, between its neighbours, by the pair model's log P(syllable | left) P(right 
   dân" -> "nhân", "tục điêu động" -> "điều": no â, no ề among the alternatives).
 - A vowel written twice ("bằầu": the engine read one letter as two) is read once, when that makes a
   syllable and twice does not (`undoubled`).
-Nothing else is read that the engine did not offer, and a word read without any mark is left as it is:
+Nothing else is read whose marks the engine did not offer, and a word read without any mark is left as it is:
 on these papers that is English or folded text ("VIET NAM", "NGUYEN" on a card), not a syllable's marks
 lost one by one. Both readings stay in the record (the word's `read_as`, `read_conf`).
 """
@@ -51,6 +56,7 @@ MAX_ALT_COST = 40.0  # alternatives costlier than this over the chosen character
 MAX_OPTIONS = 4  # a character and at most 3 of its alternatives
 MAX_CANDIDATES = 256
 LETTER_COST = 10.0  # another letter (việt/việc) is a candidate when this close, and only by the context rule
+ENGINE_FIRST_MARGIN = 0.0  # nats by which the engine's cheapest marks must be likelier, between the neighbours
 CONTEXT_MARGIN = 3.0  # nats an attested reading must lose by, between its neighbours, to another
 # A reading the engine never offered (a mark not among its alternatives, a vowel read once) costs as much as
 # the costliest alternative considered: its confidence says the engine did not see it.
@@ -59,6 +65,7 @@ RARE_RATIO = 10  # a mark not offered: the other syllable met this many times as
 # Vowels whose marks the engine confuses on bilevel print and may not offer: a mark is read from its own
 # class only (base letter and case kept).
 CONFUSED = ("aáàâấầ", "êềế", "ôồốổ")
+SHAPES = ("\u0302", "\u0306", "\u031b")  # circumflex, breve, horn: the marks that make â, ă, ê, ô, ơ, ư
 
 Choices = Sequence[Sequence[tuple[str, float]]]  # per character: (character, cost)
 
@@ -113,7 +120,28 @@ def _options(ch: str, lst: list[tuple[str, float]]) -> list[tuple[str, float, bo
         if extra <= (MAX_ALT_COST if base_letter(alt) == base_letter(ch) else LETTER_COST):
             alts[alt] = min(alts.get(alt, math.inf), extra)
     ranked = sorted(((a, c, base_letter(a) != base_letter(ch)) for a, c in alts.items()), key=lambda a: (a[2], a[1]))
-    return [(ch, 0.0, False), *ranked][:MAX_OPTIONS]
+    options = [(ch, 0.0, False), *ranked][:MAX_OPTIONS]
+    return options + _merged([(c, cost) for c, cost, other in options if not other])
+
+
+def _marks(ch: str) -> tuple[str, str, str]:
+    """(the base letter, its shape mark: circumflex, breve or horn, its tone mark), as combining characters."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    rest = decomposed[1:]
+    return decomposed[0], "".join(c for c in rest if c in SHAPES), "".join(c for c in rest if c in syllables.TONES)
+
+
+def _merged(same: list[tuple[str, float]]) -> list[tuple[str, float, bool]]:
+    """The letters made of one option's shape mark and another's tone, when no option is that letter (the
+    engine offered Ó and Ộ: Ố), each at the costlier of the two options' extra costs."""
+    have = {c for c, _ in same}
+    out: dict[str, float] = {}
+    for (a, cost_a), (b, cost_b) in itertools.permutations(same, 2):
+        (base_a, shape, _tone), (base_b, _shape, tone) = _marks(a), _marks(b)
+        letter = unicodedata.normalize("NFC", base_a + shape + tone)
+        if base_a == base_b and letter not in have and len(letter) == 1:
+            out[letter] = min(out.get(letter, math.inf), max(cost_a, cost_b))
+    return [(c, cost, False) for c, cost in out.items()]
 
 
 def _split_punct(text: str) -> tuple[str, str, str]:
@@ -174,7 +202,13 @@ def rescore(
         if word == core or not syllables.is_syllable(word):
             continue
         cost = sum(c for _, c, _ in combo)
-        if attested or any(other for _, _, other in combo):
+        if attested and cost == 0 and not any(other for _, _, other in combo):
+            # Each changed mark is one the engine's characters found at least as likely as the one its word
+            # beam wrote ("NGUYÊN" over a cheapest "Ễ"): the syllable model decides between them.
+            gain = in_context(word) - own_context
+            if gain <= ENGINE_FIRST_MARGIN:
+                continue
+        elif attested or any(other for _, _, other in combo):
             # An attested syllable, or a reading with another letter, yields only to a syllable its
             # neighbours are written with and clearly likelier between them ("đông" before "ý" is "đồng").
             gain = in_context(word) - COST_WEIGHT * cost - own_context

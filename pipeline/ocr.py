@@ -7,6 +7,7 @@ built without OpenMP, so it is single-threaded, as a 2-core machine needs; run o
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,8 +135,7 @@ class OcrEngine:
         mean = float(np.mean([w.conf for w in words])) if words else 0.0
         api.Clear()
         if self._model is not None:
-            words, text = _rescored(words, choices, self._model, text)
-            words, text = _split_glued(words, text)
+            words, text = _reread(words, choices, self._model, text)
         return OcrResult(text=text, confidence=round(mean, 2), words=tuple(words))
 
     def read_strip(self, gray: np.ndarray, dpi: int) -> list[tuple[str, float]]:
@@ -159,15 +159,63 @@ class OcrEngine:
         return [(unicodedata.normalize("NFC", w), float(c)) for w, c in zip(words, confs, strict=False)]
 
 
+def _reread(
+    words: list[OcrWord], choices: list[marks.Choices], model: syllables.SyllableModel, text: str
+) -> tuple[list[OcrWord], str]:
+    """The engine's words of a page and their choices read as Vietnamese: syllables cut in two joined, marks
+    rescored, words run together split; and the page text to match."""
+    words, choices, text = _join_cut(words, choices, model, text)
+    words, text = _rescored(words, choices, model, text)
+    return _split_glued(words, text)
+
+
+JOIN_GAP = 0.25  # a word cut in two: the gap between its parts at most this share of the line's height
+
+
+def _join_cut(
+    words: list[OcrWord], choices: list[marks.Choices], model: syllables.SyllableModel, text: str
+) -> tuple[list[OcrWord], list[marks.Choices], str]:
+    """The words with a syllable the engine cut in two ("THÀN" "H", pipeline/glued.py `joined`) made one word
+    (boxes joined, the lower confidence, the engine's two words kept as `read_as`), their choices joined, and
+    the page text with the space taken out."""
+    out: list[OcrWord] = []
+    out_choices: list[marks.Choices] = []
+    for word, options in zip(words, choices, strict=True):
+        prev = out[-1] if out else None
+        if prev is not None and prev.line == word.line and prev.read_as is None:
+            height = max(prev.box[3] - prev.box[1], word.box[3] - word.box[1])
+            near = word.box[0] - prev.box[2] <= JOIN_GAP * height
+            whole = glued.joined(prev.text, word.text, model) if near else None
+            gap = re.search(re.escape(prev.text) + r"[ \t]+" + re.escape(word.text), text) if whole else None
+            if whole is not None and gap is not None:
+                text = text[: gap.start()] + whole + text[gap.end() :]
+                (x0, y0, x1, y1), (a0, b0, a1, b1) = prev.box, word.box
+                out[-1] = OcrWord(
+                    text=whole,
+                    conf=min(prev.conf, word.conf),
+                    box=(min(x0, a0), min(y0, b0), max(x1, a1), max(y1, b1)),
+                    line=prev.line,
+                    block=prev.block,
+                    read_as=f"{prev.text} {word.text}",
+                    read_conf=min(prev.conf, word.conf),
+                )
+                out_choices[-1] = [*out_choices[-1], *options]
+                continue
+        out.append(word)
+        out_choices.append(options)
+    return out, out_choices, text
+
+
 def _rescored(
     words: list[OcrWord], choices: list[marks.Choices], model: syllables.SyllableModel, text: str
 ) -> tuple[list[OcrWord], str]:
     """The words with their marks rescored (pipeline/marks.py), and the page text with the changed words
-    put in their places (the text lists the words in the same order)."""
+    put in their places (the text lists the words in the same order). A word's left neighbour is given as
+    rescored ("GIÁÀM ĐỌC": "ĐỌC" is read after "GIÁM"), its right one as the engine read it."""
     out: list[OcrWord] = []
     changed = False
     for i, (word, options) in enumerate(zip(words, choices, strict=True)):
-        prev = words[i - 1].text if i and words[i - 1].line == word.line else None
+        prev = out[i - 1].text if i and words[i - 1].line == word.line else None
         following = words[i + 1].text if i + 1 < len(words) and words[i + 1].line == word.line else None
         new = marks.rescore(word.text, word.conf, options, model, prev, following)
         if not new.changed:
@@ -181,8 +229,8 @@ def _rescored(
                 box=word.box,
                 line=word.line,
                 block=word.block,
-                read_as=word.text,
-                read_conf=word.conf,
+                read_as=word.read_as or word.text,
+                read_conf=word.conf if word.read_conf is None else word.read_conf,
             )
         )
     if changed:

