@@ -17,6 +17,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -187,15 +188,25 @@ def _segment(page: int, words: list, boxes: list[Box], width: int, index: int) -
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}|[a-z])\s*[.)]\s*")
 
 
-def _find_label(label: str, seg: Segment) -> tuple[float, int, int] | None:
+@lru_cache(maxsize=4096)
+def _label_pattern(label: str) -> tuple[str, re.Pattern[str], re.Pattern[str] | None]:
+    """The label folded, and for a short one its patterns: at a segment's start, and after a slash (the
+    English half of a bilingual label). Made once per label: labels are tried against every segment."""
     lab = squash_spaces(fold(label))
+    at_start = re.compile(r"^\s*(?:\d{1,2}\s*[.)]\s*)?" + re.escape(lab) + r"(?=\s*[:/]|\s)")
+    after_slash = re.compile(r"/\s*" + re.escape(lab) + r"(?=\s*[:/]|\s)") if label.isascii() else None
+    return lab, at_start, after_slash
+
+
+def _find_label(label: str, seg: Segment) -> tuple[float, int, int] | None:
+    lab, at_start, after_slash = _label_pattern(label)
     text = seg.folded
     if len(lab) <= _SHORT_LABEL:
         # Short labels ("Số", "Ông", "Bà") only count at the start of a segment, followed by ':' or a space.
-        m = re.match(r"^\s*(?:\d{1,2}\s*[.)]\s*)?" + re.escape(lab) + r"(?=\s*[:/]|\s)", text)
-        if m is None and label.isascii():
+        m = at_start.match(text)
+        if m is None and after_slash is not None:
             # The English half of a bilingual label follows a slash: "Giới tính / Sex", "Glớitnh/Sex Nam".
-            m = re.search(r"/\s*" + re.escape(lab) + r"(?=\s*[:/]|\s)", text)
+            m = after_slash.search(text)
         if m is None:
             return None
         return 100.0, m.start() + m.group().find(lab[0]), m.end()
