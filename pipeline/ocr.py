@@ -7,7 +7,9 @@ built without OpenMP, so it is single-threaded, as a 2-core machine needs; run o
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,8 +73,11 @@ class OcrEngine:
         if self.rescore_marks:
             self._api.SetVariable("lstm_choice_mode", "2")
             self._api.SetVariable("lstm_choice_iterations", str(CHOICE_ITERATIONS))
-            self._model = syllables.load()
         self._osd: tesserocr.PyTessBaseAPI | None = None
+
+    def _load_model(self) -> None:
+        with contextlib.suppress(Exception):  # raised again, where it belongs, by `read`
+            self._model = syllables.load()
 
     def close(self) -> None:
         self._api.End()
@@ -92,10 +97,21 @@ class OcrEngine:
         api = self._api
         api.SetPageSegMode(tesserocr.PSM.AUTO)
         self._set_image(api, gray, dpi)
+        # The syllable model (0.1 s of Python) is read while Tesseract recognises the first page, which it
+        # does without the GIL: not before, where it would hold up the page's decoding and geometry.
+        loading = None
+        if self.rescore_marks and self._model is None:
+            loading = threading.Thread(target=self._load_model, daemon=True)
+            loading.start()
         try:
             api.Recognize()
         except RuntimeError as exc:
             raise OcrEngineError(f"Tesseract failed on the page: {exc}") from exc
+        finally:
+            if loading is not None:
+                loading.join()
+        if self.rescore_marks and self._model is None:
+            self._model = syllables.load()  # the thread could not: read here, where its error is raised
         words: list[OcrWord] = []
         choices: list[marks.Choices] = []
         it = api.GetIterator()
@@ -117,7 +133,7 @@ class OcrEngine:
                 if bbox is None:
                     continue
                 conf = max(0.0, min(100.0, float(w.Confidence(level))))
-                if self._model is not None:
+                if self.rescore_marks:
                     choices.append(w.GetBestLSTMSymbolChoices() if conf < 100.0 else [])
                 words.append(
                     OcrWord(

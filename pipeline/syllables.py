@@ -144,8 +144,8 @@ class SyllableModel:
 def load(path: Path = MODEL_PATH) -> SyllableModel:
     """The model file, read once per process."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    counts = {str(k): int(v) for k, v in data["syllables"].items()}
-    pairs = {str(k): int(v) for k, v in data["pairs"].items()}
+    counts: dict[str, int] = data["syllables"]  # as JSON gives them: text keys, whole counts
+    pairs: dict[str, int] = data["pairs"]
     seen: dict[str, int] = {}
     distinct: dict[str, int] = {}
     for pair, n in pairs.items():
