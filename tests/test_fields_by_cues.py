@@ -238,3 +238,37 @@ def test_a_table_row_read_as_one_line_gives_the_value_after_its_label_without_a_
          [(1225, "Hải Châu, ngày 31 tháng 07 năm 2025")]],
     )  # fmt: skip
     assert got["marital_status"].value == "Chưa đăng ký kết hôn với ai"
+
+
+def test_a_parcel_told_in_one_sentence_gives_each_value_after_its_label() -> None:
+    # GIVEN a land-use certificate that tells the parcel in a running sentence wrapped over three lines, its
+    # labels inside the sentence with no colon ("…, tờ bản đồ số 9, tại …; có diện tích …")
+    got = fields(
+        "land_use_certificate",
+        [[(300, "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT")], [(200, "2. Thông tin thửa đất:")],
+         [(200, "Thửa đất số 571, tờ bản đồ số 9, tại xã Tân Phú, tỉnh Đồng")],
+         [(200, "Nai; có diện tích 240,5 m² (bằng chữ: hai trăm bốn mươi mét vuông), sử")],
+         [(200, "dụng vào mục đích Đất ở tại nông thôn. Thời hạn sử dụng: lâu dài.")]],
+    )  # fmt: skip
+    # THEN each value is the clause after its label
+    assert got["parcel_number"].value == "571"
+    assert got["map_sheet_number"].value == "9"
+    assert got["area_m2"].value == "240.5"
+    assert got["land_use_purpose"].value == "Đất ở tại nông thôn"
+    # the place is the clause after "tại", not the whole line (its province cut by the line's end is still lost)
+    assert got["parcel_address"].value.startswith("xã Tân Phú")
+
+
+def test_clause_slots_run_from_a_label_inside_a_sentence_to_the_clause_end() -> None:
+    from pipeline.extract.fields import segments
+    from pipeline.extract.resolve import clause_slots
+
+    made = page([[(200, "Tôi là LÊ VĂN HÙNG, sinh năm 1969, điện thoại liên lạc 0912 345 678, ngụ ở xã An")],
+                 [(200, "Họ và tên: LÊ VĂN HÙNG")]])  # fmt: skip
+    segs = segments([made])
+    slots = clause_slots(load_catalog().get("application_form"), segs)
+    text = segs[0].text
+    read = {(label, text[a:b].strip()) for a, b, label in slots[0]}
+    assert ("điện thoại", "liên lạc 0912 345 678") in read  # up to the comma
+    assert ("điện thoại", "liên lạc 0912 345 678, ngụ ở xã An") in read  # to the clause's end (the line's)
+    assert 1 not in slots  # a label that opens its line, with its colon, is no sentence's

@@ -75,6 +75,7 @@ FEATURES = (
     "rule_conf",  # the label reader's confidence in this value (its checks: the card's zone, cross-checks)
     "label_len",  # how specific the matching label is (its length, up to 30 letters)
     "label_len_margin",  # ... against the best label of another field ("Họ và tên khai sinh" beats "Họ và tên")
+    "clause",  # the value follows a label inside a running sentence ("…, tờ bản đồ số 26, tại …")
 )
 
 _WRAPPING_KINDS = ("address", "text", "school")
@@ -95,6 +96,7 @@ class Candidate:
     section: str  # folded heading or column header text, "" if none
     whole: bool
     continued: bool = False
+    clause: bool = False  # from a clause of a running sentence (`clause_slots`)
 
 
 def boosted_margin(x: np.ndarray, base: float, trees: Sequence[dict[str, list[float]]]) -> np.ndarray:
@@ -225,6 +227,65 @@ def label_slots(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, list[tu
             continue  # the printed label runs on to its colon ("Địa chỉ nhận kết quả: …"): the colon's slot
         name_from = school_word(text, start, end)
         out[i] = [(end if name_from is None else name_from, stop, text[start:end])]
+    return out
+
+
+# A clause of a sentence ends at a semicolon, a full stop before the next sentence, an opening bracket (the area
+# "532,0 m² (bằng chữ: …)"), a colon or a wide gap; a comma ends its shortest reading.
+_CLAUSE_END = re.compile(r";|\.(?:\s|$)|\(|:|\s{3,}")
+_AT_PLACE = re.compile(r"(?<=, )tai(?= )")  # "…, tại xã Phú Tân, tỉnh An Giang;": a place told in a sentence
+
+
+def clause_slots(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, list[tuple[int, int, str]]]:
+    """(start, end, label) of what follows a label printed inside a running sentence, with no colon after it:
+    "Thửa đất số 1368, tờ bản đồ số 26, tại …; có diện tích 532,0 m² …", "Tôi là …, sinh ngày …; hiện cư trú tại
+    …". The label reader takes no label there (inside running text a word of a label is usually just a word),
+    so these slots are only candidates, marked as such (the `clause` cue), for the scorer to weigh. A slot runs
+    to the next label, else to the clause's end; up to the first comma too, as its shortest reading. Labels
+    of five letters or more, whole words, as printed (folded); the one that opens its segment is
+    `label_slots`'s."""
+    labels = sorted(
+        {lab for f in spec.fields for label in f.labels if len(lab := squash_spaces(fold(label)).strip(" :")) > 4},
+        key=len,
+        reverse=True,
+    )
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    for seg in segs:
+        text = seg.folded
+        if len(text) < 30:
+            continue  # a label and its value, not a sentence
+        spans: list[tuple[int, int]] = []
+        for lab in labels:
+            for m in re.finditer(r"(?<!\w)" + re.escape(lab) + r"(?!\w)", text):
+                if not any(m.start() < b and a < m.end() for a, b in spans):
+                    spans.append((m.start(), m.end()))  # the longer label first: "tờ bản đồ số" over "tờ bản đồ"
+        labelled = len(spans)
+        for m in _AT_PLACE.finditer(text):
+            if not any(m.start() < b and a < m.end() for a, b in spans):
+                spans.append((m.start(), m.end()))
+        spans.sort()
+        slots: list[tuple[int, int, str]] = []
+        for k, (start, end) in enumerate(spans):
+            if start <= 3 or text[end:].lstrip().startswith((":", "/")):
+                continue  # opens the segment (`label_slots`), or a colon's slot
+            nxt = spans[k + 1][0] if k + 1 < len(spans) else len(text)
+            stop = _CLAUSE_END.search(text, end, nxt)
+            stop_at = stop.start() if stop is not None else nxt
+            label = seg.text[start:end]
+            if text[start:end] == "tai" and not labelled:
+                continue  # "tại" in a sentence that names no field: nothing says whose place it is
+            if text[start:end] == "tai":
+                # the place of what the sentence told before it ("Thửa đất số …, tại …"): read as the address
+                # of the sentence's first labelled thing
+                opened = max(text.rfind(";", 0, start), text.rfind(". ", 0, start))
+                subject = next((seg.text[a:b] for a, b in spans if opened < a < start), "")
+                label = f"Địa chỉ {subject}" if subject else seg.text[opened + 1 : end]
+            comma = text.find(", ", end, stop_at)
+            if comma > end:
+                slots.append((end, comma, label))
+            slots.append((end, stop_at, label))
+        if slots:
+            out[seg.index] = slots
     return out
 
 
@@ -376,15 +437,21 @@ def candidates(
     labels: Sequence[str] = (),
     memo: dict[tuple[object, ...], object] | None = None,
     label_slots: dict[int, list[tuple[int, int, str]]] | None = None,
+    clause_slots: dict[int, list[tuple[int, int, str]]] | None = None,
 ) -> list[Candidate]:
     """Every value of the field's kind in the layout. `memo` keeps what does not depend on the field (a value's
     label context and heading) from one field of the document to the next; `label_slots` are the slots after
-    labels printed without a colon (`label_slots`)."""
+    labels printed without a colon (`label_slots`), `clause_slots` those after labels inside a sentence."""
     memo = {} if memo is None else memo
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
     for seg in layout.segs:
-        for start, end, before in [*(label_slots or {}).get(seg.index, []), *_slots(seg)]:
+        slots = [
+            *((a, b, t, False) for a, b, t in (label_slots or {}).get(seg.index, [])),
+            *((a, b, t, True) for a, b, t in (clause_slots or {}).get(seg.index, [])),
+            *((a, b, t, False) for a, b, t in _slots(seg)),
+        ]
+        for start, end, before, clause in slots:
             piece = seg.text[start:end]
             parsed = parse_value(f, V.strip_leaders(piece))
             if parsed is None:
@@ -408,10 +475,12 @@ def candidates(
                     )
                 context, where = outer  # type: ignore[misc]
             rest = seg.text[e:end]
-            section_key = ("section", seg.index, tuple(box) if box is not None else None)
+            # a value inside a sentence is under the heading over its paragraph, not only over its own words
+            at = None if clause else box
+            section_key = ("section", seg.index, tuple(at) if at is not None else None)
             section = memo.get(section_key)
             if section is None:
-                section = memo[section_key] = _section(layout, seg.index, box, headings)
+                section = memo[section_key] = _section(layout, seg.index, at, headings)
             cand = Candidate(
                 value=parsed.value,
                 seg=seg.index,
@@ -425,9 +494,10 @@ def candidates(
                 where=where,
                 section=str(section),
                 whole=sum(c.isalnum() for c in rest) <= 1,
+                clause=clause,
             )
             out.append(cand)
-            if f.kind in _WRAPPING_KINDS and cand.whole:
+            if f.kind in _WRAPPING_KINDS and cand.whole and (not clause or end == len(seg.text)):
                 wrapped = _continued(f, cand, layout, headings)
                 if wrapped is not None:
                     out.append(wrapped)
@@ -441,19 +511,28 @@ def _continued(f: FieldSpec, cand: Candidate, layout: Layout, headings: dict[int
     if nxt is None or nxt in headings:
         return None
     seg = layout.segs[nxt]
-    if ":" in seg.text or len(seg.text) > 60 or V.parse_date(seg.text) is not None:
+    text = seg.text
+    if cand.clause:
+        # a sentence wrapped: its clause carries on to the next line up to the clause's end ("… thành phố" /
+        # "Hồ Chí Minh; có diện tích …")
+        stop = _CLAUSE_END.search(text)
+        if stop is None or stop.start() == 0:
+            return None
+        text = text[: stop.start()]
+    if ":" in text or len(text) > 60 or V.parse_date(text) is not None:
         return None  # a label, a paragraph, the place-and-date line
-    if re.fullmatch(r"[\d\s.+()-]+", seg.text):
+    if re.fullmatch(r"[\d\s.+()-]+", text):
         return None  # a number on its own line (the phone in the row under an address) carries no text on
-    parsed = parse_value(f, f"{cand.value} {seg.text}")
-    if parsed is None or sum(c.isalnum() for c in seg.text) < 2:
+    parsed = parse_value(f, f"{cand.value} {text}")
+    if parsed is None or sum(c.isalnum() for c in text) < 2:
         return None
-    if _under_the_label(f, cand, seg, parsed.value, layout.line_height):
-        return None
+    if not cand.clause and _under_the_label(f, cand, seg, parsed.value, layout.line_height):
+        return None  # (a sentence's lines all start at its margin: its wrap is no label's)
+    ocr, part = words_conf_box(seg, 0, len(text))
+    under = part if part is not None else seg.box
     box = cand.box
     if box is not None:
-        box = [min(box[0], seg.box[0]), min(box[1], seg.box[1]), max(box[2], seg.box[2]), max(box[3], seg.box[3])]
-    ocr, _ = words_conf_box(seg, 0, len(seg.text))
+        box = [min(box[0], under[0]), min(box[1], under[1]), max(box[2], under[2]), max(box[3], under[3])]
     return replace(cand, value=parsed.value, box=box, ocr=min(cand.ocr, _ocr_factor(ocr)), continued=True)
 
 
@@ -513,6 +592,7 @@ def features(
             rule_conf.get(f.key, 0.0) if agrees > 0 else 0.0,
             min(lab_len, 30) / 30.0 if lab >= 0.8 else 0.0,
             (min(lab_len, 30) - min(other_len, 30)) / 30.0 if lab >= 0.8 and lab_other >= 0.8 else 0.0,
+            float(cand.clause),
         ]
     )
     return x
@@ -624,9 +704,10 @@ def pairs(spec: DocTypeSpec, pages: Sequence[Page]) -> tuple[list[tuple[FieldSpe
     all_labels = [lab for f in spec.fields for lab in f.labels]
     memo: dict[tuple[object, ...], object] = {}
     slots = label_slots(spec, layout.segs)
+    in_sentence = clause_slots(spec, layout.segs)
     out: list[tuple[FieldSpec, Candidate, np.ndarray]] = []
     for f in spec.fields:
-        cands = candidates(f, layout, headings, all_labels, memo, slots)
+        cands = candidates(f, layout, headings, all_labels, memo, slots, in_sentence)
         chosen = rule_fields.get(f.key)
         if chosen is not None and not any(c.value == chosen.value for c in cands):
             # the label reader found it where slots do not look (the line under a card's label, the zone)
