@@ -280,10 +280,13 @@ def clause_slots(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, list[t
                 opened = max(text.rfind(";", 0, start), text.rfind(". ", 0, start))
                 subject = next((seg.text[a:b] for a, b in spans if opened < a < start), "")
                 label = f"Địa chỉ {subject}" if subject else seg.text[opened + 1 : end]
+            # a label that ends in the school's own word ("… chương Trường THPT …"): the name keeps the word
+            opens = school_word(seg.text, start, end)
+            begin = end if opens is None else opens
             comma = text.find(", ", end, stop_at)
             if comma > end:
-                slots.append((end, comma, label))
-            slots.append((end, stop_at, label))
+                slots.append((begin, comma, label))
+            slots.append((begin, stop_at, label))
         if slots:
             out[seg.index] = slots
     return out
@@ -558,7 +561,9 @@ def features(
 ) -> np.ndarray:
     others = [o for o in spec.fields if o.key != f.key]
     lab, lab_len = _label_match(f.labels, cand.context)
-    lab_other, other_len = max((_label_match(o.labels, cand.context) for o in others), default=(0.0, 0))
+    lab_other, other_len = max(
+        (_label_match(labels, cand.context) for labels in _rival_labels(spec, f)), default=(0.0, 0)
+    )
     sections = [fold(s) for s in f.sections]
     other_sections = [fold(s) for o in others for s in o.sections if fold(s) not in sections]
     sec = _section_score(sections, cand.section)
@@ -573,7 +578,7 @@ def features(
             lab_other,
             lab - lab_other,
             float(_role_hits(f.cues, cand.context)),
-            float(any(_role_hits(o.cues, cand.context) for o in others)),
+            float(_role_hits(_rival_cues(spec, f), cand.context)),
             sec,
             sec_other,
             float(cand.where == "same"),
@@ -596,6 +601,22 @@ def features(
         ]
     )
     return x
+
+
+def _rival_labels(spec: DocTypeSpec, f: FieldSpec) -> tuple[tuple[str, ...], ...]:
+    """The labels of the type's other fields, less those that only name a person this field is about too: the
+    father's name has the label "Cha", which names the person, and "Nơi ở của cha" is the father's address."""
+    own = {fold(c) for c in f.cues}
+    return tuple(
+        tuple(lab for lab in o.labels if fold(lab).strip(" :") not in own) for o in spec.fields if o.key != f.key
+    )
+
+
+def _rival_cues(spec: DocTypeSpec, f: FieldSpec) -> tuple[str, ...]:
+    """The role words of the type's other fields that are not this field's own: the person a label names is a
+    rival's only when it is another person ("mẹ" against the father's fields, not "cha")."""
+    own = {fold(c) for c in f.cues}
+    return tuple(sorted({c for o in spec.fields if o.key != f.key for c in o.cues if fold(c) not in own}))
 
 
 def _agrees(rule_value: str | None, cand: Candidate) -> float:
