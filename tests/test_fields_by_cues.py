@@ -272,3 +272,15 @@ def test_clause_slots_run_from_a_label_inside_a_sentence_to_the_clause_end() -> 
     assert ("điện thoại", "liên lạc 0912 345 678") in read  # up to the comma
     assert ("điện thoại", "liên lạc 0912 345 678, ngụ ở xã An") in read  # to the clause's end (the line's)
     assert 1 not in slots  # a label that opens its line, with its colon, is no sentence's
+
+
+def test_an_address_told_in_a_sentence_is_read_to_the_clause_end_not_to_its_first_comma() -> None:
+    # GIVEN an application whose applicant tells their address inside a sentence, no colon after the label
+    got = fields(
+        "application_form",
+        [*HEAD, [(700, "TỜ KHAI ĐĂNG KÝ KHAI SINH")],
+         [(200, "Tôi là TRẦN VĂN BÌNH, sinh năm 1980, hiện cư trú tại 82 Nguyễn Huệ, phường Kim Long, thành phố Huế;")],
+         [(200, "số điện thoại 0912 345 678.")]],
+    )  # fmt: skip
+    # THEN the address runs over its commas to the clause's end, not to its first comma ("82 Nguyễn Huệ")
+    assert got["applicant_address"].value == "82 Nguyễn Huệ, phường Kim Long, thành phố Huế"

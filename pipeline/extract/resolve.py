@@ -455,6 +455,8 @@ def candidates(
             *((a, b, t, False) for a, b, t in _slots(seg)),
         ]
         for start, end, before, clause in slots:
+            if clause and f.kind == "address" and seg.text.startswith(", ", end):
+                continue  # a clause's shortest reading, to its first comma: an address is a list of units by commas
             piece = seg.text[start:end]
             parsed = parse_value(f, V.strip_leaders(piece))
             if parsed is None:
