@@ -284,3 +284,38 @@ def test_an_address_told_in_a_sentence_is_read_to_the_clause_end_not_to_its_firs
     )  # fmt: skip
     # THEN the address runs over its commas to the clause's end, not to its first comma ("82 Nguyễn Huệ")
     assert got["applicant_address"].value == "82 Nguyễn Huệ, phường Kim Long, thành phố Huế"
+
+
+def test_a_grid_of_label_cells_over_their_values_gives_each_parent_the_whole_address_under_its_label() -> None:
+    # GIVEN a birth certificate printed as a grid: a small label on top of each cell, the value under it, the
+    # mother's cells left and the father's right; the addresses wrapped over two lines, the first ending in a comma
+    got = fields(
+        "birth_certificate",
+        [*HEAD, [(800, "GIẤY KHAI SINH")],
+         [(200, "Họ, chữ đệm, tên"), (1300, "Ngày, tháng, năm sinh")],
+         [(200, "LÊ MINH KHOA"), (1300, "04/05/2015")],
+         [(200, "Họ, chữ đệm, tên"), (1300, "Họ, chữ đệm, tên")],
+         [(200, "người mẹ"), (1300, "người cha")],
+         [(200, "PHẠM THỊ HOA"), (1300, "LÊ VĂN TÂM")],
+         [(200, "Năm sinh"), (1300, "Năm sinh")],
+         [(200, "1985"), (1300, "1983")],
+         [(200, "Nơi cư trú"), (1300, "Nơi cư trú")],
+         [(200, "12 Lê Lợi, phường Bến Nghé,"), (1300, "45 Hai Bà Trưng, phường Tân")],
+         [(200, "thành phố Hồ Chí Minh"), (1300, "Định, thành phố Hồ Chí Minh")]],
+    )  # fmt: skip
+    assert got["mother_name"].value == "PHẠM THỊ HOA"
+    assert got["father_name"].value == "LÊ VĂN TÂM"
+    # THEN the father's label cell, beside the mother's, is no value (nor is it carried on to the address under it)
+    assert got["father_address"].value == "45 Hai Bà Trưng, phường Tân Định, thành phố Hồ Chí Minh"
+    # and the address cut at its line's end is read on to its province, the printed comma kept
+    assert got["mother_address"].value == "12 Lê Lợi, phường Bến Nghé, thành phố Hồ Chí Minh"
+
+
+def test_a_value_that_reads_whole_as_a_label_is_no_value() -> None:
+    from pipeline.extract.resolve import _reads_as_label
+
+    labels = tuple(lab for f in load_catalog().get("birth_certificate").fields for lab in f.labels)
+    assert _reads_as_label(labels, "Nơi cư trú")
+    assert _reads_as_label(labels, "9. Họ, chữ đệm và tên người")  # numbering aside, one letter off
+    assert not _reads_as_label(labels, "Nơi cư trú 45 Hai Bà Trưng")  # a label before a value: the value's slot
+    assert not _reads_as_label(labels, "LÊ VĂN TÂM")

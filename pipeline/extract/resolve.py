@@ -449,10 +449,12 @@ def candidates(
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
     for seg in layout.segs:
+        # a clause's reading comes last: it adds values the other slots do not give, and where it gives the same
+        # value at the same place, the value keeps its printed label (a label cell, the text before it)
         slots = [
             *((a, b, t, False) for a, b, t in (label_slots or {}).get(seg.index, [])),
-            *((a, b, t, True) for a, b, t in (clause_slots or {}).get(seg.index, [])),
             *((a, b, t, False) for a, b, t in _slots(seg)),
+            *((a, b, t, True) for a, b, t in (clause_slots or {}).get(seg.index, [])),
         ]
         for start, end, before, clause in slots:
             if clause and f.kind == "address" and seg.text.startswith(", ", end):
@@ -502,7 +504,12 @@ def candidates(
                 clause=clause,
             )
             out.append(cand)
-            if f.kind in _WRAPPING_KINDS and cand.whole and (not clause or end == len(seg.text)):
+            if (
+                f.kind in _WRAPPING_KINDS
+                and cand.whole
+                and (not clause or end == len(seg.text))
+                and not _reads_as_label(tuple(labels), cand.value)  # a label cell: the line under it is its value
+            ):
                 wrapped = _continued(f, cand, layout, headings)
                 if wrapped is not None:
                     out.append(wrapped)
@@ -528,7 +535,9 @@ def _continued(f: FieldSpec, cand: Candidate, layout: Layout, headings: dict[int
         return None  # a label, a paragraph, the place-and-date line
     if re.fullmatch(r"[\d\s.+()-]+", text):
         return None  # a number on its own line (the phone in the row under an address) carries no text on
-    parsed = parse_value(f, f"{cand.value} {text}")
+    # the comma printed at the line's end stays between the two parts ("…, phường Bến Nghé," / "thành phố …")
+    sep = ", " if layout.segs[cand.seg].text[cand.start : cand.end + 1].rstrip().endswith(",") else " "
+    parsed = parse_value(f, f"{cand.value}{sep}{text}")
     if parsed is None or sum(c.isalnum() for c in text) < 2:
         return None
     if not cand.clause and _under_the_label(f, cand, seg, parsed.value, layout.line_height):
@@ -603,6 +612,22 @@ def features(
         ]
     )
     return x
+
+
+@lru_cache(maxsize=65536)
+def _reads_as_label(labels: tuple[str, ...], value: str) -> bool:
+    """The whole value reads as one of the labels (numbering and dots aside): "Nơi cư trú" beside the other
+    column's "Nơi cư trú" in a grid, "9. Họ, chữ đệm và tên người" read where the value stands. A value that only
+    contains a label ("Nơi cư trú 45 Hai Bà Trưng") is not one."""
+    text = _clean_context(value)
+    if len(text) < 3:
+        return False
+    return any(fuzz.ratio(lab, text) >= 90 for lab in _folded_labels(labels))
+
+
+@lru_cache(maxsize=256)
+def _folded_labels(labels: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({lab for label in labels if len(lab := fold(label).strip(" :")) >= 3}))
 
 
 def _rival_labels(spec: DocTypeSpec, f: FieldSpec) -> tuple[tuple[str, ...], ...]:
@@ -752,18 +777,46 @@ def assign(
     probs = model.prob(np.stack([s[2] for s in scored]))
     taken: dict[str, tuple[Candidate, float]] = {}
     used: set[tuple[int, int]] = set()
+    labels = tuple(lab for f in spec.fields for lab in f.labels)
+    completed = _completions(scored, probs)
     for idx in np.argsort(-probs, kind="stable"):
         f, cand, _ = scored[int(idx)]
         p = float(probs[idx])
         if p < model.floor:
             break
+        if _reads_as_label(labels, cand.value):
+            # a label cell taken for a value (none of the 776 such pairs of the four folds was right); the pairs
+            # stay in what the scorer learns from, as wrong ones
+            continue
         span = (cand.seg, cand.start)
         if f.key in taken or (cand.seg >= 0 and span in used):
             continue
+        whole = completed.get((f.key, cand.seg, cand.start))
+        if whole is not None and whole[1] >= model.floor and not _ends_in_province(cand.value):
+            cand, p = whole  # the address cut at its line's end, where the next line completes it: the whole
         taken[f.key] = (cand, p)
         if cand.seg >= 0:
             used.add(span)
     return taken, rule_fields
+
+
+def _ends_in_province(value: str) -> bool:
+    return province_of(value.rsplit(",", 1)[-1].strip()) is not None
+
+
+def _completions(
+    scored: Sequence[tuple[FieldSpec, Candidate, np.ndarray]], probs: np.ndarray
+) -> dict[tuple[str, int, int], tuple[Candidate, float]]:
+    """Per (field, segment, start) of an address: the reading carried on to the next line that ends in a
+    province (an address runs from its smallest unit to its province), the most likely one."""
+    out: dict[tuple[str, int, int], tuple[Candidate, float]] = {}
+    for (f, cand, _), p in zip(scored, probs, strict=True):
+        if f.kind != "address" or not cand.continued or cand.seg < 0 or not _ends_in_province(cand.value):
+            continue
+        key = (f.key, cand.seg, cand.start)
+        if key not in out or float(p) > out[key][1]:
+            out[key] = (cand, float(p))
+    return out
 
 
 def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel | None = None) -> dict[str, Field]:
