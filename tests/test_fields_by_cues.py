@@ -319,3 +319,32 @@ def test_a_value_that_reads_whole_as_a_label_is_no_value() -> None:
     assert _reads_as_label(labels, "9. Họ, chữ đệm và tên người")  # numbering aside, one letter off
     assert not _reads_as_label(labels, "Nơi cư trú 45 Hai Bà Trưng")  # a label before a value: the value's slot
     assert not _reads_as_label(labels, "LÊ VĂN TÂM")
+
+
+def test_a_table_rule_read_as_a_bar_between_two_cells_cuts_the_line() -> None:
+    from pipeline.extract.fields import segments
+
+    # GIVEN the parents' columns of a table whose vertical rule OCR read as "|", joining their cells into one line
+    made = page([[(200, "Nơi cư trú"), (600, "Xóm 4, xã Nông Cống, tỉnh | Xóm 4, xã Nông Cống, tỉnh")],
+                 [(200, "Ngày sinh"), (600, "ngày 05 tháng 06 năm 1961 | ngày 11 tháng 05 năm 1966")],
+                 [(200, "| Họ và tên / Full name:")]])  # fmt: skip
+    texts = [s.text for s in segments([made])]
+    # THEN each cell is its own segment, the bar in none; a bar that opens a line is left
+    assert texts.count("Xóm 4, xã Nông Cống, tỉnh") == 2, texts
+    assert "ngày 05 tháng 06 năm 1961" in texts and "ngày 11 tháng 05 năm 1966" in texts, texts
+    assert "| Họ và tên / Full name:" in texts, texts
+
+
+def test_a_label_wrapped_under_itself_is_the_label_of_the_value_beside_its_first_line() -> None:
+    from pipeline.extract.layout import build_layout
+    from pipeline.extract.resolve import _label_wrapped_under
+
+    made = page([[(260, "Đã hoàn thành chương Trường THPT Phan Đình Phùng")], [(260, "trình giáo dục phổ thông")],
+                 [(260, "tại:")], [(260, "Kỳ thi năm: 2015")]])  # fmt: skip
+    layout = build_layout([made])
+    value_x = 260 + 22 * len("Đã hoàn thành chương ")
+    assert _label_wrapped_under(layout, 0, value_x, "da hoan thanh chuong") == (
+        "da hoan thanh chuong trinh giao duc pho thong tai"
+    )
+    # a line that starts under the value, or a labelled line, carries no label on
+    assert _label_wrapped_under(layout, 2, 260 + 22 * 5, "tai") == "tai"

@@ -97,8 +97,27 @@ def segments(pages: Sequence[Page]) -> list[Segment]:
             runs.append(([words[i] for i in run], [boxes[i] for i in run], width, frame is None))
         edges = _column_edges([b[0][0] for _, b, _, upright in runs if upright], height)
         for words, boxes, width, upright in runs:
-            for a, z in _split_at_columns(boxes, edges, height) if upright else [(0, len(words))]:
-                out.append(_segment(page.number, words[a:z], boxes[a:z], width, len(out)))
+            for a0, z0 in _split_at_columns(boxes, edges, height) if upright else [(0, len(words))]:
+                for a, z in _split_at_rules(words, a0, z0):
+                    out.append(_segment(page.number, words[a:z], boxes[a:z], width, len(out)))
+    return out
+
+
+_RULE_WORDS = frozenset({"|", "¦", "│", "‖"})
+
+
+def _split_at_rules(words: Sequence, a: int, z: int) -> list[tuple[int, int]]:
+    """Words a..z of a line cut at a table's vertical rule that OCR read as a bar between two cells ("ngày 05
+    tháng 06 năm 1961 | ngày 11 tháng 05 năm 1966", "Họ, chữ đệm, tên | NGUYỄN THỊ VÂN"): each cell its own
+    segment, the bar in none. A bar that opens or ends the line is left as it was."""
+    bars = [k for k in range(a + 1, z - 1) if words[k].text in _RULE_WORDS]
+    out: list[tuple[int, int]] = []
+    start = a
+    for k in bars:
+        if k > start:
+            out.append((start, k))
+        start = k + 1
+    out.append((start, z))
     return out
 
 

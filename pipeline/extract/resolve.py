@@ -407,6 +407,34 @@ def _wrapped_label(layout: Layout, cell: int, *, lines: int = 3) -> str:
     return _clean_context(" ".join(parts))
 
 
+def _label_wrapped_under(layout: Layout, i: int, value_x: int, context: str, *, lines: int = 2) -> str:
+    """The label before a value on its line, with the lines under the label that carry it on: they start under
+    the label, left of the value, are alone on their row, short, with no digits and no colon but at their end
+    ("Đã hoàn thành chương  Trường THPT …" / "trình giáo dục phổ thông" / "tại:")."""
+    parts = [context]
+    current = i
+    for _ in range(lines):
+        nxt = layout.below(current, reach=0.8)
+        if nxt is None:
+            break
+        other = layout.segs[nxt]
+        text = other.text.rstrip()
+        if (
+            other.box[0] >= value_x - layout.line_height
+            or abs(other.box[0] - layout.segs[i].box[0]) > 2 * layout.line_height
+            or len(layout.cells(nxt)) > 1
+            or len(text) > 40
+            or any(c.isdigit() for c in text)
+            or ":" in text[:-1]
+        ):
+            break
+        parts.append(text)
+        current = nxt
+        if text.endswith(":"):
+            break
+    return _clean_context(" ".join(parts)) if len(parts) > 1 else context
+
+
 def _outer_context(
     layout: Layout, i: int, start: int, labels: Sequence[str], box: Sequence[int] | None = None
 ) -> tuple[str, str]:
@@ -473,6 +501,11 @@ def candidates(
             if not context and start == 0 and s > 0:
                 context = _clean_context(seg.text[:s])
             ocr, box = words_conf_box(seg, s, e)
+            if context and box is not None and not seg.text[:s].rstrip().endswith(":"):
+                wrapped = memo.get(("wrapped", seg.index, s))
+                if wrapped is None:
+                    wrapped = memo[("wrapped", seg.index, s)] = _label_wrapped_under(layout, seg.index, box[0], context)
+                context = str(wrapped)
             across = bool(context) and not any(c.isalpha() for c in context)  # "22/11/2031 : 165 Kim Mã, …"
             if not context or across:
                 outer = memo.get(("context", seg.index, s))
