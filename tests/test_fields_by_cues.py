@@ -348,3 +348,14 @@ def test_a_label_wrapped_under_itself_is_the_label_of_the_value_beside_its_first
     )
     # a line that starts under the value, or a labelled line, carries no label on
     assert _label_wrapped_under(layout, 2, 260 + 22 * 5, "tai") == "tai"
+
+
+def test_a_row_of_options_with_a_tick_is_no_address() -> None:
+    from pipeline.extract.fields import parse_value
+
+    address = next(f for f in load_catalog().get("application_form").fields if f.key == "applicant_address")
+    # the way of receiving the result, ticked, in the row after the address on family c's forms
+    for ticked in ("(x) Bưu chính Trực tuyến", "Bưuchính(x) Trực tuyến", "☒ Bưu chính ☐ Trực tuyến"):
+        assert parse_value(address, ticked) is None, ticked
+    parsed = parse_value(address, "Thôn 2 (xóm Bắc), xã Nghi Lộc, tỉnh Nghệ An")
+    assert parsed is not None and parsed.value == "Thôn 2 (xóm Bắc), xã Nghi Lộc, tỉnh Nghệ An"

@@ -316,11 +316,15 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
     return parsed
 
 
+_A_TICK = re.compile(r"[(\[]\s*[xX✓✔]\s*[)\]]|[☒☑⊠]")
+
+
 def _no_address(text: str) -> bool:
     """One or two words with no number and no comma are no address: an address names a house, a village or its
     units ("Thôn 2, xã …"); such words are a label of the row under ("Di động") or a stray heading. Nor is a
-    text with a colon: that is a label and its value ("Họ, chữ đệm, tên người cha: LÊ GIA HIẾU")."""
-    if ":" in text:
+    text with a colon: that is a label and its value ("Họ, chữ đệm, tên người cha: LÊ GIA HIẾU"); nor one with a
+    tick: that is a row of options ("(x) Bưu chính   Trực tuyến")."""
+    if ":" in text or _A_TICK.search(text):
         return True
     return len(text.split()) <= 2 and not any(c.isdigit() or c == "," for c in text)
 
