@@ -238,3 +238,124 @@ def test_a_table_row_read_as_one_line_gives_the_value_after_its_label_without_a_
          [(1225, "Hải Châu, ngày 31 tháng 07 năm 2025")]],
     )  # fmt: skip
     assert got["marital_status"].value == "Chưa đăng ký kết hôn với ai"
+
+
+def test_a_parcel_told_in_one_sentence_gives_each_value_after_its_label() -> None:
+    # GIVEN a land-use certificate that tells the parcel in a running sentence wrapped over three lines, its
+    # labels inside the sentence with no colon ("…, tờ bản đồ số 9, tại …; có diện tích …")
+    got = fields(
+        "land_use_certificate",
+        [[(300, "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT")], [(200, "2. Thông tin thửa đất:")],
+         [(200, "Thửa đất số 571, tờ bản đồ số 9, tại xã Tân Phú, tỉnh Đồng")],
+         [(200, "Nai; có diện tích 240,5 m² (bằng chữ: hai trăm bốn mươi mét vuông), sử")],
+         [(200, "dụng vào mục đích Đất ở tại nông thôn. Thời hạn sử dụng: lâu dài.")]],
+    )  # fmt: skip
+    # THEN each value is the clause after its label
+    assert got["parcel_number"].value == "571"
+    assert got["map_sheet_number"].value == "9"
+    assert got["area_m2"].value == "240.5"
+    assert got["land_use_purpose"].value == "Đất ở tại nông thôn"
+    # the place is the clause after "tại", not the whole line (its province cut by the line's end is still lost)
+    assert got["parcel_address"].value.startswith("xã Tân Phú")
+
+
+def test_clause_slots_run_from_a_label_inside_a_sentence_to_the_clause_end() -> None:
+    from pipeline.extract.fields import segments
+    from pipeline.extract.resolve import clause_slots
+
+    made = page([[(200, "Tôi là LÊ VĂN HÙNG, sinh năm 1969, điện thoại liên lạc 0912 345 678, ngụ ở xã An")],
+                 [(200, "Họ và tên: LÊ VĂN HÙNG")]])  # fmt: skip
+    segs = segments([made])
+    slots = clause_slots(load_catalog().get("application_form"), segs)
+    text = segs[0].text
+    read = {(label, text[a:b].strip()) for a, b, label in slots[0]}
+    assert ("điện thoại", "liên lạc 0912 345 678") in read  # up to the comma
+    assert ("điện thoại", "liên lạc 0912 345 678, ngụ ở xã An") in read  # to the clause's end (the line's)
+    assert 1 not in slots  # a label that opens its line, with its colon, is no sentence's
+
+
+def test_an_address_told_in_a_sentence_is_read_to_the_clause_end_not_to_its_first_comma() -> None:
+    # GIVEN an application whose applicant tells their address inside a sentence, no colon after the label
+    got = fields(
+        "application_form",
+        [*HEAD, [(700, "TỜ KHAI ĐĂNG KÝ KHAI SINH")],
+         [(200, "Tôi là TRẦN VĂN BÌNH, sinh năm 1980, hiện cư trú tại 82 Nguyễn Huệ, phường Kim Long, thành phố Huế;")],
+         [(200, "số điện thoại 0912 345 678.")]],
+    )  # fmt: skip
+    # THEN the address runs over its commas to the clause's end, not to its first comma ("82 Nguyễn Huệ")
+    assert got["applicant_address"].value == "82 Nguyễn Huệ, phường Kim Long, thành phố Huế"
+
+
+def test_a_grid_of_label_cells_over_their_values_gives_each_parent_the_whole_address_under_its_label() -> None:
+    # GIVEN a birth certificate printed as a grid: a small label on top of each cell, the value under it, the
+    # mother's cells left and the father's right; the addresses wrapped over two lines, the first ending in a comma
+    got = fields(
+        "birth_certificate",
+        [*HEAD, [(800, "GIẤY KHAI SINH")],
+         [(200, "Họ, chữ đệm, tên"), (1300, "Ngày, tháng, năm sinh")],
+         [(200, "LÊ MINH KHOA"), (1300, "04/05/2015")],
+         [(200, "Họ, chữ đệm, tên"), (1300, "Họ, chữ đệm, tên")],
+         [(200, "người mẹ"), (1300, "người cha")],
+         [(200, "PHẠM THỊ HOA"), (1300, "LÊ VĂN TÂM")],
+         [(200, "Năm sinh"), (1300, "Năm sinh")],
+         [(200, "1985"), (1300, "1983")],
+         [(200, "Nơi cư trú"), (1300, "Nơi cư trú")],
+         [(200, "12 Lê Lợi, phường Bến Nghé,"), (1300, "45 Hai Bà Trưng, phường Tân")],
+         [(200, "thành phố Hồ Chí Minh"), (1300, "Định, thành phố Hồ Chí Minh")]],
+    )  # fmt: skip
+    assert got["mother_name"].value == "PHẠM THỊ HOA"
+    assert got["father_name"].value == "LÊ VĂN TÂM"
+    # THEN the father's label cell, beside the mother's, is no value (nor is it carried on to the address under it)
+    assert got["father_address"].value == "45 Hai Bà Trưng, phường Tân Định, thành phố Hồ Chí Minh"
+    # and the address cut at its line's end is read on to its province, the printed comma kept
+    assert got["mother_address"].value == "12 Lê Lợi, phường Bến Nghé, thành phố Hồ Chí Minh"
+
+
+def test_a_value_that_reads_whole_as_a_label_is_no_value() -> None:
+    from pipeline.extract.resolve import _reads_as_label
+
+    labels = tuple(lab for f in load_catalog().get("birth_certificate").fields for lab in f.labels)
+    assert _reads_as_label(labels, "Nơi cư trú")
+    assert _reads_as_label(labels, "9. Họ, chữ đệm và tên người")  # numbering aside, one letter off
+    assert not _reads_as_label(labels, "Nơi cư trú 45 Hai Bà Trưng")  # a label before a value: the value's slot
+    assert not _reads_as_label(labels, "LÊ VĂN TÂM")
+
+
+def test_a_table_rule_read_as_a_bar_between_two_cells_cuts_the_line() -> None:
+    from pipeline.extract.fields import segments
+
+    # GIVEN the parents' columns of a table whose vertical rule OCR read as "|", joining their cells into one line
+    made = page([[(200, "Nơi cư trú"), (600, "Xóm 4, xã Nông Cống, tỉnh | Xóm 4, xã Nông Cống, tỉnh")],
+                 [(200, "Ngày sinh"), (600, "ngày 05 tháng 06 năm 1961 | ngày 11 tháng 05 năm 1966")],
+                 [(200, "| Họ và tên / Full name:")]])  # fmt: skip
+    texts = [s.text for s in segments([made])]
+    # THEN each cell is its own segment, the bar in none; a bar that opens a line is left
+    assert texts.count("Xóm 4, xã Nông Cống, tỉnh") == 2, texts
+    assert "ngày 05 tháng 06 năm 1961" in texts and "ngày 11 tháng 05 năm 1966" in texts, texts
+    assert "| Họ và tên / Full name:" in texts, texts
+
+
+def test_a_label_wrapped_under_itself_is_the_label_of_the_value_beside_its_first_line() -> None:
+    from pipeline.extract.layout import build_layout
+    from pipeline.extract.resolve import _label_wrapped_under
+
+    made = page([[(260, "Đã hoàn thành chương Trường THPT Phan Đình Phùng")], [(260, "trình giáo dục phổ thông")],
+                 [(260, "tại:")], [(260, "Kỳ thi năm: 2015")]])  # fmt: skip
+    layout = build_layout([made])
+    value_x = 260 + 22 * len("Đã hoàn thành chương ")
+    assert _label_wrapped_under(layout, 0, value_x, "da hoan thanh chuong") == (
+        "da hoan thanh chuong trinh giao duc pho thong tai"
+    )
+    # a line that starts under the value, or a labelled line, carries no label on
+    assert _label_wrapped_under(layout, 2, 260 + 22 * 5, "tai") == "tai"
+
+
+def test_a_row_of_options_with_a_tick_is_no_address() -> None:
+    from pipeline.extract.fields import parse_value
+
+    address = next(f for f in load_catalog().get("application_form").fields if f.key == "applicant_address")
+    # the way of receiving the result, ticked, in the row after the address on family c's forms
+    for ticked in ("(x) Bưu chính Trực tuyến", "Bưuchính(x) Trực tuyến", "☒ Bưu chính ☐ Trực tuyến"):
+        assert parse_value(address, ticked) is None, ticked
+    parsed = parse_value(address, "Thôn 2 (xóm Bắc), xã Nghi Lộc, tỉnh Nghệ An")
+    assert parsed is not None and parsed.value == "Thôn 2 (xóm Bắc), xã Nghi Lộc, tỉnh Nghệ An"

@@ -98,8 +98,27 @@ def segments(pages: Sequence[Page]) -> list[Segment]:
             runs.append(([words[i] for i in run], [boxes[i] for i in run], width, frame is None))
         edges = _column_edges([b[0][0] for _, b, _, upright in runs if upright], height)
         for words, boxes, width, upright in runs:
-            for a, z in _split_at_columns(boxes, edges, height) if upright else [(0, len(words))]:
-                out.append(_segment(page.number, words[a:z], boxes[a:z], width, len(out)))
+            for a0, z0 in _split_at_columns(boxes, edges, height) if upright else [(0, len(words))]:
+                for a, z in _split_at_rules(words, a0, z0):
+                    out.append(_segment(page.number, words[a:z], boxes[a:z], width, len(out)))
+    return out
+
+
+_RULE_WORDS = frozenset({"|", "¦", "│", "‖"})
+
+
+def _split_at_rules(words: Sequence, a: int, z: int) -> list[tuple[int, int]]:
+    """Words a..z of a line cut at a table's vertical rule that OCR read as a bar between two cells ("ngày 05
+    tháng 06 năm 1961 | ngày 11 tháng 05 năm 1966", "Họ, chữ đệm, tên | NGUYỄN THỊ VÂN"): each cell its own
+    segment, the bar in none. A bar that opens or ends the line is left as it was."""
+    bars = [k for k in range(a + 1, z - 1) if words[k].text in _RULE_WORDS]
+    out: list[tuple[int, int]] = []
+    start = a
+    for k in bars:
+        if k > start:
+            out.append((start, k))
+        start = k + 1
+    out.append((start, z))
     return out
 
 
@@ -308,11 +327,15 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
     return parsed
 
 
+_A_TICK = re.compile(r"[(\[]\s*[xX✓✔]\s*[)\]]|[☒☑⊠]")
+
+
 def _no_address(text: str) -> bool:
     """One or two words with no number and no comma are no address: an address names a house, a village or its
     units ("Thôn 2, xã …"); such words are a label of the row under ("Di động") or a stray heading. Nor is a
-    text with a colon: that is a label and its value ("Họ, chữ đệm, tên người cha: LÊ GIA HIẾU")."""
-    if ":" in text:
+    text with a colon: that is a label and its value ("Họ, chữ đệm, tên người cha: LÊ GIA HIẾU"); nor one with a
+    tick: that is a row of options ("(x) Bưu chính   Trực tuyến")."""
+    if ":" in text or _A_TICK.search(text):
         return True
     return len(text.split()) <= 2 and not any(c.isdigit() or c == "," for c in text)
 

@@ -75,6 +75,7 @@ FEATURES = (
     "rule_conf",  # the label reader's confidence in this value (its checks: the card's zone, cross-checks)
     "label_len",  # how specific the matching label is (its length, up to 30 letters)
     "label_len_margin",  # ... against the best label of another field ("Họ và tên khai sinh" beats "Họ và tên")
+    "clause",  # the value follows a label inside a running sentence ("…, tờ bản đồ số 26, tại …")
 )
 
 _WRAPPING_KINDS = ("address", "text", "school")
@@ -95,6 +96,7 @@ class Candidate:
     section: str  # folded heading or column header text, "" if none
     whole: bool
     continued: bool = False
+    clause: bool = False  # from a clause of a running sentence (`clause_slots`)
 
 
 def boosted_margin(x: np.ndarray, base: float, trees: Sequence[dict[str, list[float]]]) -> np.ndarray:
@@ -228,6 +230,68 @@ def label_slots(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, list[tu
     return out
 
 
+# A clause of a sentence ends at a semicolon, a full stop before the next sentence, an opening bracket (the area
+# "532,0 m² (bằng chữ: …)"), a colon or a wide gap; a comma ends its shortest reading.
+_CLAUSE_END = re.compile(r";|\.(?:\s|$)|\(|:|\s{3,}")
+_AT_PLACE = re.compile(r"(?<=, )tai(?= )")  # "…, tại xã Phú Tân, tỉnh An Giang;": a place told in a sentence
+
+
+def clause_slots(spec: DocTypeSpec, segs: Sequence[Segment]) -> dict[int, list[tuple[int, int, str]]]:
+    """(start, end, label) of what follows a label printed inside a running sentence, with no colon after it:
+    "Thửa đất số 1368, tờ bản đồ số 26, tại …; có diện tích 532,0 m² …", "Tôi là …, sinh ngày …; hiện cư trú tại
+    …". The label reader takes no label there (inside running text a word of a label is usually just a word),
+    so these slots are only candidates, marked as such (the `clause` cue), for the scorer to weigh. A slot runs
+    to the next label, else to the clause's end; up to the first comma too, as its shortest reading. Labels
+    of five letters or more, whole words, as printed (folded); the one that opens its segment is
+    `label_slots`'s."""
+    labels = sorted(
+        {lab for f in spec.fields for label in f.labels if len(lab := squash_spaces(fold(label)).strip(" :")) > 4},
+        key=len,
+        reverse=True,
+    )
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    for seg in segs:
+        text = seg.folded
+        if len(text) < 30:
+            continue  # a label and its value, not a sentence
+        spans: list[tuple[int, int]] = []
+        for lab in labels:
+            for m in re.finditer(r"(?<!\w)" + re.escape(lab) + r"(?!\w)", text):
+                if not any(m.start() < b and a < m.end() for a, b in spans):
+                    spans.append((m.start(), m.end()))  # the longer label first: "tờ bản đồ số" over "tờ bản đồ"
+        labelled = len(spans)
+        for m in _AT_PLACE.finditer(text):
+            if not any(m.start() < b and a < m.end() for a, b in spans):
+                spans.append((m.start(), m.end()))
+        spans.sort()
+        slots: list[tuple[int, int, str]] = []
+        for k, (start, end) in enumerate(spans):
+            if start <= 3 or text[end:].lstrip().startswith((":", "/")):
+                continue  # opens the segment (`label_slots`), or a colon's slot
+            nxt = spans[k + 1][0] if k + 1 < len(spans) else len(text)
+            stop = _CLAUSE_END.search(text, end, nxt)
+            stop_at = stop.start() if stop is not None else nxt
+            label = seg.text[start:end]
+            if text[start:end] == "tai" and not labelled:
+                continue  # "tại" in a sentence that names no field: nothing says whose place it is
+            if text[start:end] == "tai":
+                # the place of what the sentence told before it ("Thửa đất số …, tại …"): read as the address
+                # of the sentence's first labelled thing
+                opened = max(text.rfind(";", 0, start), text.rfind(". ", 0, start))
+                subject = next((seg.text[a:b] for a, b in spans if opened < a < start), "")
+                label = f"Địa chỉ {subject}" if subject else seg.text[opened + 1 : end]
+            # a label that ends in the school's own word ("… chương Trường THPT …"): the name keeps the word
+            opens = school_word(seg.text, start, end)
+            begin = end if opens is None else opens
+            comma = text.find(", ", end, stop_at)
+            if comma > end:
+                slots.append((begin, comma, label))
+            slots.append((begin, stop_at, label))
+        if slots:
+            out[seg.index] = slots
+    return out
+
+
 def _label_start(text: str, begin: int, colon: int) -> int:
     """Where the label that ends at `colon` begins, looking back no further than `begin`: after the last run
     of digits or capitals (the previous value), or at a wide gap."""
@@ -343,6 +407,34 @@ def _wrapped_label(layout: Layout, cell: int, *, lines: int = 3) -> str:
     return _clean_context(" ".join(parts))
 
 
+def _label_wrapped_under(layout: Layout, i: int, value_x: int, context: str, *, lines: int = 2) -> str:
+    """The label before a value on its line, with the lines under the label that carry it on: they start under
+    the label, left of the value, are alone on their row, short, with no digits and no colon but at their end
+    ("Đã hoàn thành chương  Trường THPT …" / "trình giáo dục phổ thông" / "tại:")."""
+    parts = [context]
+    current = i
+    for _ in range(lines):
+        nxt = layout.below(current, reach=0.8)
+        if nxt is None:
+            break
+        other = layout.segs[nxt]
+        text = other.text.rstrip()
+        if (
+            other.box[0] >= value_x - layout.line_height
+            or abs(other.box[0] - layout.segs[i].box[0]) > 2 * layout.line_height
+            or len(layout.cells(nxt)) > 1
+            or len(text) > 40
+            or any(c.isdigit() for c in text)
+            or ":" in text[:-1]
+        ):
+            break
+        parts.append(text)
+        current = nxt
+        if text.endswith(":"):
+            break
+    return _clean_context(" ".join(parts)) if len(parts) > 1 else context
+
+
 def _outer_context(
     layout: Layout, i: int, start: int, labels: Sequence[str], box: Sequence[int] | None = None
 ) -> tuple[str, str]:
@@ -376,15 +468,25 @@ def candidates(
     labels: Sequence[str] = (),
     memo: dict[tuple[object, ...], object] | None = None,
     label_slots: dict[int, list[tuple[int, int, str]]] | None = None,
+    clause_slots: dict[int, list[tuple[int, int, str]]] | None = None,
 ) -> list[Candidate]:
     """Every value of the field's kind in the layout. `memo` keeps what does not depend on the field (a value's
     label context and heading) from one field of the document to the next; `label_slots` are the slots after
-    labels printed without a colon (`label_slots`)."""
+    labels printed without a colon (`label_slots`), `clause_slots` those after labels inside a sentence."""
     memo = {} if memo is None else memo
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
     for seg in layout.segs:
-        for start, end, before in [*(label_slots or {}).get(seg.index, []), *_slots(seg)]:
+        # a clause's reading comes last: it adds values the other slots do not give, and where it gives the same
+        # value at the same place, the value keeps its printed label (a label cell, the text before it)
+        slots = [
+            *((a, b, t, False) for a, b, t in (label_slots or {}).get(seg.index, [])),
+            *((a, b, t, False) for a, b, t in _slots(seg)),
+            *((a, b, t, True) for a, b, t in (clause_slots or {}).get(seg.index, [])),
+        ]
+        for start, end, before, clause in slots:
+            if clause and f.kind == "address" and seg.text.startswith(", ", end):
+                continue  # a clause's shortest reading, to its first comma: an address is a list of units by commas
             piece = seg.text[start:end]
             parsed = parse_value(f, V.strip_leaders(piece))
             if parsed is None:
@@ -399,6 +501,11 @@ def candidates(
             if not context and start == 0 and s > 0:
                 context = _clean_context(seg.text[:s])
             ocr, box = words_conf_box(seg, s, e)
+            if context and box is not None and not seg.text[:s].rstrip().endswith(":"):
+                wrapped = memo.get(("wrapped", seg.index, s))
+                if wrapped is None:
+                    wrapped = memo[("wrapped", seg.index, s)] = _label_wrapped_under(layout, seg.index, box[0], context)
+                context = str(wrapped)
             across = bool(context) and not any(c.isalpha() for c in context)  # "22/11/2031 : 165 Kim Mã, …"
             if not context or across:
                 outer = memo.get(("context", seg.index, s))
@@ -408,10 +515,12 @@ def candidates(
                     )
                 context, where = outer  # type: ignore[misc]
             rest = seg.text[e:end]
-            section_key = ("section", seg.index, tuple(box) if box is not None else None)
+            # a value inside a sentence is under the heading over its paragraph, not only over its own words
+            at = None if clause else box
+            section_key = ("section", seg.index, tuple(at) if at is not None else None)
             section = memo.get(section_key)
             if section is None:
-                section = memo[section_key] = _section(layout, seg.index, box, headings)
+                section = memo[section_key] = _section(layout, seg.index, at, headings)
             cand = Candidate(
                 value=parsed.value,
                 seg=seg.index,
@@ -425,9 +534,15 @@ def candidates(
                 where=where,
                 section=str(section),
                 whole=sum(c.isalnum() for c in rest) <= 1,
+                clause=clause,
             )
             out.append(cand)
-            if f.kind in _WRAPPING_KINDS and cand.whole:
+            if (
+                f.kind in _WRAPPING_KINDS
+                and cand.whole
+                and (not clause or end == len(seg.text))
+                and not _reads_as_label(tuple(labels), cand.value)  # a label cell: the line under it is its value
+            ):
                 wrapped = _continued(f, cand, layout, headings)
                 if wrapped is not None:
                     out.append(wrapped)
@@ -441,19 +556,30 @@ def _continued(f: FieldSpec, cand: Candidate, layout: Layout, headings: dict[int
     if nxt is None or nxt in headings:
         return None
     seg = layout.segs[nxt]
-    if ":" in seg.text or len(seg.text) > 60 or V.parse_date(seg.text) is not None:
+    text = seg.text
+    if cand.clause:
+        # a sentence wrapped: its clause carries on to the next line up to the clause's end ("… thành phố" /
+        # "Hồ Chí Minh; có diện tích …")
+        stop = _CLAUSE_END.search(text)
+        if stop is None or stop.start() == 0:
+            return None
+        text = text[: stop.start()]
+    if ":" in text or len(text) > 60 or V.parse_date(text) is not None:
         return None  # a label, a paragraph, the place-and-date line
-    if re.fullmatch(r"[\d\s.+()-]+", seg.text):
+    if re.fullmatch(r"[\d\s.+()-]+", text):
         return None  # a number on its own line (the phone in the row under an address) carries no text on
-    parsed = parse_value(f, f"{cand.value} {seg.text}")
-    if parsed is None or sum(c.isalnum() for c in seg.text) < 2:
+    # the comma printed at the line's end stays between the two parts ("…, phường Bến Nghé," / "thành phố …")
+    sep = ", " if layout.segs[cand.seg].text[cand.start : cand.end + 1].rstrip().endswith(",") else " "
+    parsed = parse_value(f, f"{cand.value}{sep}{text}")
+    if parsed is None or sum(c.isalnum() for c in text) < 2:
         return None
-    if _under_the_label(f, cand, seg, parsed.value, layout.line_height):
-        return None
+    if not cand.clause and _under_the_label(f, cand, seg, parsed.value, layout.line_height):
+        return None  # (a sentence's lines all start at its margin: its wrap is no label's)
+    ocr, part = words_conf_box(seg, 0, len(text))
+    under = part if part is not None else seg.box
     box = cand.box
     if box is not None:
-        box = [min(box[0], seg.box[0]), min(box[1], seg.box[1]), max(box[2], seg.box[2]), max(box[3], seg.box[3])]
-    ocr, _ = words_conf_box(seg, 0, len(seg.text))
+        box = [min(box[0], under[0]), min(box[1], under[1]), max(box[2], under[2]), max(box[3], under[3])]
     return replace(cand, value=parsed.value, box=box, ocr=min(cand.ocr, _ocr_factor(ocr)), continued=True)
 
 
@@ -479,7 +605,9 @@ def features(
 ) -> np.ndarray:
     others = [o for o in spec.fields if o.key != f.key]
     lab, lab_len = _label_match(f.labels, cand.context)
-    lab_other, other_len = max((_label_match(o.labels, cand.context) for o in others), default=(0.0, 0))
+    lab_other, other_len = max(
+        (_label_match(labels, cand.context) for labels in _rival_labels(spec, f)), default=(0.0, 0)
+    )
     sections = [fold(s) for s in f.sections]
     other_sections = [fold(s) for o in others for s in o.sections if fold(s) not in sections]
     sec = _section_score(sections, cand.section)
@@ -494,7 +622,7 @@ def features(
             lab_other,
             lab - lab_other,
             float(_role_hits(f.cues, cand.context)),
-            float(any(_role_hits(o.cues, cand.context) for o in others)),
+            float(_role_hits(_rival_cues(spec, f), cand.context)),
             sec,
             sec_other,
             float(cand.where == "same"),
@@ -513,9 +641,42 @@ def features(
             rule_conf.get(f.key, 0.0) if agrees > 0 else 0.0,
             min(lab_len, 30) / 30.0 if lab >= 0.8 else 0.0,
             (min(lab_len, 30) - min(other_len, 30)) / 30.0 if lab >= 0.8 and lab_other >= 0.8 else 0.0,
+            float(cand.clause),
         ]
     )
     return x
+
+
+@lru_cache(maxsize=65536)
+def _reads_as_label(labels: tuple[str, ...], value: str) -> bool:
+    """The whole value reads as one of the labels (numbering and dots aside): "Nơi cư trú" beside the other
+    column's "Nơi cư trú" in a grid, "9. Họ, chữ đệm và tên người" read where the value stands. A value that only
+    contains a label ("Nơi cư trú 45 Hai Bà Trưng") is not one."""
+    text = _clean_context(value)
+    if len(text) < 3:
+        return False
+    return any(fuzz.ratio(lab, text) >= 90 for lab in _folded_labels(labels))
+
+
+@lru_cache(maxsize=256)
+def _folded_labels(labels: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({lab for label in labels if len(lab := fold(label).strip(" :")) >= 3}))
+
+
+def _rival_labels(spec: DocTypeSpec, f: FieldSpec) -> tuple[tuple[str, ...], ...]:
+    """The labels of the type's other fields, less those that only name a person this field is about too: the
+    father's name has the label "Cha", which names the person, and "Nơi ở của cha" is the father's address."""
+    own = {fold(c) for c in f.cues}
+    return tuple(
+        tuple(lab for lab in o.labels if fold(lab).strip(" :") not in own) for o in spec.fields if o.key != f.key
+    )
+
+
+def _rival_cues(spec: DocTypeSpec, f: FieldSpec) -> tuple[str, ...]:
+    """The role words of the type's other fields that are not this field's own: the person a label names is a
+    rival's only when it is another person ("mẹ" against the father's fields, not "cha")."""
+    own = {fold(c) for c in f.cues}
+    return tuple(sorted({c for o in spec.fields if o.key != f.key for c in o.cues if fold(c) not in own}))
 
 
 def _agrees(rule_value: str | None, cand: Candidate) -> float:
@@ -624,9 +785,10 @@ def pairs(spec: DocTypeSpec, pages: Sequence[Page]) -> tuple[list[tuple[FieldSpe
     all_labels = [lab for f in spec.fields for lab in f.labels]
     memo: dict[tuple[object, ...], object] = {}
     slots = label_slots(spec, layout.segs)
+    in_sentence = clause_slots(spec, layout.segs)
     out: list[tuple[FieldSpec, Candidate, np.ndarray]] = []
     for f in spec.fields:
-        cands = candidates(f, layout, headings, all_labels, memo, slots)
+        cands = candidates(f, layout, headings, all_labels, memo, slots, in_sentence)
         chosen = rule_fields.get(f.key)
         if chosen is not None and not any(c.value == chosen.value for c in cands):
             # the label reader found it where slots do not look (the line under a card's label, the zone)
@@ -648,18 +810,46 @@ def assign(
     probs = model.prob(np.stack([s[2] for s in scored]))
     taken: dict[str, tuple[Candidate, float]] = {}
     used: set[tuple[int, int]] = set()
+    labels = tuple(lab for f in spec.fields for lab in f.labels)
+    completed = _completions(scored, probs)
     for idx in np.argsort(-probs, kind="stable"):
         f, cand, _ = scored[int(idx)]
         p = float(probs[idx])
         if p < model.floor:
             break
+        if _reads_as_label(labels, cand.value):
+            # a label cell taken for a value (none of the 776 such pairs of the four folds was right); the pairs
+            # stay in what the scorer learns from, as wrong ones
+            continue
         span = (cand.seg, cand.start)
         if f.key in taken or (cand.seg >= 0 and span in used):
             continue
+        whole = completed.get((f.key, cand.seg, cand.start))
+        if whole is not None and whole[1] >= model.floor and not _ends_in_province(cand.value):
+            cand, p = whole  # the address cut at its line's end, where the next line completes it: the whole
         taken[f.key] = (cand, p)
         if cand.seg >= 0:
             used.add(span)
     return taken, rule_fields
+
+
+def _ends_in_province(value: str) -> bool:
+    return province_of(value.rsplit(",", 1)[-1].strip()) is not None
+
+
+def _completions(
+    scored: Sequence[tuple[FieldSpec, Candidate, np.ndarray]], probs: np.ndarray
+) -> dict[tuple[str, int, int], tuple[Candidate, float]]:
+    """Per (field, segment, start) of an address: the reading carried on to the next line that ends in a
+    province (an address runs from its smallest unit to its province), the most likely one."""
+    out: dict[tuple[str, int, int], tuple[Candidate, float]] = {}
+    for (f, cand, _), p in zip(scored, probs, strict=True):
+        if f.kind != "address" or not cand.continued or cand.seg < 0 or not _ends_in_province(cand.value):
+            continue
+        key = (f.key, cand.seg, cand.start)
+        if key not in out or float(p) > out[key][1]:
+            out[key] = (cand, float(p))
+    return out
 
 
 def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel | None = None) -> dict[str, Field]:
