@@ -4,8 +4,7 @@ Tesseract reads the letters of a 200-dpi bilevel scan well and their marks less 
 "QUYẾT" "QUYÉT", "dân" "dán". Its LSTM keeps, for every character, the other characters it weighed
 (`lstm_choice_mode` 2), each with a cost (lower is likelier). A word is rescored only from those: each
 character may become one of its own alternatives that is the same letter with other marks (ô/ố/ồ, â/ầ, ơ/ờ,
-d/đ), that letter with one alternative's shape mark and another's tone (Ó and Ộ offered: Ố, at the costlier
-one's cost), or another letter the engine found nearly as likely (LETTER_COST: việt/việc, tàf/tài). Candidate
+d/đ), or another letter the engine found nearly as likely (LETTER_COST: việt/việc, tàf/tài). Candidate
 spellings are scored by
 
     log P(syllable) + PAIR_WEIGHT * log(1 + pairs with its neighbours) - COST_WEIGHT * extra engine cost,
@@ -32,7 +31,7 @@ and, between its neighbours, by the pair model's log P(syllable | left) P(right 
   dân" -> "nhân", "tục điêu động" -> "điều": no â, no ề among the alternatives).
 - A vowel written twice ("bằầu": the engine read one letter as two) is read once, when that makes a
   syllable and twice does not (`undoubled`).
-Nothing else is read whose marks the engine did not offer, and a word read without any mark is left as it is:
+Nothing else is read that the engine did not offer, and a word read without any mark is left as it is:
 on these papers that is English or folded text ("VIET NAM", "NGUYEN" on a card), not a syllable's marks
 lost one by one. Both readings stay in the record (the word's `read_as`, `read_conf`).
 """
@@ -65,7 +64,6 @@ RARE_RATIO = 10  # a mark not offered: the other syllable met this many times as
 # Vowels whose marks the engine confuses on bilevel print and may not offer: a mark is read from its own
 # class only (base letter and case kept).
 CONFUSED = ("aáàâấầ", "êềế", "ôồốổ")
-SHAPES = ("\u0302", "\u0306", "\u031b")  # circumflex, breve, horn: the marks that make â, ă, ê, ô, ơ, ư
 
 Choices = Sequence[Sequence[tuple[str, float]]]  # per character: (character, cost)
 
@@ -120,28 +118,7 @@ def _options(ch: str, lst: list[tuple[str, float]]) -> list[tuple[str, float, bo
         if extra <= (MAX_ALT_COST if base_letter(alt) == base_letter(ch) else LETTER_COST):
             alts[alt] = min(alts.get(alt, math.inf), extra)
     ranked = sorted(((a, c, base_letter(a) != base_letter(ch)) for a, c in alts.items()), key=lambda a: (a[2], a[1]))
-    options = [(ch, 0.0, False), *ranked][:MAX_OPTIONS]
-    return options + _merged([(c, cost) for c, cost, other in options if not other])
-
-
-def _marks(ch: str) -> tuple[str, str, str]:
-    """(the base letter, its shape mark: circumflex, breve or horn, its tone mark), as combining characters."""
-    decomposed = unicodedata.normalize("NFD", ch)
-    rest = decomposed[1:]
-    return decomposed[0], "".join(c for c in rest if c in SHAPES), "".join(c for c in rest if c in syllables.TONES)
-
-
-def _merged(same: list[tuple[str, float]]) -> list[tuple[str, float, bool]]:
-    """The letters made of one option's shape mark and another's tone, when no option is that letter (the
-    engine offered Ó and Ộ: Ố), each at the costlier of the two options' extra costs."""
-    have = {c for c, _ in same}
-    out: dict[str, float] = {}
-    for (a, cost_a), (b, cost_b) in itertools.permutations(same, 2):
-        (base_a, shape, _tone), (base_b, _shape, tone) = _marks(a), _marks(b)
-        letter = unicodedata.normalize("NFC", base_a + shape + tone)
-        if base_a == base_b and letter not in have and len(letter) == 1:
-            out[letter] = min(out.get(letter, math.inf), max(cost_a, cost_b))
-    return [(c, cost, False) for c, cost in out.items()]
+    return [(ch, 0.0, False), *ranked][:MAX_OPTIONS]
 
 
 def _split_punct(text: str) -> tuple[str, str, str]:

@@ -226,12 +226,11 @@ def _rescored(
     words: list[OcrWord], choices: list[marks.Choices], model: syllables.SyllableModel, text: str
 ) -> tuple[list[OcrWord], str]:
     """The words with their marks rescored (pipeline/marks.py), and the page text with the changed words
-    put in their places (the text lists the words in the same order). A word's left neighbour is given as
-    rescored ("GIÁÀM ĐỌC": "ĐỌC" is read after "GIÁM"), its right one as the engine read it."""
+    put in their places (the text lists the words in the same order)."""
     out: list[OcrWord] = []
     changed = False
     for i, (word, options) in enumerate(zip(words, choices, strict=True)):
-        prev = out[i - 1].text if i and words[i - 1].line == word.line else None
+        prev = words[i - 1].text if i and words[i - 1].line == word.line else None
         following = words[i + 1].text if i + 1 < len(words) and words[i + 1].line == word.line else None
         new = marks.rescore(word.text, word.conf, options, model, prev, following)
         if not new.changed:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import marks, ocr, print_size, raster, syllables
+from pipeline import marks, print_size, raster, syllables
 from pipeline.ocr import OcrEngine, OcrResult, OcrWord
 from pipeline.page import analyse_geometry, process_page
 from schemas.record import Page, Word
@@ -196,33 +196,6 @@ def test_the_engines_cheapest_marks_are_read_when_the_neighbours_agree() -> None
     # Marks the engine found costlier than its own are not read so: the context rule's pair is needed.
     dearer = _choices([("N", 1.3)], [("G", 1.2)], [("U", 1.2)], [("Y", 1.2)], [("Ê", 2.4), ("Ễ", 4.5)], [("N", 1.5)])
     assert not marks.rescore("NGUYÊN", 0.0, dearer, MODEL, prev='j".', following="QUỲNH").changed
-
-
-def test_a_letter_is_made_of_one_alternatives_shape_mark_and_anothers_tone() -> None:
-    # Generated page 19: "GIÁM ĐỐC" read "GIÁÀM ĐỌC": Ó and Ộ among the alternatives, no Ố. Ố is the costlier's.
-    doc = _choices([("Đ", 1.0), ("Ð", 17.6)], [("Ọ", 2.2), ("Ó", 4.3), ("Ộ", 11.6)], [("C", 1.4)])
-    new = marks.rescore("ĐỌC", 81.7, doc, MODEL, prev="GIÁM")
-    assert new.text == "ĐỐC" and new.extra_cost == pytest.approx(11.6 - 2.2)
-    # No shape mark offered (only Ó): no Ố; and a reading its neighbours are not written with stays.
-    acute = _choices([("Đ", 1.0)], [("Ọ", 2.2), ("Ó", 4.3)], [("C", 1.4)])
-    assert not marks.rescore("ĐỌC", 81.7, acute, MODEL, prev="GIÁM").changed
-    assert not marks.rescore("ĐỌC", 81.7, doc, MODEL, prev="sách", following="này").changed
-
-
-def test_a_word_is_rescored_beside_its_left_neighbours_new_reading() -> None:
-    # The same line of page 19: "GIÁÀM" (a vowel read twice) is "GIÁM" first, and "ĐỌC" is then read after it.
-    giam = [[("G", 1.1)], [("I", 1.0)], [("Á", 3.2), ("A", 4.8)], [("À", 2.5), ("Á", 3.8), ("Ầ", 4.7)], [("M", 1.0)]]
-    doc = _choices([("Đ", 1.0), ("Ð", 17.6)], [("Ọ", 2.2), ("Ó", 4.3), ("Ộ", 11.6)], [("C", 1.4)])
-    words = [
-        OcrWord(text="GIÁÀM", conf=0.0, box=(880, 950, 957, 970), line=19, block=5),
-        OcrWord(text="ĐỌC", conf=81.7, box=(965, 950, 1024, 970), line=19, block=5),
-    ]
-    out, text = ocr._rescored(words, [giam, doc], MODEL, "GIÁÀM ĐỌC")
-    assert [w.text for w in out] == ["GIÁM", "ĐỐC"] and text == "GIÁM ĐỐC"
-    assert [w.read_as for w in out] == ["GIÁÀM", "ĐỌC"]
-    # On another line the left word is no neighbour.
-    apart = [words[0], OcrWord(text="ĐỌC", conf=81.7, box=(965, 990, 1024, 1010), line=20, block=5)]
-    assert [w.text for w in ocr._rescored(apart, [giam, doc], MODEL, "GIÁÀM\nĐỌC")[0]] == ["GIÁM", "ĐỌC"]
 
 
 def test_another_letter_is_read_only_when_close_and_its_neighbours_say_so() -> None:
