@@ -1,6 +1,7 @@
-"""The embedded runner is fair: pages go to the processes round-robin across the dossiers waiting, and each
-dossier is finished as soon as its own pages are, so a one-page dossier queued after a 40-page one is
-finished long before it, in one run and in two runs at once (the web app's threads)."""
+"""The embedded runner is fair: pages go to the processes round-robin across the runs waiting (within a run,
+the dossier with the fewest pages left first), and each dossier is finished as soon as its own pages are, so
+a one-page dossier queued after a 40-page one is finished long before it, in one run and in two runs at once
+(the web app's threads)."""
 
 from __future__ import annotations
 
@@ -82,17 +83,30 @@ def test_small_dossier_submitted_during_a_big_run_finishes_long_before_it(
     print(f"one page finished at {finished[SMALL]:.2f} s, 40 pages at {finished[BIG]:.2f} s")
 
 
-def test_fair_queue_takes_one_of_each_dossier_in_turn() -> None:
+def test_fair_queue_takes_one_page_of_each_run_in_turn() -> None:
     lanes: _FairQueue[str] = _FairQueue()
     for item in ("a1", "a2", "a3"):
-        lanes.add("a", item)
-    lanes.add("b", "b1")
-    lanes.add("c", "c1")
-    lanes.add("b", "b2")
+        lanes.add("run a", "a", item)
+    lanes.add("run b", "b", "b1")
+    lanes.add("run c", "c", "c1")
+    lanes.add("run b", "b", "b2")
 
     taken = [lanes.take() for _ in range(len(lanes))]
 
     assert taken == ["a1", "b1", "c1", "a2", "b2", "a3"] and lanes.take() is None
+
+
+def test_fair_queue_reads_a_runs_dossiers_one_after_the_other_fewest_pages_first() -> None:
+    """A watch-folder batch is one run: its dossiers read page after page (each finished early, not all at the
+    end), the shortest first, equal ones in the order they came."""
+    lanes: _FairQueue[str] = _FairQueue()
+    for lane, pages in (("x", 3), ("y", 2), ("z", 2), ("w", 1)):
+        for n in range(1, pages + 1):
+            lanes.add("batch", lane, f"{lane}{n}")
+
+    taken = [lanes.take() for _ in range(len(lanes))]
+
+    assert taken == ["w1", "y1", "y2", "z1", "z2", "x1", "x2", "x3"]
 
 
 def test_web_app_runs_a_small_upload_before_a_big_one_queued_first(tmp_path: Path, scans: tuple[Path, Path]) -> None:

@@ -638,3 +638,40 @@ def test_killed_at_any_step_then_restarted_nothing_lost_nothing_twice(
         assert spans == [[1], [2, 3], [4, 5]]
     finally:
         records.close()
+
+
+def test_the_next_files_are_taken_in_while_a_batch_is_still_being_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher does not wait for a batch's dossiers to be finished before taking the next files: the
+    page processes would sit idle meanwhile (the last batch's dossier stages, the next batch's intake)."""
+    inbox = tmp_path / "inbox"
+    for n in range(2):
+        _blank_png(inbox / f"scan{n}.png", n)
+    settings = _settings(tmp_path, batch_files=1)
+    seen_split: list[int] = []
+
+    def slow_first_page(self: PageWorker, task: PageTask) -> PageOutcome:
+        # GIVEN the first file's page still being read until the second file is taken in (10 s at most)
+        if task.file_name != "scan0.png":
+            return _fake_page_work(self, task)
+        records = Records(settings.db_url)
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                states = [r.state for r in records.intake_rows(str(inbox.resolve()))]
+                if len(states) == 2 and states[1] != "received":
+                    seen_split.append(len(states))
+                    break
+                time.sleep(0.02)
+        finally:
+            records.close()
+        return _fake_page_work(self, task)
+
+    monkeypatch.setattr(PageWorker, "run", slow_first_page)
+    # WHEN the watcher takes both, one file a batch
+    report = Watcher(inbox, settings).run(once=True)
+    # THEN the second was taken in while the first was being read, and both were recorded and let go
+    assert seen_split, "the second file was only taken in after the first one's batch was finished"
+    assert exit_code(report) == 0 and report.count("done") == 2
+    assert _files(inbox / "done") == ["scan0.png", "scan1.png"]

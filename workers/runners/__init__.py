@@ -75,8 +75,9 @@ class Runner(Protocol):
         """Start (cluster) or do (embedded) the work of received dossiers."""
         ...
 
-    def begin(self, codes: Sequence[str], progress: Progress = ...) -> Begun:
-        """`run` begun, its `wait` to come: embedded, the pages are handed to the pool meanwhile."""
+    def begin(self, codes: Sequence[str], progress: Progress = ..., *, lane: object | None = None) -> Begun:
+        """`run` begun, its `wait` to come: embedded, the pages are handed to the pool meanwhile. Runs given
+        the same `lane` (the watch folder's) share a turn, their dossiers read the fewest pages first."""
         ...
 
     def warm(self) -> None:
@@ -114,7 +115,7 @@ class ClusterRunner:
             send(self.actors.intake, code)
         return RunReport(pending=list(codes))
 
-    def begin(self, codes: Sequence[str], progress: Progress = _no_progress) -> Begun:
+    def begin(self, codes: Sequence[str], progress: Progress = _no_progress, *, lane: object | None = None) -> Begun:
         from workers.runners.embedded import Begun
 
         report = self.run(codes, progress)

@@ -174,16 +174,18 @@ class EmbeddedRunner:
         """Take in each received dossier (split at its receipt sheets), run every page not done, and finish
         each dossier (documents, status, artifacts) as soon as its own pages are done.
 
-        Pages go to the processes round-robin across the dossiers waiting, those of this run and those of
-        any other thread's run on this runner (the web app runs several dossiers at once): a one-page dossier
-        waits for a page of a 400-page one, not for all of it."""
+        Pages go to the processes round-robin across this run and any other thread's run on this runner (the
+        web app runs several dossiers at once), and within a run the dossier with the fewest pages left first
+        (`_FairQueue`): a one-page dossier waits for a page of a 400-page one, not for all of it."""
         return self.begin(codes, progress).wait()
 
-    def begin(self, codes: Sequence[str], progress: Progress = _no_progress) -> Begun:
+    def begin(self, codes: Sequence[str], progress: Progress = _no_progress, *, lane: object | None = None) -> Begun:
         """`run` in two halves: the dossiers taken in and their pages handed to the pool now; `wait` records
         the pages as they come back, finishes the dossiers and returns the report. The watch folder begins
         each file as soon as it has taken it in, so the pool reads the first file's pages while the next
-        files are being taken in (with one process, or no pool yet, the pages are read in `wait`)."""
+        files are being taken in (with one process, or no pool yet, the pages are read in `wait`). Runs begun
+        with the same `lane` share one turn in the pool's queue (the watch folder's files: their dossiers are
+        read the fewest pages first); by default each run has its own."""
         report = RunReport()
         all_codes: list[str] = []
         for code in codes:
@@ -247,7 +249,7 @@ class EmbeddedRunner:
         for code in all_codes:  # nothing left to read: finished at once
             if waiting[code] == 0:
                 finish(code)
-        drain = self._start_tasks(tasks)
+        drain = self._start_tasks(tasks, lane)
 
         def wait() -> RunReport:
             drain(record)
@@ -256,7 +258,7 @@ class EmbeddedRunner:
 
         return Begun(wait)
 
-    def _start_tasks(self, tasks: Sequence[PageTask]) -> Callable[[_Record], None]:
+    def _start_tasks(self, tasks: Sequence[PageTask], lane: object | None = None) -> Callable[[_Record], None]:
         """Hand the pages to the pool, round-robin across their dossiers (read in this process when there is
         no pool); the function returned `record`s each one as it comes back (with neither an outcome nor an
         error when another process holds it), in the thread that calls it."""
@@ -267,7 +269,7 @@ class EmbeddedRunner:
             def run_here(record: _Record) -> None:
                 lanes: _FairQueue[PageTask] = _FairQueue()
                 for t in tasks:
-                    lanes.add(t.code, t)
+                    lanes.add(0, t.code, t)
                 while (task := lanes.take()) is not None:
                     with self._local_lock:  # one page at a time in this process, whichever thread's run it is
                         outcome, error = self._run_local(task)
@@ -279,7 +281,7 @@ class EmbeddedRunner:
                 self._dispatch = _Dispatch(pool, self.records, ahead=2 * self.settings.workers)
             dispatch = self._dispatch
         replies: queue.Queue[_Reply] = queue.Queue()
-        dispatch.add([_Item(task, replies) for task in tasks])
+        dispatch.add([_Item(task, replies, replies if lane is None else lane) for task in tasks])
 
         def collect(record: _Record) -> None:
             for _ in tasks:
@@ -304,26 +306,37 @@ T = TypeVar("T")
 
 
 class _FairQueue(Generic[T]):
-    """Work waiting, one lane per dossier, taken round-robin across the lanes (not thread-safe: its owner locks)."""
+    """Work waiting, one lane per run and within it one per dossier (not thread-safe: its owner locks).
+
+    The runs are served round-robin: one page of each run in turn, so a one-page upload waits for a page of a
+    400-page one, not for all of it. Within a run the dossier with the fewest pages left goes first (ties: the
+    first added): each dossier is finished, and its file let go, as soon as can be, and the dossier stages
+    are spread over the run instead of all coming at its end, when every dossier read in turn would be
+    finished at once while the page processes sit idle."""
 
     def __init__(self) -> None:
-        self._lanes: dict[str, deque[T]] = {}  # in turn order: the next lane to serve is the first
+        # in turn order: the next run to serve is the first; each run's dossiers in the order added
+        self._runs: dict[object, dict[str, deque[T]]] = {}
 
-    def add(self, lane: str, item: T) -> None:
-        self._lanes.setdefault(lane, deque()).append(item)
+    def add(self, run: object, lane: str, item: T) -> None:
+        self._runs.setdefault(run, {}).setdefault(lane, deque()).append(item)
 
     def take(self) -> T | None:
-        if not self._lanes:
+        if not self._runs:
             return None
-        lane = next(iter(self._lanes))
-        items = self._lanes.pop(lane)
+        run = next(iter(self._runs))
+        lanes = self._runs.pop(run)
+        lane = min(lanes, key=lambda k: len(lanes[k]))  # min keeps the first of equals
+        items = lanes[lane]
         item = items.popleft()
-        if items:
-            self._lanes[lane] = items  # to the back of the turn
+        if not items:
+            del lanes[lane]
+        if lanes:
+            self._runs[run] = lanes  # to the back of the turn
         return item
 
     def __len__(self) -> int:
-        return sum(len(items) for items in self._lanes.values())
+        return sum(len(items) for lanes in self._runs.values() for items in lanes.values())
 
 
 @dataclass(frozen=True)
@@ -337,10 +350,11 @@ class _Reply:
 class _Item:
     task: PageTask
     replies: queue.Queue[_Reply]  # the run waiting for the page
+    turn: object  # whose turn in the queue it waits in: its run's, or the lane its run was begun in
 
 
 class _Dispatch:
-    """Hands the pages of every run on a runner to its pool, round-robin across dossiers, a few ahead of the
+    """Hands the pages of every run on a runner to its pool, round-robin across runs, a few ahead of the
     processes (claimed as they are handed over, not all up front); each result goes back to its run."""
 
     def __init__(self, pool: ProcessPoolExecutor, records: Records, *, ahead: int) -> None:
@@ -354,7 +368,7 @@ class _Dispatch:
     def add(self, items: Sequence[_Item]) -> None:
         with self._lock:
             for item in items:
-                self._waiting.add(item.task.code, item)
+                self._waiting.add(item.turn, item.task.code, item)
             self._fill()
 
     def _fill(self) -> None:

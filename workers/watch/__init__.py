@@ -45,6 +45,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import queue
 import stat
 import threading
 import time
@@ -54,7 +55,7 @@ from pathlib import Path
 
 from schemas.errors import HosoError, PagesNotRead, WatchFolderBusy, WatchFolderMissing
 from workers.private import make_dir
-from workers.runners import Begun, Runner, finished, make_runner
+from workers.runners import Begun, Runner, RunReport, finished, make_runner
 from workers.settings import Settings, WatchSettings
 from workers.stores.objects import ObjectStore, make_store
 from workers.stores.records import IntakeRow, Records
@@ -107,6 +108,26 @@ class _InFlight:
     started: float
 
 
+@dataclass
+class _Batch:
+    """Files handed to the runner together, seen through in a thread of their own (`see_through`) while the
+    watcher takes the next files in: the pool never waits for a batch's last dossier stage to get work."""
+
+    rows: Sequence[tuple[IntakeRow, Found | None]]
+    begun: Sequence[Begun]
+    started: float
+    reports: list[RunReport] = field(default_factory=list)
+    error: BaseException | None = None
+
+    def see_through(self, done: queue.Queue[_Batch]) -> None:
+        try:
+            self.reports = [b.wait() for b in self.begun]
+        except BaseException as exc:  # handed back to the watcher's thread, which decides (`_collect`)
+            self.error = exc
+        finally:
+            done.put(self)
+
+
 def window(opts: WatchSettings, network_fs: str | None) -> float:
     """How long a file must stay unchanged to be taken: longer on a network share, where no local writer
     can be seen holding it open."""
@@ -133,6 +154,8 @@ class Watcher:
         self._refused: set[str] = set()  # links and special files journalled (moved, or left in a read-only folder)
         self._skip = [p for p in (settings.data_dir.resolve(),) if p.is_relative_to(self.root)]
         self._in_flight: list[_InFlight] = []
+        self._batches: list[tuple[_Batch, threading.Thread]] = []  # handed over, their runs not seen through
+        self._seen_through: queue.Queue[_Batch] = queue.Queue()
         self._records: Records | None = None
         self._store: ObjectStore | None = None
         self._journal: Journal | None = None
@@ -190,7 +213,9 @@ class Watcher:
                     self._refuse_special(special)
                 else:
                     found = {r: f for r in self.stability.tracked if (f := stat_file(self.root, r)) is not None}
-                busy = {i.row.path for i in self._in_flight}
+                busy = {i.row.path for i in self._in_flight} | {
+                    row.path for b, _ in self._batches for row, _found in b.rows
+                }
                 waiting = {r: f for r, f in found.items() if self._retry_at.get(r, 0.0) <= now and r not in busy}
                 stable = self._not_being_written(self.stability.update(waiting))
                 if stable:
@@ -203,14 +228,29 @@ class Watcher:
                         for f in batch:  # every step is safe to repeat: try these files again later
                             self._later(f.rel, exc)
                     continue
-                if once and full and not waiting and not self._in_flight and not (self._incomplete.keys() & found):
+                if (
+                    once
+                    and full
+                    and not waiting
+                    and not self._in_flight
+                    and not self._batches
+                    and not (self._incomplete.keys() & found)
+                ):
                     break
                 pause = max(0.0, min(tick, next_scan - self.clock()))
-                if self._wake.is_set() or self._in_flight:
+                if self._batches:
+                    self._collect(block=pause)  # a batch seen through wakes the loop at once
+                elif self._wake.is_set() or self._in_flight:
                     stop.wait(pause)  # events came in since the last scan, or dossiers are being read
                 else:
                     self._wake.wait(pause)
+            self._see_through_all()  # stopped: the files in hand are seen through first, then let go
         return self.report
+
+    def _see_through_all(self) -> None:
+        for _batch, thread in list(self._batches):
+            thread.join()
+        self._settle_finished()
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -298,7 +338,7 @@ class Watcher:
                 continue
             except HosoError as exc:
                 if not exc.retry:
-                    self._hand_over(rows, begun)  # the files begun are seen through first
+                    self._hand_over(rows, begun, block=True)  # the files begun are seen through first
                     raise
                 self._later(f.rel, exc)
                 continue
@@ -346,28 +386,61 @@ class Watcher:
 
     def _begin(self, codes: Sequence[str]) -> Begun:
         assert self._runner is not None
-        return self._runner.begin(codes)
+        return self._runner.begin(codes, lane=self)  # one turn for all the folder's files
 
-    def _hand_over(self, rows: Sequence[tuple[IntakeRow, Found | None]], begun: Sequence[Begun] | None = None) -> None:
-        """Give the split files' dossiers to the runner (embedded: read now; cluster: sent to the workers);
-        `begun`: the runs already begun for them (else begun here), seen through."""
+    def _hand_over(
+        self,
+        rows: Sequence[tuple[IntakeRow, Found | None]],
+        begun: Sequence[Begun] | None = None,
+        *,
+        block: bool = False,
+    ) -> None:
+        """Give the split files' dossiers to the runner (embedded: read by its pool; cluster: sent to the
+        workers); `begun`: the runs already begun for them (else begun here). They are seen through in a
+        thread while the watcher goes on taking files (`_collect` takes the outcome); with `block`, here."""
         started = time.perf_counter()
         if begun is None:
             codes = [c for row, _ in rows if row.state == "split" for c in row.codes]
             begun = [self._begin(codes)] if codes else []
-        reports = [b.wait() for b in begun]
-        unfinished = {c for r in reports for c in r.unfinished}
-        for row, found in rows:
-            if row.state == "split" and unfinished & set(row.codes):
-                if found is not None:  # pages to try again: the file stays
-                    problem = next((p for r in reports for p in r.problems if p.retry), None)
-                    self._later(found.rel, problem or HosoError("pages to try again"))
-                continue
-            self._in_flight.append(_InFlight(row, found, started))
+        batch = _Batch(rows, begun, started)
+        if block or not begun:
+            batch.see_through(self._seen_through)
+        else:
+            thread = threading.Thread(target=batch.see_through, args=(self._seen_through,), daemon=True,
+                                      name="hoso-watch-batch")  # fmt: skip
+            self._batches.append((batch, thread))
+            thread.start()
         self._settle_finished()
+
+    def _collect(self, block: float = 0.0) -> None:
+        """Take the batches seen through (waiting up to `block` seconds for one): their files in flight until
+        their dossiers are finished, or left to try again when pages failed for a transient reason."""
+        while True:
+            try:
+                batch = self._seen_through.get(timeout=block) if block > 0 else self._seen_through.get_nowait()
+            except queue.Empty:
+                return
+            block = 0.0
+            self._batches = [(b, t) for b, t in self._batches if b is not batch]
+            if batch.error is not None:
+                if not isinstance(batch.error, HosoError) or not batch.error.retry:
+                    raise batch.error
+                for _row, found in batch.rows:  # every step is safe to repeat: try these files again later
+                    if found is not None:
+                        self._later(found.rel, batch.error)
+                continue
+            unfinished = {c for r in batch.reports for c in r.unfinished}
+            for row, found in batch.rows:
+                if row.state == "split" and unfinished & set(row.codes):
+                    if found is not None:  # pages to try again: the file stays
+                        problem = next((p for r in batch.reports for p in r.problems if p.retry), None)
+                        self._later(found.rel, problem or HosoError("pages to try again"))
+                    continue
+                self._in_flight.append(_InFlight(row, found, batch.started))
 
     def _settle_finished(self) -> None:
         """Let go of the files whose dossiers are all finished (at once embedded; when the workers are done)."""
+        self._collect()
         ready: list[tuple[IntakeRow, Found | None, FileSummary]] = []
         for item in list(self._in_flight):
             row = item.row
