@@ -22,7 +22,15 @@ from pipeline.orient import (
     rotate_quarter,
     upside_down_by_shape,
 )
-from pipeline.print_size import is_bilevel, line_height, reading_scale, resize, small_print_factor, to_page
+from pipeline.print_size import (
+    LOW_DPI,
+    is_bilevel,
+    line_height,
+    reading_scale,
+    resize,
+    small_print_factor,
+    to_page,
+)
 from pipeline.raster import PageImage
 from pipeline.seal import gray_for_ocr
 from pipeline.separators import qr_procedure, read_qr, separator_code
@@ -109,9 +117,10 @@ def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine)
     # which makes every later stage cheaper too, and small print on low-resolution scans enlarged. The
     # stored page keeps the scan's resolution; word boxes are brought back to it.
     upright = deskew.rotate(rotate_quarter(page.pixels, axis), skew)
-    scale = reading_scale(line_height(mask, skew) / mask_scale, page.dpi, is_bilevel(page.pixels))
+    bilevel = page.dpi < LOW_DPI and is_bilevel(page.pixels)  # read smaller only below LOW_DPI: else not looked at
+    scale = reading_scale(line_height(mask, skew) / mask_scale, page.dpi, bilevel)
     dpi = round(page.dpi * scale)
-    gray, seals = gray_for_ocr(resize(upright, scale), dpi, remove_seals=settings.remove_seals)
+    gray, seals = gray_for_ocr(upright, page.dpi, remove_seals=settings.remove_seals, scale=scale)
     gray = flatten(gray, dpi)
     gray, _leaders = remove_leaders(gray, dpi)
     if scale == 1.0 and (enlarged := small_print_factor(gray, page.dpi)) > 1:

@@ -128,15 +128,17 @@ def lightness(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
     return cv2.add(hi, cv2.subtract(hi, lo))
 
 
-def gray_for_ocr(pixels: np.ndarray, dpi: int, *, remove_seals: bool = True) -> tuple[np.ndarray, int]:
-    """The page in gray for OCR, with seals, stamps and coloured ink over the print lifted out; and how many
-    were found."""
-    if pixels.ndim == 2:
-        return pixels, 0
-    gray = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
-    if not remove_seals:
-        return gray, 0
-    seals = find_seals(pixels, dpi)
+def gray_for_ocr(
+    pixels: np.ndarray, dpi: int, *, remove_seals: bool = True, scale: float = 1.0
+) -> tuple[np.ndarray, int]:
+    """The page (at `dpi`) in gray for OCR, with seals, stamps and coloured ink over the print lifted out,
+    reduced by `scale`; and how many were found. The stamps are found and lifted at the page's resolution
+    and the gray reduced after: reducing one gray channel costs a third of reducing three."""
+    gray = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+    seals = find_seals(pixels, dpi) if remove_seals and pixels.ndim == 3 else []
+    # The lift reaches one reading pixel beyond the stamp's strokes, whatever the page's resolution.
+    reach = max(1, round(1 / min(scale, 1.0)))
+    kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
     for seal in seals:
         x0, y0, x1, y1 = seal.box
         region = pixels[y0:y1, x0:x1]
@@ -144,6 +146,9 @@ def gray_for_ocr(pixels: np.ndarray, dpi: int, *, remove_seals: bool = True) -> 
         # stamp), keep their ordinary gray.
         hi, lo, hue = _channels(np.ascontiguousarray(region))
         ink = ((cv2.subtract(hi, lo) > _FAINT) & (hue == seal.hue)).astype(np.uint8)
-        lift = cv2.dilate(ink, np.ones((3, 3), np.uint8)).astype(bool)
+        lift = cv2.dilate(ink, kernel).astype(bool)
         gray[y0:y1, x0:x1][lift] = lightness(hi, lo)[lift]
+    if scale != 1.0:
+        method = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=method)
     return gray, len(seals)
