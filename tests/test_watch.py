@@ -105,6 +105,23 @@ def test_a_file_is_complete_only_after_its_size_and_mtime_held_still() -> None:
     assert stable.update({}) == [] and stable.tracked == []
 
 
+def test_a_file_unchanged_since_before_it_was_seen_waits_only_what_is_left_of_the_window() -> None:
+    # GIVEN files first seen 5 s and 0.5 s after their last change (ctime), with a 2 s window
+    now = [100.0]
+    stable = Stability(2.0, clock=lambda: now[0], by_age=True)
+    old = Found(rel="old.pdf", path=Path("old.pdf"), size=10, mtime_ns=1, ino=7, age=5.0)
+    new = Found(rel="new.pdf", path=Path("new.pdf"), size=10, mtime_ns=1, ino=8, age=0.5)
+    # WHEN they are looked at: THEN the old one is complete at once, the new one after the 1.5 s left
+    assert stable.update({"old.pdf": old, "new.pdf": new}) == [old]
+    now[0] += 1.4
+    assert stable.update({"new.pdf": new}) == []
+    now[0] += 0.2
+    assert stable.update({"new.pdf": new}) == [new]
+    # and without the age (a network share: another clock), the whole window from when it is first seen
+    share = Stability(2.0, clock=lambda: now[0])
+    assert share.update({"old.pdf": old}) == []
+
+
 _MOUNTS = """\
 22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
 30 22 0:40 / /srv/scans rw,relatime shared:9 - cifs //nas/scans rw,vers=3.1.1

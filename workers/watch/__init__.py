@@ -1,7 +1,8 @@
 """The watch folder: `hoso watch DIR` takes every scan that lands in DIR, and never loses one.
 
-Finding files. A file is taken once complete: the same size, modification time and inode for
-`stable_seconds` (scanners write in chunks), and no process has it open for writing (Linux: `/proc/*/fd`; a
+Finding files. A file is taken once complete: the same size, modification time and inode for `stable_seconds`
+(scanners write in chunks; counted from its last change, its ctime, when first seen, so a file left there
+before the watcher started is taken at once), and no process has it open for writing (Linux: `/proc/*/fd`; a
 scanner that pauses mid-file keeps it open). One that still reads as cut short or empty (a writer that closed
 it and paused, or one on another machine) is taken again `incomplete_tries` times, `incomplete_wait_seconds`
 apart, before it goes to `DIR/failed/`. Temporary and hidden names are never taken; symbolic links, FIFOs,
@@ -146,7 +147,7 @@ class Watcher:
         self.clock = clock
         # On a network share the size-and-time wait is all there is, so it is longer (see `window`)
         self.network_fs = on_network_fs(self.root)
-        self.stability = Stability(window(self.opts, self.network_fs), clock)
+        self.stability = Stability(window(self.opts, self.network_fs), clock, by_age=self.network_fs is None)
         self.report = WatchReport()
         self._wake = threading.Event()
         self._retry_at: dict[str, float] = {}  # rel -> when to try again after a transient failure

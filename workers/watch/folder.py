@@ -46,6 +46,8 @@ class Found:
     size: int
     mtime_ns: int
     ino: int
+    # Seconds since its last change (data or metadata, a rename too: its ctime) when seen, by the wall clock.
+    age: float = 0.0
 
     @property
     def sig(self) -> tuple[int, int, int]:
@@ -69,7 +71,8 @@ def stat_file(root: Path, rel: str) -> Found | None:
         return None
     if not stat.S_ISREG(st.st_mode):  # regular files only: no links, devices, pipes
         return None
-    return Found(rel=rel, path=path, size=st.st_size, mtime_ns=st.st_mtime_ns, ino=st.st_ino)
+    return Found(rel=rel, path=path, size=st.st_size, mtime_ns=st.st_mtime_ns, ino=st.st_ino,
+                 age=max(0.0, time.time() - st.st_ctime))  # fmt: skip
 
 
 def scan_folder(root: Path, skip: Sequence[Path] = (), special: list[str] | None = None) -> dict[str, Found]:
@@ -180,11 +183,16 @@ def on_network_fs(path: Path, mountinfo: str | None = None) -> str | None:
 
 
 class Stability:
-    """Which files have kept the same size, mtime and inode for `seconds` (by the watcher's clock)."""
+    """Which files have kept the same size, mtime and inode for `seconds` (by the watcher's clock).
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    With `by_age`, a file seen for the first time counts as unchanged since its last change (its ctime): one
+    left complete before the watcher started, or dropped a while ago, is taken at once, not `seconds` later.
+    Not on a network share, whose server's clock is not this machine's."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic, *, by_age: bool = False) -> None:
         self.seconds = seconds
         self.clock = clock
+        self.by_age = by_age
         self._seen: dict[str, tuple[tuple[int, int, int], float]] = {}
 
     def update(self, found: dict[str, Found]) -> list[Found]:
@@ -198,8 +206,9 @@ class Stability:
             f = found[rel]
             seen = self._seen.get(rel)
             if seen is None or seen[0] != f.sig:
-                self._seen[rel] = (f.sig, now)
-                if self.seconds > 0:
+                since = now - min(f.age, self.seconds) if seen is None and self.by_age else now
+                self._seen[rel] = (f.sig, since)
+                if self.seconds > 0 and now - since < self.seconds:
                     continue
             elif now - seen[1] < self.seconds:
                 continue
