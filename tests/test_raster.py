@@ -408,9 +408,27 @@ def test_a_scanners_colour_pdf_page_is_read_from_its_jpeg_in_full(
     assert isinstance(stream, pdfium.PdfImage)
     # WHEN the page is read for OCR
     read = raster.load_page(path, "pdf", 0, pipeline_settings)
-    # THEN it is the JPEG as Pillow decodes it, in colour, at the scan's resolution (pdfium's render of the
-    # same JPEG differs by a few levels at colour edges: it reads fewer words)
+    # THEN it is the JPEG as Pillow decodes it (OpenCV's libjpeg-turbo decodes it, to the same pixels), in
+    # colour, at the scan's resolution (pdfium's render of the same JPEG differs by a few levels at colour
+    # edges: it reads fewer words)
     with Image.open(io.BytesIO(bytes(stream.get_data(decode_simple=False)))) as im:
         assert im.mode == "RGB"
         assert np.array_equal(read.pixels, np.asarray(im))
     assert (read.dpi, read.dpi_stated) == (300, True)
+
+
+def test_a_scanners_jpeg_is_decoded_as_stored_whatever_its_exif_orientation_says() -> None:
+    # GIVEN a page's JPEG whose EXIF says "turn a quarter" (a PDF viewer ignores it: so must hoso)
+    wide = Image.new("RGB", (300, 200), (255, 255, 255))
+    wide.paste((0, 0, 0), (0, 0, 100, 50))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    wide.save(buf, format="JPEG", quality=90, exif=exif)
+    # WHEN it is decoded, in colour and in gray at half its size
+    colour = raster._decode_jpeg(buf.getvalue(), False, 1)
+    gray = raster._decode_jpeg(buf.getvalue(), True, 2)
+    # THEN as stored: wider than high, the black block top left
+    assert colour is not None and colour.shape == (200, 300, 3)
+    assert gray is not None and gray.shape == (100, 150)
+    assert colour[10, 10].max() < 60 and colour[150, 250].min() > 200
