@@ -359,3 +359,24 @@ def test_a_row_of_options_with_a_tick_is_no_address() -> None:
         assert parse_value(address, ticked) is None, ticked
     parsed = parse_value(address, "Thôn 2 (xóm Bắc), xã Nghi Lộc, tỉnh Nghệ An")
     assert parsed is not None and parsed.value == "Thôn 2 (xóm Bắc), xã Nghi Lộc, tỉnh Nghệ An"
+
+
+def test_a_signature_heading_in_capitals_under_the_childs_name_is_not_taken_for_it() -> None:
+    # GIVEN a birth notice printed as a two-column table, the child's planned name on its last row and the
+    # signature headings ("NGƯỜI ĐỠ ĐẺ", "GIÁM ĐỐC") in capitals under it
+    got = fields(
+        "birth_notice",
+        [*HEAD, [(900, "GIẤY CHỨNG SINH")],
+         [(200, "Họ tên mẹ"), (900, "LÊ THU HỒNG GIANG")],
+         [(200, "Số căn cước của mẹ"), (900, "046180267202")],
+         [(200, "Thời gian sinh"), (900, "30/04/2008")],
+         [(200, "Giới tính con"), (900, "Nam")],
+         [(200, "Dự kiến đặt tên"), (900, "NGUYỄN ĐỨC KHOA")],
+         [(1300, "An Giang, ngày 01 tháng 05 năm 2008")],
+         [(300, "NGƯỜI ĐỠ ĐẺ"), (1500, "GIÁM ĐỐC")],
+         [(300, "Trần Đình Duy"), (1500, "Nguyễn Trọng Nam")]],
+    )  # fmt: skip
+    # THEN the child is the name in the row, not the heading
+    assert got["child_name"].value == "NGUYỄN ĐỨC KHOA"
+    assert got["mother_name"].value == "LÊ THU HỒNG GIANG"
+

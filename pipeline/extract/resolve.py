@@ -76,6 +76,7 @@ FEATURES = (
     "label_len",  # how specific the matching label is (its length, up to 30 letters)
     "label_len_margin",  # ... against the best label of another field ("Họ và tên khai sinh" beats "Họ và tên")
     "clause",  # the value follows a label inside a running sentence ("…, tờ bản đồ số 26, tại …")
+    "no_family",  # a person's name that starts with no family name (a heading in capitals: "NGƯỜI ĐỠ ĐẺ")
 )
 
 _WRAPPING_KINDS = ("address", "text", "school")
@@ -642,9 +643,16 @@ def features(
             min(lab_len, 30) / 30.0 if lab >= 0.8 else 0.0,
             (min(lab_len, 30) - min(other_len, 30)) / 30.0 if lab >= 0.8 and lab_other >= 0.8 else 0.0,
             float(cand.clause),
+            float(f.kind == "name" and not _has_family_name(cand.value)),
         ]
     )
     return x
+
+
+@lru_cache(maxsize=65536)
+def _has_family_name(value: str) -> bool:
+    """The name starts with a family name, as printed or once its marks are put right (`_family_checked`)."""
+    return value.split(" ", 1)[0] in FAMILY_NAMES or fix_family_name(value)[1]
 
 
 @lru_cache(maxsize=65536)
