@@ -109,6 +109,22 @@ def test_fair_queue_reads_a_runs_dossiers_one_after_the_other_fewest_pages_first
     assert taken == ["w1", "y1", "y2", "z1", "z2", "x1", "x2", "x3"]
 
 
+def test_fair_queue_serves_a_large_dossier_passed_over_too_often_before_the_small_ones_behind_it() -> None:
+    """Small files arriving without end behind a large one in the watch folder's lane do not keep it waiting:
+    once passed over `PATIENCE` times it is served."""
+    lanes: _FairQueue[str] = _FairQueue()
+    for n in range(1, 4):
+        lanes.add("watch", "big", f"big{n}")
+    taken: list[str | None] = []
+    for k in range(12):  # a one-page file arrives before each take
+        lanes.add("watch", f"small{k}", f"small{k}")
+        taken.append(lanes.take())
+
+    first_big = taken.index("big1")
+    assert first_big == _FairQueue.PATIENCE
+    assert taken[first_big : first_big + 3] == ["big1", "big2", "big3"]
+
+
 def test_web_app_runs_a_small_upload_before_a_big_one_queued_first(tmp_path: Path, scans: tuple[Path, Path]) -> None:
     from workers.web.jobs import Runner
 

@@ -259,9 +259,9 @@ class EmbeddedRunner:
         return Begun(wait)
 
     def _start_tasks(self, tasks: Sequence[PageTask], lane: object | None = None) -> Callable[[_Record], None]:
-        """Hand the pages to the pool, round-robin across their dossiers (read in this process when there is
-        no pool); the function returned `record`s each one as it comes back (with neither an outcome nor an
-        error when another process holds it), in the thread that calls it."""
+        """Hand the pages to the pool in their turn (`_FairQueue`; read in this process when there is no pool);
+        the function returned `record`s each one as it comes back (with neither an outcome nor an error when
+        another process holds it), in the thread that calls it."""
         with self._lock:
             pool = self._pool_for(len(tasks))
         if pool is None:
@@ -312,11 +312,15 @@ class _FairQueue(Generic[T]):
     400-page one, not for all of it. Within a run the dossier with the fewest pages left goes first (ties: the
     first added): each dossier is finished, and its file let go, as soon as can be, and the dossier stages
     are spread over the run instead of all coming at its end, when every dossier read in turn would be
-    finished at once while the page processes sit idle."""
+    finished at once while the page processes sit idle. A run's oldest dossier passed over `PATIENCE` times
+    is served from then on: small files arriving without end behind a large one do not keep it waiting."""
+
+    PATIENCE = 8
 
     def __init__(self) -> None:
         # in turn order: the next run to serve is the first; each run's dossiers in the order added
         self._runs: dict[object, dict[str, deque[T]]] = {}
+        self._passed: dict[tuple[object, str], int] = {}  # a run's oldest dossier: how often passed over
 
     def add(self, run: object, lane: str, item: T) -> None:
         self._runs.setdefault(run, {}).setdefault(lane, deque()).append(item)
@@ -326,11 +330,18 @@ class _FairQueue(Generic[T]):
             return None
         run = next(iter(self._runs))
         lanes = self._runs.pop(run)
+        oldest = next(iter(lanes))
         lane = min(lanes, key=lambda k: len(lanes[k]))  # min keeps the first of equals
+        if lane != oldest:
+            passed = self._passed.get((run, oldest), 0) + 1
+            self._passed[(run, oldest)] = passed
+            if passed > self.PATIENCE:
+                lane = oldest
         items = lanes[lane]
         item = items.popleft()
         if not items:
             del lanes[lane]
+            self._passed.pop((run, lane), None)
         if lanes:
             self._runs[run] = lanes  # to the back of the turn
         return item
