@@ -253,7 +253,10 @@ def _decode_jpeg(data: bytes, gray: bool, factor: int) -> np.ndarray | None:
         return None
     flags = {1: cv2.IMREAD_GRAYSCALE, 2: cv2.IMREAD_REDUCED_GRAYSCALE_2, 4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
              8: cv2.IMREAD_REDUCED_GRAYSCALE_8}[factor] if gray else cv2.IMREAD_COLOR_RGB  # fmt: skip
-    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), flags | cv2.IMREAD_IGNORE_ORIENTATION)
+    try:
+        pixels = cv2.imdecode(np.frombuffer(data, np.uint8), flags | cv2.IMREAD_IGNORE_ORIENTATION)
+    except cv2.error:  # data OpenCV refuses outright: Pillow, then pdfium, decide
+        return None
     return pixels if pixels is not None and pixels.size else None
 
 

@@ -432,3 +432,9 @@ def test_a_scanners_jpeg_is_decoded_as_stored_whatever_its_exif_orientation_says
     assert colour is not None and colour.shape == (200, 300, 3)
     assert gray is not None and gray.shape == (100, 150)
     assert colour[10, 10].max() < 60 and colour[150, 250].min() > 200
+
+
+def test_jpeg_data_opencv_refuses_is_left_to_pillow_and_pdfium_not_raised() -> None:
+    # data OpenCV's decoder refuses outright (empty here) is no page: None, so Pillow or pdfium decide
+    assert raster._decode_jpeg(b"", True, 2) is None
+    assert raster._decode_jpeg(b"\xff\xd8\xff\xd9", False, 1) is None
