@@ -111,8 +111,9 @@ class _InFlight:
 
 @dataclass
 class _Batch:
-    """Files handed to the runner together, seen through in a thread of their own (`see_through`) while the
-    watcher takes the next files in: the pool never waits for a batch's last dossier stage to get work."""
+    """Files handed to the runner (one taken in; those a previous watcher left), seen through in a thread of
+    their own (`see_through`) while the watcher takes the next files in: the pool never waits for a batch's
+    last dossier stage to get work, and each file is let go once its own dossiers are finished."""
 
     rows: Sequence[tuple[IntakeRow, Found | None]]
     begun: Sequence[Begun]
@@ -329,8 +330,6 @@ class Watcher:
         self.stability.forget(f.rel)
 
     def _take(self, files: Sequence[Found]) -> None:
-        rows: list[tuple[IntakeRow, Found | None]] = []
-        begun: list[Begun] = []
         for f in files:
             try:
                 taken = self._take_one(f)
@@ -339,7 +338,7 @@ class Watcher:
                 continue
             except HosoError as exc:
                 if not exc.retry:
-                    self._hand_over(rows, begun, block=True)  # the files begun are seen through first
+                    self._see_through_all()  # the files begun are seen through first
                     raise
                 self._later(f.rel, exc)
                 continue
@@ -348,9 +347,8 @@ class Watcher:
                 self._later(f.rel, exc)
                 continue
             if taken is not None:
-                rows.append((taken[0], f))
-                begun.extend(taken[1:])
-        self._hand_over(rows, begun)
+                # each file seen through on its own: let go as soon as its own dossiers are finished
+                self._hand_over([(taken[0], f)], list(taken[1:]))
 
     def _take_one(self, f: Found) -> tuple[IntakeRow] | tuple[IntakeRow, Begun] | None:
         """The file admitted; its dossiers' pages handed to the runner at once (the pool reads them while the
@@ -389,22 +387,16 @@ class Watcher:
         assert self._runner is not None
         return self._runner.begin(codes, lane=self)  # one turn for all the folder's files
 
-    def _hand_over(
-        self,
-        rows: Sequence[tuple[IntakeRow, Found | None]],
-        begun: Sequence[Begun] | None = None,
-        *,
-        block: bool = False,
-    ) -> None:
+    def _hand_over(self, rows: Sequence[tuple[IntakeRow, Found | None]], begun: Sequence[Begun] | None = None) -> None:
         """Give the split files' dossiers to the runner (embedded: read by its pool; cluster: sent to the
         workers); `begun`: the runs already begun for them (else begun here). They are seen through in a
-        thread while the watcher goes on taking files (`_collect` takes the outcome); with `block`, here."""
+        thread while the watcher goes on taking files (`_collect` takes the outcome)."""
         started = time.perf_counter()
         if begun is None:
             codes = [c for row, _ in rows if row.state == "split" for c in row.codes]
             begun = [self._begin(codes)] if codes else []
         batch = _Batch(rows, begun, started)
-        if block or not begun:
+        if not begun:  # nothing to read (a duplicate, a file refused): settled at once
             batch.see_through(self._seen_through)
         else:
             thread = threading.Thread(target=batch.see_through, args=(self._seen_through,), daemon=True,
