@@ -11,8 +11,9 @@ import contextlib
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import tesserocr
@@ -305,3 +306,101 @@ def _replace_words(text: str, old: list[OcrWord], new: list[OcrWord]) -> str:
             pos = at + len(a.text)
     parts.append(text[pos:])
     return "".join(parts)
+
+
+class PageReader(Protocol):
+    """What the page stage reads with: one engine, or two sharing a page (`PairedEngine`)."""
+
+    def read(self, gray: np.ndarray, dpi: int) -> OcrResult: ...
+
+    def read_strip(self, gray: np.ndarray, dpi: int) -> list[tuple[str, float]]: ...
+
+
+# A page is read in two bands only when it is tall enough to be worth a second thread, and is cut only in a
+# blank gap across its whole width, at least this tall (points), with between these shares of its ink above.
+BAND_MIN_HEIGHT_IN = 4.0
+BAND_GAP_PT = 4.0
+BAND_INK_SHARE = (0.3, 0.7)
+
+
+def band_cut(gray: np.ndarray, dpi: int) -> int | None:
+    """The row to cut a page at so that two engines read it at once: the middle of the blank full-width gap
+    (between lines, never through one: every row of the gap is paper from edge to edge) whose rows above hold
+    nearest half the page's ink; None when the page is short or no such gap holds 30-70 % of the ink above."""
+    height = gray.shape[0]
+    if height < BAND_MIN_HEIGHT_IN * dpi:
+        return None
+    ink = np.count_nonzero(gray < 128, axis=1)
+    total = int(ink.sum())
+    if total == 0:
+        return None
+    blank = np.concatenate(([False], ink == 0, [False]))
+    edges = np.flatnonzero(np.diff(blank.astype(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]  # blank runs [start, end)
+    above = np.concatenate(([0], np.cumsum(ink)))
+    min_gap = BAND_GAP_PT * dpi / 72
+    best: tuple[float, int] | None = None
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end - start < min_gap or start == 0 or end == height:
+            continue
+        share = above[start] / total
+        if not BAND_INK_SHARE[0] <= share <= BAND_INK_SHARE[1]:
+            continue
+        if best is None or abs(share - 0.5) < best[0]:
+            best = (abs(share - 0.5), (start + end) // 2)
+    return None if best is None else best[1]
+
+
+class PairedEngine:
+    """Two loaded engines reading one page at once, on two cores: the page cut in two bands at a blank gap
+    (`band_cut`), the lower band read in a thread (Tesseract recognises without the GIL), the words brought
+    back to the page's rows and its lines and blocks numbered after the upper band's. For a process that has
+    a page to read and a core idle (`hoso process` on one page); a page with no gap to cut at is read whole."""
+
+    def __init__(self, first: OcrEngine, second: OcrEngine) -> None:
+        self.first = first
+        self.second = second
+
+    def read(self, gray: np.ndarray, dpi: int) -> OcrResult:
+        cut = band_cut(gray, dpi)
+        if cut is None:
+            return self.first.read(gray, dpi)
+        lower: list[OcrResult | BaseException] = []
+
+        def read_lower() -> None:
+            try:
+                lower.append(self.second.read(gray[cut:], dpi))
+            except BaseException as exc:  # raised again below, in the caller's thread
+                lower.append(exc)
+
+        thread = threading.Thread(target=read_lower, daemon=True)
+        thread.start()
+        try:
+            upper = self.first.read(gray[:cut], dpi)
+        finally:
+            thread.join()
+        if isinstance(lower[0], BaseException):
+            raise lower[0]
+        return joined_bands(upper, lower[0], cut)
+
+    def read_strip(self, gray: np.ndarray, dpi: int) -> list[tuple[str, float]]:
+        return self.first.read_strip(gray, dpi)
+
+    def close(self) -> None:
+        self.first.close()
+        self.second.close()
+
+
+def joined_bands(upper: OcrResult, lower: OcrResult, cut: int) -> OcrResult:
+    """One page's reading from its two bands' (the lower band's rows starting at row `cut`)."""
+    lines = max((w.line for w in upper.words), default=-1) + 1
+    blocks = max((w.block for w in upper.words), default=-1) + 1
+    moved = tuple(
+        replace(w, box=(x0, y0 + cut, x1, y1 + cut), line=w.line + lines, block=w.block + blocks)
+        for w in lower.words
+        for x0, y0, x1, y1 in (w.box,)
+    )
+    words = upper.words + moved
+    text = "\n\n".join(t for t in (upper.text, lower.text) if t)
+    mean = float(np.mean([w.conf for w in words])) if words else 0.0
+    return OcrResult(text=text, confidence=round(mean, 2), words=words)

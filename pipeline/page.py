@@ -13,7 +13,7 @@ from pipeline import deskew, photo
 from pipeline.background import flatten
 from pipeline.blank import is_blank
 from pipeline.leaders import remove_leaders
-from pipeline.ocr import EMPTY, OcrEngine, OcrResult
+from pipeline.ocr import EMPTY, OcrResult, PageReader
 from pipeline.orient import (
     is_upside_down,
     known_words,
@@ -89,7 +89,7 @@ def analyse_geometry(
     return False, axis, skew, mask, scale
 
 
-def process_page(page: PageImage, settings: PipelineSettings, engine: OcrEngine) -> PageResult:
+def process_page(page: PageImage, settings: PipelineSettings, engine: PageReader) -> PageResult:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     # A photo of a sheet on a desk becomes the sheet, flat and evenly lit, before anything else looks at it.

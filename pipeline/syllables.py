@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -140,9 +141,17 @@ class SyllableModel:
         return score
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+
+
 def load(path: Path = MODEL_PATH) -> SyllableModel:
-    """The model file, read once per process."""
+    """The model file, read once per process (two engines reading a page's two bands ask at once)."""
+    with _LOADING:
+        return _load(path)
+
+
+@lru_cache(maxsize=1)
+def _load(path: Path) -> SyllableModel:
     data = json.loads(path.read_text(encoding="utf-8"))
     counts: dict[str, int] = data["syllables"]  # as JSON gives them: text keys, whole counts
     pairs: dict[str, int] = data["pairs"]

@@ -19,7 +19,7 @@ from workers.usecases.pages import PageRead
 
 def _page_json(settings: Settings, page: Path, ahead: head_start.HeadStart | None) -> tuple[dict[str, object], bytes]:
     if ahead is not None:
-        ahead.send(settings.pipeline)
+        ahead.send(settings.pipeline, settings.workers)
     result = embedded.process(settings, [page], code="HS-TEST", head_start=ahead)
     record = result.dossier.model_dump(mode="json")
     jpeg = (settings.data_dir / "objects" / "dossiers" / "HS-TEST" / "pages" / "0001.jpg").read_bytes()
@@ -41,6 +41,45 @@ def test_a_page_read_ahead_gives_the_same_record_and_image_as_one_read_in_place(
 def test_a_page_read_ahead_from_other_content_is_not_taken(tmp_path: Path) -> None:
     shutil.copy(shared("tesseract", "phototest-rotated-180.png"), tmp_path / "page.png")
     _in_a_fresh_interpreter("other_content_not_taken", tmp_path)
+
+
+def test_a_page_read_ahead_on_two_cores_is_read_by_two_engines_into_the_same_words(tmp_path: Path) -> None:
+    import synth
+
+    made = synth.make_page("birth_certificate", seed=5, dpi=300, skew_deg=1.0)
+    made.image.convert("L").save(tmp_path / "page.png", dpi=(300, 300))
+    _in_a_fresh_interpreter("two_cores_same_words", tmp_path)
+
+
+def two_cores_same_words(tmp_path: Path) -> None:
+    from pipeline import ocr
+
+    # GIVEN a one-page A4 scan, read ahead with two page processes allowed, and read in place with one
+    page = tmp_path / "page.png"
+    marker = tmp_path / "paired"
+    read = ocr.PairedEngine.read
+
+    def spy(self: ocr.PairedEngine, gray: object, dpi: int) -> ocr.OcrResult:
+        marker.write_text("read by two engines")  # from the forked process, which inherits this spy
+        return read(self, gray, dpi)  # type: ignore[arg-type]
+
+    ocr.PairedEngine.read = spy  # type: ignore[method-assign]
+    ahead = head_start.begin([page])
+    assert ahead is not None
+    with ahead:
+        two, _ = _page_json(Settings(data_dir=tmp_path / "a", jobs=2), page, ahead)
+    assert marker.exists()
+    one, _ = _page_json(Settings(data_dir=tmp_path / "b", jobs=1), page, None)
+    # THEN the record read ahead by two engines has the words of the one read in place, in the same places
+    # (a page cut in two and its lower half's words not brought back to the page's rows would fail this)
+    words = [(w["text"], tuple(w["box"])) for w in one["pages"][0]["words"]]  # type: ignore[index]
+    got = [(w["text"], tuple(w["box"])) for w in two["pages"][0]["words"]]  # type: ignore[index]
+    same = [g for g in got if any(t == g[0] and _near(box, g[1]) for t, box in words)]
+    assert len(same) >= 0.9 * len(got) and len(got) >= 0.9 * len(words)
+
+
+def _near(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    return all(abs(x - y) <= 4 for x, y in zip(a, b, strict=True))
 
 
 def same_record_and_image(tmp_path: Path) -> None:

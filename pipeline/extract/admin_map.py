@@ -86,10 +86,8 @@ class Level:
             return
         self.codes.add(unit.code)
         self.units.append(unit)
-        for k in {unit.key, *aliases}:
-            units = self.by_key[k]
-            if all(u is not unit for u in units):  # by identity: a unit's fields compared would cost more
-                units.append(unit)
+        for k in {unit.key, *aliases}:  # each key once: a unit is never listed twice under one
+            self.by_key[k].append(unit)
 
 
 @dataclass

@@ -109,7 +109,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     with head_start.begin(args.files) or contextlib.nullcontext() as ahead:
         settings = settings_from_args(args)
         if ahead is not None:
-            ahead.send(settings.pipeline)
+            ahead.send(settings.pipeline, settings.workers)
         from workers.progress import ProgressBar
         from workers.runners import embedded
         from workers.usecases.procedures import resolve

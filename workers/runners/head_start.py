@@ -5,7 +5,9 @@ On one page the page is the whole run and nothing else can share its work, so ev
 settings, SQLAlchemy and the schema check, storing the original, the dossier stage's imports) is done
 beside it instead of before it. The forked process imports only the pipeline; it is handed the pipeline
 settings once they are read, checks the file is one page, loads the OCR engine while it decodes the page,
-and sends back what `workers.usecases.pages.read_page` returns, with the file's SHA-256 and kind.
+and sends back what `workers.usecases.pages.read_page` returns, with the file's SHA-256 and kind. With a
+second core, two engines are loaded and read the page's two halves at once (pipeline/ocr.py
+`PairedEngine`): this process waits for the page meanwhile, so that core would be idle.
 
 The runner takes it for the page whose task names the same content (SHA-256), kind and page 1; otherwise,
 or when the process failed for any reason, it is discarded and the page is read as always, so the record,
@@ -21,12 +23,14 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.ocr import OcrEngine
+    import numpy as np
+
+    from pipeline.ocr import OcrEngine, OcrResult, PageReader
     from schemas.settings import PipelineSettings
     from workers.stores.records import PageTask
     from workers.usecases.pages import PageRead
@@ -82,7 +86,8 @@ def _read_first_page(path: Path, settings_fd: int, result_fd: int) -> None:
         data = fh.read()
     if not data:
         return  # the command stopped before its settings (a bad variable): nothing to do
-    settings: PipelineSettings = pickle.loads(data)
+    settings: PipelineSettings
+    settings, cores = pickle.loads(data)
     info = raster.inspect(path, settings)
     if info.pages != 1:
         return
@@ -94,19 +99,44 @@ def _read_first_page(path: Path, settings_fd: int, result_fd: int) -> None:
         loading = threading.Thread(target=_load, args=(settings, engines))
         loading.start()
 
-    def engine() -> OcrEngine:
+    def engine() -> PageReader:
         loading.join()
         if not engines:
             raise RuntimeError("the OCR engine did not load")
+        if len(engines) > 1 and cores > 1:
+            from pipeline.ocr import PairedEngine
+
+            return PairedEngine(engines[0], engines[1])
         return engines[0]
+
+    reader = _OnFirstRead(engine)  # the page's geometry goes ahead while the engines may still be loading
 
     digest = sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
-    read = read_page(path, info.kind, 0, settings, engine, name=path.name)
+    read = read_page(path, info.kind, 0, settings, lambda: reader, name=path.name)
     with os.fdopen(result_fd, "wb") as out:
         out.write(pickle.dumps((digest.hexdigest(), info.kind, read), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class _OnFirstRead:
+    """A page reader made by `make` when the page stage first reads with it (not when it is handed over)."""
+
+    def __init__(self, make: Callable[[], PageReader]) -> None:
+        self._make = make
+        self._reader: PageReader | None = None
+
+    def _get(self) -> PageReader:
+        if self._reader is None:
+            self._reader = self._make()
+        return self._reader
+
+    def read(self, gray: np.ndarray, dpi: int) -> OcrResult:
+        return self._get().read(gray, dpi)
+
+    def read_strip(self, gray: np.ndarray, dpi: int) -> list[tuple[str, float]]:
+        return self._get().read_strip(gray, dpi)
 
 
 def _engine_key(settings: PipelineSettings) -> tuple[str, str, bool]:
@@ -114,12 +144,20 @@ def _engine_key(settings: PipelineSettings) -> tuple[str, str, bool]:
 
 
 def _load(settings: PipelineSettings, engines: list[OcrEngine]) -> None:
-    """The engine for `settings` appended to `engines`; nothing when it does not load (the page is then read
-    again by the command, which reports why)."""
+    """The engine for `settings` appended to `engines`, and a second one when this process may use two
+    cores; nothing when it does not load (the page is then read again by the command, which reports why)."""
     from pipeline.ocr import OcrEngine
 
     with contextlib.suppress(Exception):
-        engines.append(OcrEngine(settings.lang, settings.tessdata, rescore_marks=settings.rescore_marks))
+        for _ in range(2 if _cores() > 1 else 1):
+            engines.append(OcrEngine(settings.lang, settings.tessdata, rescore_marks=settings.rescore_marks))
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 class HeadStart:
@@ -130,13 +168,14 @@ class HeadStart:
         self._settings_fd: int | None = settings_fd
         self._result_fd: int | None = result_fd
 
-    def send(self, settings: PipelineSettings) -> None:
-        """The pipeline settings the page is to be read with (once the command has them)."""
+    def send(self, settings: PipelineSettings, cores: int = 1) -> None:
+        """The pipeline settings the page is to be read with (once the command has them), and how many
+        cores it may use (the command's page processes: two engines share the page when there are two)."""
         if self._settings_fd is None:
             return
         try:
             with os.fdopen(self._settings_fd, "wb") as fh:
-                fh.write(pickle.dumps(settings, protocol=pickle.HIGHEST_PROTOCOL))
+                fh.write(pickle.dumps((settings, cores), protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # the process has ended: `take` finds nothing
         self._settings_fd = None

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from pipeline import raster
-from pipeline.ocr import OcrEngine, OcrResult
+from pipeline.ocr import OcrEngine, OcrResult, PageReader
 from pipeline.page import PageResult, process_page
 from schemas.settings import PipelineSettings
 from workers.stores.objects import ObjectStore, make_store, original_key, page_image_key
@@ -91,7 +91,7 @@ def encode_jpeg(pixels: np.ndarray) -> bytes:
 
 
 def read_page(
-    path: Path, kind: str, index: int, settings: PipelineSettings, engine: Callable[[], OcrEngine], *, name: str
+    path: Path, kind: str, index: int, settings: PipelineSettings, engine: Callable[[], PageReader], *, name: str
 ) -> PageRead:
     """Page `index` (0-based) of the file through the pipeline, its straightened image encoded. `engine` is
     asked for the OCR engine once the page is decoded (it may still be loading meanwhile)."""
