@@ -164,7 +164,7 @@ def _pairs_of(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
     had found nothing (so that the cues learn to decide on their own)."""
     import numpy as np
 
-    from pipeline.extract.resolve import FEATURES, pairs
+    from pipeline.extract.resolve import FEATURES, finished, pairs
 
     rule_cues = [FEATURES.index(n) for n in ("rule", "rule_other", "completes_rule", "rule_conf")]
     xs, ys = [], []
@@ -173,7 +173,7 @@ def _pairs_of(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
         for f, cand, x in scored:
             if f.key in NOT_LEARNED:
                 continue
-            y = float(truth.get(f.key) == cand.value)
+            y = float(truth.get(f.key) == finished(f, cand.value)[0])  # right as the record would take it
             blind = x.copy()
             blind[rule_cues] = 0.0
             xs += [x, blind]
@@ -188,7 +188,7 @@ def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
     import numpy as np
 
     from pipeline.extract.learn import isotonic, platt, train_model
-    from pipeline.extract.resolve import assign
+    from pipeline.extract.resolve import assign, finished
 
     data = {name: _pairs_of(paths) for name, paths in folds.items() if paths}
     scores, right = [], []
@@ -200,13 +200,14 @@ def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
         fold_right = fold_total = 0
         for spec, pages, truth in _documents(folds[held]):
             taken, _ = assign(spec, pages, model)
-            kinds = {f.key: f.kind for f in spec.fields}
-            for key, (cand, p) in taken.items():
+            specs = {f.key: f for f in spec.fields}
+            values = {key: finished(specs[key], cand.value)[0] for key, (cand, _p) in taken.items()}
+            for key, (_cand, p) in taken.items():
                 scores.append(p)
-                right.append(truth.get(key) == cand.value)
-                where.append((spec.key, key, kinds.get(key, "")))
+                right.append(truth.get(key) == values[key])
+                where.append((spec.key, key, specs[key].kind))
             fold_total += len(truth)
-            fold_right += sum(1 for k, v in truth.items() if k in taken and taken[k][0].value == v)
+            fold_right += sum(1 for k, v in truth.items() if values.get(k) == v)
         print(
             f"  fold {held}: scored by a model learned without it: {100 * fold_right / max(fold_total, 1):.1f} % "
             f"of {fold_total} fields right (true documents, scorer's assignment only)"

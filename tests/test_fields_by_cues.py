@@ -380,3 +380,46 @@ def test_a_signature_heading_in_capitals_under_the_childs_name_is_not_taken_for_
     assert got["child_name"].value == "NGUYỄN ĐỨC KHOA"
     assert got["mother_name"].value == "LÊ THU HỒNG GIANG"
 
+
+
+CARD_HEAD = [
+    [(200, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+    [(500, "CĂN CƯỚC CÔNG DÂN")],
+    [(200, "Số / No.: 046094644644")],
+    [(200, "Họ và tên / Full name:")],
+    [(200, "NGUYỄN HỮU TẤN LÂM")],
+    [(200, "Ngày sinh / Date of birth: 19/05/1994")],
+]
+
+
+def test_a_cards_address_loses_the_noise_and_the_misread_english_label_before_it() -> None:
+    # the card's background read as specks before the address, and "Place of residence" read too loosely
+    # to be found as a label
+    specks = fields(
+        "cccd", [*CARD_HEAD, [(200, "Nơi thường trú: mmmmmmm=====-' 175 Nguyễn Văn Linh, Ngũ Hành Sơn, Đà Nẵng")]]
+    )
+    echo = fields("cccd", [*CARD_HEAD, [(200, "Nơi thường trú: Place of residerce 138 Lê Lợi, Thuận Hóa, Huế")]])
+    assert specks["place_of_residence"].value == "175 Nguyễn Văn Linh, Ngũ Hành Sơn, Đà Nẵng"
+    assert echo["place_of_residence"].value == "138 Lê Lợi, Thuận Hóa, Huế"
+
+
+def test_a_cards_address_ends_where_the_machine_readable_zone_read_on_after_it_begins() -> None:
+    got = fields("cccd", [*CARD_HEAD, [(200, "Nơi thường trú: Xóm 8, Hoằng Hóa, Thanh Hóa TA<<MY<YEN<<<<<<<<<<<<")]])
+    assert got["place_of_residence"].value == "Xóm 8, Hoằng Hóa, Thanh Hóa"
+
+
+def test_a_province_whose_end_was_not_read_is_completed_and_left_for_review() -> None:
+    # "Thừa" starts one province's name; "Hà" starts four, and Cầu Giấy is in one of them
+    one = fields("cccd", [*CARD_HEAD, [(200, "Nơi thường trú: 216 Điện Biên Phủ, Kim Long, Thừa")]])
+    four = fields("cccd", [*CARD_HEAD, [(200, "Nơi thường trú: 217/17 Trần Duy Hưng, Cầu Giấy, Hà")]])
+    assert one["place_of_residence"].value == "216 Điện Biên Phủ, Kim Long, Thừa Thiên Huế"
+    assert four["place_of_residence"].value == "217/17 Trần Duy Hưng, Cầu Giấy, Hà Nội"
+    assert max(one["place_of_residence"].confidence, four["place_of_residence"].confidence) <= 0.9
+
+
+def test_an_address_whose_last_part_starts_no_single_province_is_left_as_read() -> None:
+    from pipeline.extract.places import complete_province
+
+    assert complete_province("12 Lê Lợi, Ba Đình, Hà Nội") == ("12 Lê Lợi, Ba Đình, Hà Nội", False)
+    assert complete_province("Thôn 3, xã Mới, Hà") == ("Thôn 3, xã Mới, Hà", False)  # no unit to choose by
+    assert complete_province("17 Nguyễn Văn Cừ") == ("17 Nguyễn Văn Cừ", False)

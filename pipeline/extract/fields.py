@@ -327,6 +327,52 @@ def _parse(kind: str, text: str, f: FieldSpec) -> V.Parsed | None:
     return parsed
 
 
+# A word of the card's machine-readable zone ("TA<<MY<YEN<<<<"): read on the line after an address, never in one.
+_MRZ_WORD = re.compile(r"\s*\S*<<.*$")
+_REPEATED = re.compile(r"(\D)\1\1")
+
+
+def _noise_word(word: str) -> bool:
+    """A word of specks, not of print: a card's guilloche or a rule read as "mmmmmmm=====-'" or "——==-."
+    (the same letter three times running, or fewer letters and digits than other marks)."""
+    alnum = sum(c.isalnum() for c in word)
+    return alnum == 0 or 2 * alnum < len(word) or _REPEATED.search(word) is not None
+
+
+def address_trimmed(text: str, f: FieldSpec) -> str:
+    """An address taken with what was read around it, without that: the noise words before it, a second
+    reading of the field's own label ("Place of residerce", the English half of a bilingual label read too
+    loosely to be found), and a machine-readable zone read on after it."""
+    start, end = _address_bounds(text, f)
+    return text[start:end].strip() or text
+
+
+def _address_bounds(text: str, f: FieldSpec) -> tuple[int, int]:
+    end = len(text)
+    if (m := _MRZ_WORD.search(text)) is not None:
+        end = m.start()
+    start = 0
+    for word in re.finditer(r"\S+", text[:end]):
+        if not _noise_word(word.group()):
+            start = word.start()
+            break
+    else:
+        return 0, end
+    folded = fold(text[start:end])
+    for label in f.labels:
+        lab = squash_spaces(fold(label))
+        if len(lab) < 8 or len(folded) <= len(lab) + 2:
+            continue
+        res = fuzz.partial_ratio_alignment(lab, folded[: len(lab) + 3], score_cutoff=_LABEL_CUTOFF)
+        if res is not None and res.dest_start <= 2 and res.dest_end - res.dest_start >= 0.85 * len(lab):
+            cut = start + res.dest_end
+            while cut < end and text[cut].isalnum():  # to the end of the word the alignment stopped in
+                cut += 1
+            rest = V.strip_leaders(text[cut:end])
+            return end - len(rest), end
+    return start, end
+
+
 _A_TICK = re.compile(r"[(\[]\s*[xX✓✔]\s*[)\]]|[☒☑⊠]")
 
 

@@ -15,7 +15,7 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
-from pipeline.extract.admin_map import RENAMED_PROVINCES, admin_map, key, marked_key
+from pipeline.extract.admin_map import LEGACY, MAP_2025, RENAMED_PROVINCES, admin_map, key, marked_key
 from pipeline.extract.text import fold
 
 _PREFIX = re.compile(r"^((?:tp|thanh pho|tinh|t)\.\s*|(?:tp|thanh pho|tinh)\s+)", re.IGNORECASE)
@@ -89,3 +89,48 @@ def fix_province(address: str) -> tuple[str, bool]:
         return address, False
     lead = last[: len(last) - len(last.lstrip())]
     return f"{head}{sep}{lead}{prefix}{province}", True
+
+
+def complete_province(address: str) -> tuple[str, bool]:
+    """The address with its last part, when it is the start of a province's name and the rest was lost (the
+    line cut under a photo or a seal: "…, Kim Long, Thừa"), completed to that province; and whether it
+    changed. Several provinces start so ("Hà"): the one holding the part before it (the ward or district)
+    is meant, when exactly one does. A part that is a province, or that names none, is left as it is."""
+    head, sep, last = address.rpartition(",")
+    part = last.strip()
+    if not sep or not part:
+        return address, False
+    m = _PREFIX.match(fold(part))
+    prefix = part[: m.end()] if m and m.end() < len(part) else ""
+    name = part[len(prefix) :]
+    words = fold(name).split()
+    if not words or len(words) > 2 or province_of(name) is not None or _UNIT_WORD.match(fold(part)):
+        return address, False
+    folded = {n: fold(n).split() for n in _province_names()}
+    starting = {n for n, w in folded.items() if len(w) > len(words) and w[: len(words)] == words}
+    if len(starting) > 1:
+        starting &= _provinces_holding(head.rpartition(",")[2])
+    if len(starting) != 1:
+        return address, False
+    lead = last[: len(last) - len(last.lstrip())]
+    return f"{head}{sep}{lead}{prefix}{starting.pop()}", True
+
+
+@cache
+def _province_names() -> frozenset[str]:
+    """Every province's name as the dataset spells it, on both maps, and the former names still printed."""
+    names = {u.short for level in admin_map().provinces.values() for u in level.units}
+    return frozenset(names | set(RENAMED_PROVINCES))
+
+
+def _provinces_holding(unit: str) -> set[str]:
+    """The provinces (by name) with a district or ward of this name, on either map."""
+    m = admin_map()
+    k = key(re.sub(r"^(?:phuong|xa|thi tran|quan|huyen|thi xa|thanh pho)\s+", "", fold(unit).strip()))
+    if len(k) < 3:
+        return set()
+    names: set[str] = set()
+    for which, levels in ((LEGACY, m.districts), (LEGACY, m.legacy_province_wards), (MAP_2025, m.wards_2025)):
+        codes = {u.code: u.short for u in m.provinces[which].units}
+        names |= {codes[pc] for pc, level in levels.items() if k in level.by_key and pc in codes}
+    return names

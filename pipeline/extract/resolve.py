@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 from pipeline.extract import values as V
 from pipeline.extract.fields import (
     Segment,
+    address_trimmed,
     find_labels,
     label_runs_on,
     parse_value,
@@ -41,7 +42,7 @@ from pipeline.extract.fields import (
 )
 from pipeline.extract.layout import Layout, build_layout
 from pipeline.extract.names import FAMILY_NAMES, fix_family_name
-from pipeline.extract.places import province_of
+from pipeline.extract.places import complete_province, province_of
 from pipeline.extract.text import fold, nfc, squash_spaces
 from pipeline.extract.validate import run_validators
 from schemas.doctypes import DocTypeSpec, FieldSpec
@@ -889,7 +890,9 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
             and run_validators(f.key, cand.value, list(f.validators), values)
         ):
             conf *= 0.4
-        value = cand.value
+        value, guessed = finished(f, cand.value)
+        if guessed:
+            conf = min(conf, _COMPLETED_CONFIDENCE)
         if f.kind == "name":
             value, conf = _family_checked(value, conf)
             if not any(value.lower() in nfc(p.text).lower() for p in pages):
@@ -901,6 +904,18 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
 
 
 _RESPELT_CONFIDENCE = 0.9  # a family name put right from its letters: likely, but a guess for a reviewer
+_COMPLETED_CONFIDENCE = 0.9  # a province completed from the start of its name: the rest was not read
+
+
+def finished(f: FieldSpec, value: str) -> tuple[str, bool]:
+    """The value the record takes for the candidate the scorer chose, and whether part of it was inferred
+    rather than read. An address loses the noise and the label read around it, and a province cut short
+    ("…, Kim Long, Thừa") is completed from the administrative map. Applied after the choice, so the cues
+    of the candidates stay what was printed; the scorer learns from pairs judged on this value."""
+    if f.kind != "address":
+        return value, False
+    value = address_trimmed(value, f)
+    return complete_province(value)
 _NO_FAMILY_CONFIDENCE = 0.5  # capitals that start with no family name: a heading ("NGƯỜI ĐỠ ĐẺ"), not a person
 
 
