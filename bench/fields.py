@@ -46,6 +46,8 @@ DEFAULT_DOSSIERS = {"train": 30, "calib": 20, "dev": 20, "test": 24, "famc": 30,
 # Learning from their pairs (every text slot is an address candidate) lowered the other fields' out-of-fold
 # figures by 5-9 points on family a (fold train 91.0 -> 85.1 %, calib 96.6 -> 87.9 %); they are scored by
 # the cues learned from the card's address (`place_of_residence`), which read them as well.
+# Out-of-fold fields a kind needs for a calibration map of its own (fewer: the map shared by all kinds).
+KIND_CALIBRATION_MIN = 200
 NOT_LEARNED = frozenset({"applicant_address", "holder_address", "parcel_address", "mother_address", "father_address"})
 
 
@@ -215,22 +217,56 @@ def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
     x = np.concatenate([d[0] for d in data.values()])
     y = np.concatenate([d[1] for d in data.values()])
     model = train_model(x, y)
-    cx, cy = (platt if os.environ.get("HOSO_CALIBRATION", "platt") == "platt" else isotonic)(scores, right)
+    method = platt if os.environ.get("HOSO_CALIBRATION", "platt") == "platt" else isotonic
+    cx, cy = method(scores, right)
+    # A kind with enough out-of-fold fields has its own map (addresses are wrong more often at one score).
+    kinds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for kind in sorted({k for _t, _f, k in where}):
+        idx = [i for i, (_t, _f, k) in enumerate(where) if k == kind]
+        if len(idx) >= KIND_CALIBRATION_MIN:
+            kinds[kind] = method([scores[i] for i in idx], [right[i] for i in idx])
     from dataclasses import replace
 
-    model = replace(model, calib_x=cx, calib_y=cy)
+    model = replace(model, calib_x=cx, calib_y=cy, calib_kinds=kinds)
     out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-    calibrated = np.interp(scores, cx, cy)
+    calibrated = np.asarray([model.calibrate(p, k) for p, (_t, _f, k) in zip(scores, where, strict=True)])
     ok = np.asarray(right, bool)
     for t in np.round(np.arange(0.5, 1.0, 0.01), 2):
         kept = calibrated >= t
         if kept.any() and 1 - ok[kept].mean() <= 0.01:
             print(
                 f"  out of fold, confidence >= {t:.2f} keeps {100 * kept.mean():.1f} % of the fields at "
-                f"{100 * (1 - ok[kept].mean()):.2f} % error: the review threshold (schemas/doctypes.json)"
+                f"{100 * (1 - ok[kept].mean()):.2f} % error (one threshold, each kind on its map)"
             )
             _by_group(where, kept, ok, t)
             break
+    print("  out of fold, per kind: the lowest threshold keeping its error at most 1 %, share kept there")
+    own_kinds: dict[str, float] = {}
+    for kind in sorted({k for _t, _f, k in where}):
+        idx = np.asarray([i for i, (_t, _f, k) in enumerate(where) if k == kind])
+        for t in [*np.round(np.arange(0.5, 1.0, 0.01), 2), 1.0]:
+            kept = calibrated[idx] >= t
+            if t == 1.0 or (kept.any() and 1 - ok[idx][kept].mean() <= 0.01):
+                print(f"    {kind:12s} {len(idx):5d}  >= {t:.2f}  {100 * kept.mean():5.1f} %")
+                if len(idx) >= KIND_CALIBRATION_MIN:
+                    own_kinds[kind] = float(t)
+                break
+    # Kinds with a map of their own take their own threshold; the others, on the map all kinds share, the
+    # threshold that map gives at 1 % error over every field (too few of them to judge a kind alone).
+    everyone = np.interp(scores, cx, cy)
+    shared = 1.0
+    for t in np.round(np.arange(0.5, 1.0, 0.01), 2):
+        kept = everyone >= t
+        if kept.any() and 1 - ok[kept].mean() <= 0.01:
+            shared = float(t)
+            break
+    limits = np.asarray([own_kinds.get(k, shared) for _t, _f, k in where])
+    kept = calibrated >= limits
+    named = ", ".join(f"{k} {t:.2f}" for k, t in sorted(own_kinds.items()))
+    print(
+        f"  per-kind thresholds ({named}; others {shared:.2f}, review_below in schemas/doctypes.json):"
+        f" {100 * kept.mean():.1f} % of the fields kept at {100 * (1 - ok[kept].mean()):.2f} % error"
+    )
     dossiers = sum(len(p) for p in folds.values())
     print(f"fit on {len(y) // 2} pairs from {dossiers} dossiers; calibrated on {len(scores)} out-of-fold fields")
 

@@ -423,3 +423,27 @@ def test_an_address_whose_last_part_starts_no_single_province_is_left_as_read() 
     assert complete_province("12 Lê Lợi, Ba Đình, Hà Nội") == ("12 Lê Lợi, Ba Đình, Hà Nội", False)
     assert complete_province("Thôn 3, xã Mới, Hà") == ("Thôn 3, xã Mới, Hà", False)  # no unit to choose by
     assert complete_province("17 Nguyễn Văn Cừ") == ("17 Nguyễn Văn Cừ", False)
+
+
+def test_a_kind_with_its_own_calibration_map_is_calibrated_by_it_and_keeps_it_through_the_file() -> None:
+    import numpy as np
+
+    from pipeline.extract.resolve import FEATURES, FieldModel
+
+    # GIVEN a model whose addresses are right half as often as other values at the same score
+    model = FieldModel(
+        np.zeros(len(FEATURES)), np.array([0.0, 1.0]), np.array([0.0, 1.0]),
+        calib_kinds={"address": (np.array([0.0, 1.0]), np.array([0.0, 0.5]))},
+    )  # fmt: skip
+    again = FieldModel.from_json(model.to_json())
+    for m in (model, again):
+        assert m.calibrate(0.8, "address") == 0.4
+        assert m.calibrate(0.8, "date") == 0.8  # no map of its own: the shared one
+        assert m.calibrate(0.8) == 0.8
+
+
+def test_the_shipped_thresholds_leave_every_address_to_a_reviewer() -> None:
+    # Out of fold, no confidence kept the addresses' error at 1 % (bench/fields.py --fit, per kind).
+    catalog = load_catalog()
+    addresses = [f for spec in catalog.types for f in spec.fields if f.kind == "address"]
+    assert addresses and all(f.review_below >= 1.0 for f in addresses)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -131,21 +131,29 @@ class FieldModel:
     floor: float = 0.2  # below this raw probability a pair is no assignment
     base: float = 0.0  # boosted trees, when trained so: the log-odds before the first tree
     trees: tuple[dict[str, list[float]], ...] = ()
+    # A kind's own map where its out-of-fold fields were many enough (an address is wrong more often than a
+    # date at the same score); the other kinds take the shared one.
+    calib_kinds: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def prob(self, x: np.ndarray) -> np.ndarray:
         z = boosted_margin(x, self.base, self.trees) if self.trees else x @ self.weights
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
-    def calibrate(self, p: float) -> float:
-        if len(self.calib_x) == 0:
+    def calibrate(self, p: float, kind: str | None = None) -> float:
+        xs, ys = self.calib_kinds.get(kind or "", (self.calib_x, self.calib_y))
+        if len(xs) == 0:
             return p
-        return float(np.interp(p, self.calib_x, self.calib_y))
+        return float(np.interp(p, xs, ys))
 
     def to_json(self) -> dict[str, object]:
         return {
             "features": list(FEATURES),
             "weights": [round(float(w), 5) for w in self.weights],
             "calibration": {"x": [float(v) for v in self.calib_x], "y": [float(v) for v in self.calib_y]},
+            "calibration_by_kind": {
+                k: {"x": [float(v) for v in xs], "y": [float(v) for v in ys]}
+                for k, (xs, ys) in self.calib_kinds.items()
+            },
             "floor": self.floor,
             "base": self.base,
             "trees": list(self.trees),
@@ -168,6 +176,10 @@ class FieldModel:
             float(data.get("floor", 0.2)),
             float(data.get("base", 0.0)),
             tuple(data.get("trees") or ()),
+            {
+                k: (np.asarray(c["x"], float), np.asarray(c["y"], float))
+                for k, c in (data.get("calibration_by_kind") or {}).items()
+            },
         )
 
 
@@ -878,7 +890,7 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
                 fields[f.key] = rule.model_copy(update={"confidence": round(min(rule.confidence, 0.5), 3)})
             continue
         cand, p = taken[f.key]
-        conf = model.calibrate(p)
+        conf = model.calibrate(p, f.kind)
         if cand.quality <= 0.3:
             conf = min(conf, 0.5)  # printed doubtfully (both boxes of a choice, a date for an address): a reviewer's
         rule = rule_fields.get(f.key)
