@@ -916,6 +916,7 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
 
 
 _RESPELT_CONFIDENCE = 0.9  # a family name put right from its letters: likely, but a guess for a reviewer
+_NO_FAMILY_CONFIDENCE = 0.5  # capitals that start with no family name: a heading ("NGƯỜI ĐỠ ĐẺ"), not a person
 _COMPLETED_CONFIDENCE = 0.9  # a province completed from the start of its name: the rest was not read
 
 
@@ -928,7 +929,6 @@ def finished(f: FieldSpec, value: str) -> tuple[str, bool]:
         return value, False
     value = address_trimmed(value, f)
     return complete_province(value)
-_NO_FAMILY_CONFIDENCE = 0.5  # capitals that start with no family name: a heading ("NGƯỜI ĐỠ ĐẺ"), not a person
 
 
 def _family_checked(value: str, conf: float) -> tuple[str, float]:
