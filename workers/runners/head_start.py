@@ -6,8 +6,8 @@ settings, SQLAlchemy and the schema check, storing the original, the dossier sta
 beside it instead of before it. The forked process imports only the pipeline; it is handed the pipeline
 settings once they are read, checks the file is one page, loads the OCR engine while it decodes the page,
 and sends back what `workers.usecases.pages.read_page` returns, with the file's SHA-256 and kind. With a
-second core, two engines are loaded and read the page's two halves at once (pipeline/ocr.py
-`PairedEngine`): this process waits for the page meanwhile, so that core would be idle.
+second core, a second engine is loaded once the file is known to be one page, and the two read the page's
+two halves at once (pipeline/ocr.py `PairedEngine`): this process waits for the page meanwhile.
 
 The runner takes it for the page whose task names the same content (SHA-256), kind and page 1; otherwise,
 or when the process failed for any reason, it is discarded and the page is read as always, so the record,
@@ -98,15 +98,23 @@ def _read_first_page(path: Path, settings_fd: int, result_fd: int) -> None:
         engines.clear()
         loading = threading.Thread(target=_load, args=(settings, engines))
         loading.start()
+    # A second engine for the page's other half, now that the file is known to be one page (a stack's first
+    # pages are read by the command's own page processes: a second engine here would only take their CPU).
+    seconds: list[OcrEngine] = []
+    pairing = threading.Thread(target=_load, args=(settings, seconds))
+    if cores > 1 and _cores() > 1:
+        pairing.start()
 
     def engine() -> PageReader:
         loading.join()
         if not engines:
             raise RuntimeError("the OCR engine did not load")
-        if len(engines) > 1 and cores > 1:
-            from pipeline.ocr import PairedEngine
+        if pairing.ident is not None:
+            pairing.join()
+            if seconds:
+                from pipeline.ocr import PairedEngine
 
-            return PairedEngine(engines[0], engines[1])
+                return PairedEngine(engines[0], seconds[0])
         return engines[0]
 
     reader = _OnFirstRead(engine)  # the page's geometry goes ahead while the engines may still be loading
@@ -144,13 +152,12 @@ def _engine_key(settings: PipelineSettings) -> tuple[str, str, bool]:
 
 
 def _load(settings: PipelineSettings, engines: list[OcrEngine]) -> None:
-    """The engine for `settings` appended to `engines`, and a second one when this process may use two
-    cores; nothing when it does not load (the page is then read again by the command, which reports why)."""
+    """The engine for `settings` appended to `engines`; nothing when it does not load (the page is then read
+    again by the command, which reports why)."""
     from pipeline.ocr import OcrEngine
 
     with contextlib.suppress(Exception):
-        for _ in range(2 if _cores() > 1 else 1):
-            engines.append(OcrEngine(settings.lang, settings.tessdata, rescore_marks=settings.rescore_marks))
+        engines.append(OcrEngine(settings.lang, settings.tessdata, rescore_marks=settings.rescore_marks))
 
 
 def _cores() -> int:
