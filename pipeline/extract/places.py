@@ -106,8 +106,7 @@ def complete_province(address: str) -> tuple[str, bool]:
     words = fold(name).split()
     if not words or len(words) > 2 or province_of(name) is not None or _UNIT_WORD.match(fold(part)):
         return address, False
-    folded = {n: fold(n).split() for n in _province_names()}
-    starting = {n for n, w in folded.items() if len(w) > len(words) and w[: len(words)] == words}
+    starting = {n for n, w in _province_words().items() if len(w) > len(words) and w[: len(words)] == words}
     if len(starting) > 1:
         starting &= _provinces_holding(head.rpartition(",")[2])
     if len(starting) != 1:
@@ -117,10 +116,11 @@ def complete_province(address: str) -> tuple[str, bool]:
 
 
 @cache
-def _province_names() -> frozenset[str]:
-    """Every province's name as the dataset spells it, on both maps, and the former names still printed."""
-    names = {u.short for level in admin_map().provinces.values() for u in level.units}
-    return frozenset(names | set(RENAMED_PROVINCES))
+def _province_words() -> dict[str, list[str]]:
+    """Every province's name as the dataset spells it, on both maps, and the former names still printed; each
+    with its words folded (made once: asked for every address the record takes)."""
+    names = {u.short for level in admin_map().provinces.values() for u in level.units} | set(RENAMED_PROVINCES)
+    return {n: fold(n).split() for n in names}
 
 
 def _provinces_holding(unit: str) -> set[str]:

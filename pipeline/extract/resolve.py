@@ -886,8 +886,11 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
         if f.key not in taken:
             rule = rule_fields.get(f.key)
             if rule is not None and (rule.value, rule.page) not in taken_values:
-                # the cues are too weak to vouch for it, yet it is what follows the label: for a reviewer
-                fields[f.key] = rule.model_copy(update={"confidence": round(min(rule.confidence, 0.5), 3)})
+                # the cues are too weak to vouch for it, yet it is what follows the label: for a reviewer, as
+                # the record takes a value (an address without the noise read around it)
+                value = finished(f, rule.value)[0] if rule.value else rule.value
+                conf = round(min(rule.confidence, 0.5), 3)
+                fields[f.key] = rule.model_copy(update={"value": value, "confidence": conf})
             continue
         cand, p = taken[f.key]
         conf = model.calibrate(p, f.kind)
