@@ -161,17 +161,21 @@ def _documents(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
                 yield spec, [by_number[n] for n in truth["pages"] if n in by_number], truth["fields"]
 
 
-def _pairs_of(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
+def _pairs_of(paths: Sequence[Path], *, reworded: bool = False):  # type: ignore[no-untyped-def]
     """Cues and right/wrong of every (field, candidate) pair, each twice: as read, and as if the label reader
-    had found nothing (so that the cues learn to decide on their own)."""
+    had found nothing (so that the cues learn to decide on their own); with `reworded`, also once more as
+    if the paper's labels were worded otherwise (`unseen_wording`)."""
     import numpy as np
 
+    from pipeline.extract.learn import unseen_wording
     from pipeline.extract.resolve import FEATURES, finished, pairs
 
     rule_cues = [FEATURES.index(n) for n in ("rule", "rule_other", "completes_rule", "rule_conf")]
     xs, ys = [], []
     for spec, pages, truth in _documents(paths):
         scored, _ = pairs(spec, pages)
+        if reworded:
+            scored = scored + pairs(unseen_wording(spec, pages), pages)[0]
         for f, cand, x in scored:
             if f.key in NOT_LEARNED:
                 continue
@@ -183,7 +187,7 @@ def _pairs_of(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
     return np.stack(xs), np.asarray(ys)
 
 
-def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
+def fit(folds: dict[str, Sequence[Path]], out: Path) -> dict[str, float]:
     """Weights from every fold; confidences calibrated on layouts the weights never saw: each fold (a layout
     family's variants) is scored by a model learned on the other folds, and Platt scaling is fitted on those
     out-of-fold scores. The test split is no fold."""
@@ -192,7 +196,7 @@ def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
     from pipeline.extract.learn import isotonic, platt, train_model
     from pipeline.extract.resolve import assign, finished
 
-    data = {name: _pairs_of(paths) for name, paths in folds.items() if paths}
+    data = {name: _pairs_of(paths, reworded=True) for name, paths in folds.items() if paths}
     scores, right = [], []
     where: list[tuple[str, str, str]] = []  # (type, field, kind) of each out-of-fold score
     for held in data:
@@ -268,7 +272,30 @@ def fit(folds: dict[str, Sequence[Path]], out: Path) -> None:
         f" {100 * kept.mean():.1f} % of the fields kept at {100 * (1 - ok[kept].mean()):.2f} % error"
     )
     dossiers = sum(len(p) for p in folds.values())
-    print(f"fit on {len(y) // 2} pairs from {dossiers} dossiers; calibrated on {len(scores)} out-of-fold fields")
+    print(
+        f"fit on {len(y) // 2} pairs (the reworded papers' among them) from {dossiers} dossiers; calibrated on "
+        f"{len(scores)} out-of-fold fields"
+    )
+    return {**own_kinds, "*": shared}
+
+
+# Types whose fields stay always reviewed (review_below 1.0 by hand: too few out-of-fold fields to trust a
+# threshold; bench/README.md), and the official document, whose fields the rules read with their own scale.
+HAND_SET = frozenset({"birth_notice", "marital_status_confirmation", "official_document"})
+
+
+def write_thresholds(thresholds: dict[str, float]) -> None:
+    """Each field's `review_below` in schemas/doctypes.json: its kind's threshold from the fit, or the shared
+    one ("*"); the types of `HAND_SET` are left as they are."""
+    path = ROOT / "schemas" / "doctypes.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for t in data["types"]:
+        if t["key"] in HAND_SET:
+            continue
+        for f in t.get("fields", []):
+            f["review_below"] = thresholds.get(f.get("kind", "text"), thresholds["*"])
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"review thresholds written to {path.relative_to(ROOT)}")
 
 
 def _by_group(where: Sequence[tuple[str, str, str]], kept, ok, threshold: float) -> None:  # type: ignore[no-untyped-def]
@@ -295,6 +322,9 @@ def main() -> int:
     ap.add_argument("--show-misses", nargs="?", const="", metavar="TYPE")
     ap.add_argument("--fit", action="store_true", help="learn pipeline/models/fields.json from the folds")
     ap.add_argument("--folds", default="train,calib,dev,famc", help="the folds of --fit (never test)")
+    ap.add_argument(
+        "--write-thresholds", action="store_true", help="with --fit: the per-kind review thresholds into doctypes.json"
+    )
     args = ap.parse_args()
     if args.fit:
         from pipeline.extract.resolve import MODEL_FILE
@@ -302,7 +332,9 @@ def main() -> int:
         folds = [f for f in args.folds.split(",") if f]
         if "test" in folds or not set(folds) <= set(SEEDS):
             raise SystemExit(f"--folds takes {sorted(set(SEEDS) - {'test'})}, never test")
-        fit({f: caches(f) for f in folds}, MODEL_FILE)
+        thresholds = fit({f: caches(f) for f in folds}, MODEL_FILE)
+        if args.write_thresholds:
+            write_thresholds(thresholds)
         return 0
     n = args.dossiers or DEFAULT_DOSSIERS[args.split]
     t = time.perf_counter()

@@ -381,7 +381,6 @@ def test_a_signature_heading_in_capitals_under_the_childs_name_is_not_taken_for_
     assert got["mother_name"].value == "LÊ THU HỒNG GIANG"
 
 
-
 CARD_HEAD = [
     [(200, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
     [(500, "CĂN CƯỚC CÔNG DÂN")],
@@ -447,3 +446,62 @@ def test_the_shipped_thresholds_leave_every_address_to_a_reviewer() -> None:
     catalog = load_catalog()
     addresses = [f for spec in catalog.types for f in spec.fields if f.kind == "address"]
     assert addresses and all(f.review_below >= 1.0 for f in addresses)
+
+
+def test_a_number_after_a_label_that_ends_a_wrapped_sentence_is_read_under_that_label() -> None:
+    from pipeline.extract.resolve import pairs
+
+    rows = (
+        [*HEAD, [(500, "ĐƠN XIN CHỨNG THỰC BẢN SAO")], [(200, "Kính gửi: Trung tâm Phục vụ hành chính công")],
+         [(200, "Tôi là LÊ ÁNH DIỆU THỦY, sinh ngày 02/06/1969, số định danh cá nhân")],
+         [(200, "001169316055, điện thoại 0839 854 709; hiện cư trú tại Ấp 2, xã")],
+         [(200, "Long Điền, tỉnh An Giang.")],
+         [(1300, "An Giang, ngày 22 tháng 10 năm 2025")]]
+    )  # fmt: skip
+    spec = load_catalog().get("application_form")
+    scored, _ = pairs(spec, [page(rows)])
+    # the label the value is read under: the sentence's last clause, not the whole line above
+    contexts = {(c.context, c.where) for f, c, _x in scored if f.key == "applicant_id_number" and c.value[:4] == "0011"}
+    assert ("so dinh danh ca nhan", "same") in contexts
+    assert fields("application_form", rows)["applicant_id_number"].value == "001169316055"
+
+
+def test_sentence_tail_is_the_last_clause_of_a_line_that_runs_on() -> None:
+    from pipeline.extract.resolve import _sentence_tail
+
+    assert _sentence_tail("Tôi là LÊ VĂN AN, sinh ngày 02/06/1969, số định danh cá nhân") == "so dinh danh ca nhan"
+    assert _sentence_tail("Tôi là LÊ VĂN AN, sinh ngày 02/06/1969.") == ""  # the sentence ended
+    assert _sentence_tail("Họ và tên người yêu cầu:") == ""  # no clause before a label
+    assert _sentence_tail("Kính gửi: Ủy ban nhân dân,") == ""  # the next clause starts on the next line
+
+
+def test_a_long_date_cut_at_the_end_of_a_narrow_column_is_read_with_its_end_on_the_line_below() -> None:
+    got = fields(
+        "birth_notice",
+        [[(200, "BỆNH VIỆN ĐA KHOA TỈNH AN GIANG")], [(900, "GIẤY CHỨNG SINH")],
+         [(200, "Họ, chữ đệm, tên người mẹ"), (1400, "Ngày, giờ sinh")],
+         [(200, "LÊ ÁNH DIỆU THỦY"), (1400, "12 giờ 25 phút, ngày 07")],
+         [(200, "Năm sinh"), (1400, "tháng 03 năm 1998")],
+         [(200, "1969"), (1400, "Cân nặng khi sinh")],
+         [(1000, "An Giang, ngày 10 tháng 3 năm 1998")]],
+    )  # fmt: skip
+    assert got["child_date_of_birth"].value == "1998-03-07"
+    assert got["mother_name"].value == "LÊ ÁNH DIỆU THỦY"
+
+
+def test_unseen_wording_takes_out_the_labels_printed_on_the_paper_and_keeps_the_others() -> None:
+    from pipeline.extract.learn import unseen_wording
+
+    spec = load_catalog().get("application_form")
+    made = page([*HEAD, [(200, "Họ và tên người đề nghị: NGUYỄN VĂN AN")], [(200, "Số điện thoại: 0912345678")]])
+    every = unseen_wording(spec, [made], share=1.0)
+    by_key = {f.key: f for f in every.fields}
+    assert "Họ và tên người đề nghị" not in by_key["applicant_name"].labels
+    assert "Số điện thoại" not in by_key["phone"].labels
+    assert "Điện thoại" not in by_key["phone"].labels  # printed inside the longer label: on the paper too
+    before = {f.key: f for f in spec.fields}
+    assert by_key["applicant_id_number"].labels == before["applicant_id_number"].labels  # none printed
+    assert by_key["applicant_name"].cues == before["applicant_name"].cues  # the role words stay
+    assert unseen_wording(spec, [made], share=0.0) == spec
+    half = unseen_wording(spec, [made])
+    assert half == unseen_wording(spec, [made])  # the same paper draws the same fields

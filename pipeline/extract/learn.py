@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
 
 from pipeline.extract.resolve import FEATURES, FieldModel, boosted_margin
+from pipeline.extract.text import fold, squash_spaces
+from schemas.doctypes import DocTypeSpec, FieldSpec
+from schemas.record import Page
+
+# The share of a paper's fields whose printed labels `unseen_wording` takes out (each paper its own draw).
+REWORDED_SHARE = 0.5
+
+
+def unseen_wording(spec: DocTypeSpec, pages: Sequence[Page], share: float = REWORDED_SHARE) -> DocTypeSpec:
+    """The type as it would be to a paper worded by someone else: for about `share` of the fields (drawn from
+    the paper's text, so the same paper always draws the same), every label printed on these pages is taken
+    out of the field's labels; its other wordings, role words and sections stay. Pairs made with it teach the
+    scorer to decide from partial labels, role words and positions, as it must on a layout whose wording the
+    type data does not list. Taking every field's labels out at once taught it to pick values under other
+    fields' labels: out of fold 88.9 % right against 89.7 % without it, and 20 % of the fields trusted."""
+    text = squash_spaces(" ".join(fold(p.text) for p in pages))
+    seed = zlib.crc32(text.encode("utf-8"))
+
+    def printed(label: str) -> bool:
+        lab = squash_spaces(fold(label).strip(" :"))
+        return len(lab) >= 3 and re.search(r"(?<!\w)" + re.escape(lab) + r"(?!\w)", text) is not None
+
+    def reworded(f: FieldSpec) -> FieldSpec:
+        if zlib.crc32(f.key.encode("utf-8"), seed) % 1000 >= share * 1000:
+            return f
+        return f.model_copy(update={"labels": [lab for lab in f.labels if not printed(lab)]})
+
+    return spec.model_copy(update={"fields": [reworded(f) for f in spec.fields]})
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, iterations: int = 50) -> np.ndarray:

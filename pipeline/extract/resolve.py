@@ -322,7 +322,13 @@ def _label_start(text: str, begin: int, colon: int) -> int:
 
 
 def _role_hits(cues: Sequence[str], context: str) -> bool:
-    return any(re.search(r"(?<!\w)" + re.escape(fold(c)) + r"(?!\w)", context) for c in cues)
+    return bool(cues) and context != "" and _words_pattern(tuple(cues)).search(context) is not None
+
+
+@lru_cache(maxsize=1024)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the words, folded, as whole words."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold(w)) for w in words) + r")(?!\w)")
 
 
 def _label_score(labels: Sequence[str], context: str) -> float:
@@ -467,12 +473,31 @@ def _outer_context(
             options.append((_label_score(labels, wrapped), wrapped, "left"))
     above = layout.above(i, box=box)
     if above is not None and (start <= 2 or box is not None):
-        text = _clean_context(layout.segs[above].text)
+        line = layout.segs[above].text
+        text = _clean_context(line)
         options.append((_label_score(labels, text) + 0.01, text, "above"))
+        if box is None and (tail := _sentence_tail(line)):
+            # a sentence wrapped before its value ("Tôi là …, số định danh cá nhân" / "0011…"): its last clause
+            # is the value's label, read on from the line above as if on one line
+            options.append((_label_score(labels, tail) + 0.02, tail, "same"))
     if not options:
         return "", "none"
     _, text, where = max(options)
     return text, where
+
+
+_CLAUSE_BREAK = re.compile(r"[,;]\s")
+
+
+def _sentence_tail(line: str) -> str:
+    """The last clause of a line of running text that goes on to the next line: what follows its last comma
+    or semicolon, when the line ends with no full stop or colon. Empty otherwise."""
+    text = line.rstrip()
+    breaks = list(_CLAUSE_BREAK.finditer(text))
+    if not breaks or text.endswith((".", ":", ";", ",")):
+        return ""
+    tail = _clean_context(text[breaks[-1].end() :])
+    return tail if 3 <= len(tail) <= 40 and any(c.isalpha() for c in tail) else ""
 
 
 def candidates(
@@ -503,10 +528,13 @@ def candidates(
                 continue  # a clause's shortest reading, to its first comma: an address is a list of units by commas
             piece = seg.text[start:end]
             parsed = parse_value(f, V.strip_leaders(piece))
+            below = None
+            if parsed is None and f.kind == "date" and end == len(seg.text):
+                parsed, below = _date_wrapped(f, layout, seg.index, V.strip_leaders(piece))
             if parsed is None:
                 continue
             lead = len(piece) - len(V.strip_leaders(piece))
-            s, e = start + lead + parsed.span[0], start + lead + parsed.span[1]
+            s, e = start + lead + parsed.span[0], min(start + lead + parsed.span[1], len(seg.text))
             key = (seg.index, s, parsed.value)
             if key in seen:
                 continue
@@ -515,12 +543,16 @@ def candidates(
             if not context and start == 0 and s > 0:
                 context = _clean_context(seg.text[:s])
             ocr, box = words_conf_box(seg, s, e)
+            if below is not None and box is not None:  # the date's end on the line below
+                under = layout.segs[below].box
+                box = [min(box[0], under[0]), min(box[1], under[1]), max(box[2], under[2]), max(box[3], under[3])]
             if context and box is not None and not seg.text[:s].rstrip().endswith(":"):
                 wrapped = memo.get(("wrapped", seg.index, s))
                 if wrapped is None:
                     wrapped = memo[("wrapped", seg.index, s)] = _label_wrapped_under(layout, seg.index, box[0], context)
                 context = str(wrapped)
-            across = bool(context) and not any(c.isalpha() for c in context)  # "22/11/2031 : 165 Kim Mã, …"
+            # no label before the value: only another value ("22/11/2031 : 165 Kim Mã, …", "12 giờ 25 phút, ngày …")
+            across = bool(context) and (not any(c.isalpha() for c in context) or _TIME.fullmatch(context) is not None)
             if not context or across:
                 outer = memo.get(("context", seg.index, s))
                 if outer is None:
@@ -548,6 +580,7 @@ def candidates(
                 where=where,
                 section=str(section),
                 whole=sum(c.isalnum() for c in rest) <= 1,
+                continued=below is not None,
                 clause=clause,
             )
             out.append(cand)
@@ -561,6 +594,26 @@ def candidates(
                 if wrapped is not None:
                     out.append(wrapped)
     return out
+
+
+_TIME = re.compile(r"\d{1,2}\s*(?:gio|h)\s*(?:\d{1,2}\s*(?:phut|p)?)?")  # folded: "12 giờ 25 phút", "8h30"
+
+# A long-form date cut at the line's end: "…, ngày 07" / "tháng 03 năm 1998" in a narrow column.
+_DATE_CUT = re.compile(r"(?<!\w)ngay\s*\d{1,2}(?:\s*thang\s*\d{1,2})?\s*$")
+
+
+def _date_wrapped(f: FieldSpec, layout: Layout, i: int, piece: str) -> tuple[V.Parsed | None, int | None]:
+    """A date begun at the end of segment `i` and ended at the start of the line below, as one value, and that
+    line's segment; (None, None) when the segment does not end in a date's beginning."""
+    if not _DATE_CUT.search(fold(piece)):
+        return None, None
+    nxt = layout.below(i)
+    if nxt is None:
+        return None, None
+    parsed = parse_value(f, f"{piece} {layout.segs[nxt].text}")
+    if parsed is None or parsed.span[0] >= len(piece) or parsed.span[1] <= len(piece):
+        return None, None  # the date must start on this line and end on the next
+    return parsed, nxt
 
 
 def _continued(f: FieldSpec, cand: Candidate, layout: Layout, headings: dict[int, str]) -> Candidate | None:
@@ -897,6 +950,11 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
         if cand.quality <= 0.3:
             conf = min(conf, 0.5)  # printed doubtfully (both boxes of a choice, a date for an address): a reviewer's
         rule = rule_fields.get(f.key)
+        if cand.where == "none" and cand.seg >= 0:
+            # no label anywhere near it (a land serial alone on its line): the scorer learnt from papers worded
+            # otherwise that such values are often right, but nothing printed vouches for this one (the label
+            # reader's own finds, under a card's label or in its zone, are not slots: seg -1)
+            conf = min(conf, _UNLABELLED_CONFIDENCE)
         if rule is not None and rule.value == cand.value and rule.confidence < 0.6:
             conf = min(conf, 0.25 + rule.confidence)  # the label reader's own checks doubt it (the zone, cross-checks)
         if (
@@ -919,6 +977,7 @@ def extract_fields(spec: DocTypeSpec, pages: Sequence[Page], model: FieldModel |
 
 
 _RESPELT_CONFIDENCE = 0.9  # a family name put right from its letters: likely, but a guess for a reviewer
+_UNLABELLED_CONFIDENCE = 0.9  # a value with no label context: likely, but a guess for a reviewer
 _NO_FAMILY_CONFIDENCE = 0.5  # capitals that start with no family name: a heading ("NGƯỜI ĐỠ ĐẺ"), not a person
 _COMPLETED_CONFIDENCE = 0.9  # a province completed from the start of its name: the rest was not read
 
